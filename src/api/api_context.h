@@ -1,0 +1,64 @@
+#pragma once
+// What an API handler gets: the request, its path parameters, the authenticated caller and the
+// services it may use. Handlers are thin: parse and validate input, call the store or a core
+// component, shape the JSON reply.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/role.h"
+#include "capture/source_cache.h"
+#include "common/clock.h"
+#include "http/http_types.h"
+#include "http/router.h"
+#include "store/model.h"
+#include "store/store_executor.h"
+
+namespace rehook {
+
+struct ApiServices {
+  const Clock& clock;
+  StoreExecutor& store;
+  SourceCache& source_cache;  // invalidated when a source changes
+  std::string public_url;     // e.g. "http://127.0.0.1:8080", for ingest URLs
+  TimeMs session_ttl_ms = 12 * 3600 * 1000;
+};
+
+class ApiRequest {
+ public:
+  ApiRequest(HttpRequest& http, PathParams params, Principal principal, ApiServices& services)
+      : http(http),
+        params(std::move(params)),
+        principal(std::move(principal)),
+        services(services) {}
+
+  HttpRequest& http;
+  PathParams params;
+  Principal principal;
+  ApiServices& services;
+
+  // A path parameter declared by the route pattern ("{id}").
+  const std::string& Param(std::string_view name) const;
+  // A query parameter (decoded), or nullopt; throws 400 for a malformed query string.
+  std::optional<std::string> Query(std::string_view name);
+
+ private:
+  std::optional<std::vector<std::pair<std::string, std::string>>> query_;
+};
+
+using ApiHandler = std::function<boost::asio::awaitable<HttpResponse>(ApiRequest&)>;
+
+struct ApiRoute {
+  Permission permission = Permission::read;
+  ApiHandler handler;
+  bool requires_key = true;  // false only for sign-in and the OpenAPI document
+};
+
+using ApiRouter = Router<ApiRoute>;
+
+}  // namespace rehook

@@ -1,0 +1,79 @@
+// /v1/auth: dashboard sign-in with an API key (session cookie), sign-out, and "who am I".
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/request_parsing.h"
+#include "api/routes.h"
+#include "auth/secrets.h"
+#include "common/iso8601.h"
+#include "http/api_error.h"
+#include "http/authenticator.h"
+#include "http/json_response.h"
+
+namespace rehook {
+namespace {
+
+boost::json::object PrincipalJson(const Principal& principal) {
+  boost::json::object json;
+  json["key_id"] = principal.key_id;
+  json["org_id"] = principal.org_id;
+  json["role"] = RoleName(principal.role);
+  boost::json::array permissions;
+  for (Permission permission :
+       {Permission::read, Permission::replay_request, Permission::write_resources,
+        Permission::manage_keys, Permission::manage_orgs}) {
+    if (RoleAllows(principal.role, permission))
+      permissions.push_back(boost::json::string(PermissionName(permission)));
+  }
+  json["permissions"] = std::move(permissions);
+  return json;
+}
+
+std::string SessionCookie(const std::string& value, TimeMs max_age_ms) {
+  return std::string(kSessionCookie) + "=" + value +
+         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_ms / 1000);
+}
+
+boost::asio::awaitable<HttpResponse> Login(ApiRequest& request) {
+  auto body = ParseJsonObject(request.http);
+  std::string secret = RequiredString(body, "api_key", 200);
+  std::string key_hash = HashSecret(secret);
+  auto key = co_await request.services.store.Run(
+      [&](Store& store) { return store.FindApiKeyByHash(key_hash); });
+  if (!key) throw ApiError::Unauthorized("'api_key' is not a valid API key");
+
+  TimeMs now = request.services.clock.Now();
+  std::string token = NewSessionToken();
+  Session session{HashSecret(token), key->id, now, now + request.services.session_ttl_ms};
+  co_await request.services.store.Run([&](Store& store) { store.InsertSession(session); });
+
+  boost::json::object json = PrincipalJson(Principal{key->id, key->org_id, key->role});
+  json["expires_at"] = FormatIso8601(session.expires_at);
+  HttpResponse response = JsonResponse(200, json);
+  response.SetHeader("Set-Cookie", SessionCookie(token, request.services.session_ttl_ms));
+  co_return response;
+}
+
+boost::asio::awaitable<HttpResponse> Logout(ApiRequest& request) {
+  if (auto token = request.http.Cookie(kSessionCookie)) {
+    std::string hash = HashSecret(*token);
+    co_await request.services.store.Run([&](Store& store) { store.DeleteSession(hash); });
+  }
+  HttpResponse response = HttpResponse::NoContent();
+  response.SetHeader("Set-Cookie", SessionCookie("", 0));
+  co_return response;
+}
+
+boost::asio::awaitable<HttpResponse> WhoAmI(ApiRequest& request) {
+  co_return JsonResponse(200, PrincipalJson(request.principal));
+}
+
+}  // namespace
+
+void AddAuthRoutes(ApiRouter& router) {
+  router.Add("POST", "/v1/auth/login", {Permission::read, Login, /*requires_key=*/false});
+  router.Add("POST", "/v1/auth/logout", {Permission::read, Logout});
+  router.Add("GET", "/v1/auth/me", {Permission::read, WhoAmI});
+}
+
+}  // namespace rehook

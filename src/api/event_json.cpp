@@ -1,0 +1,86 @@
+#include "api/event_json.h"
+
+#include <boost/json/array.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/encoding.h"
+#include "common/iso8601.h"
+#include "http/http_types.h"
+
+namespace rehook {
+namespace {
+
+// JSON strings must be UTF-8; header values may not be. Invalid bytes show as U+FFFD here (the
+// stored and forwarded bytes are untouched).
+std::string Displayable(std::string_view bytes) {
+  if (IsValidUtf8(bytes)) return std::string(bytes);
+  std::string out;
+  for (unsigned char c : bytes) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\xEF\xBF\xBD";
+    }
+  }
+  return out;
+}
+
+std::string Lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace
+
+boost::json::object EventJson(const Event& event, bool with_body) {
+  boost::json::object json;
+  json["id"] = event.id;
+  json["source_id"] = event.source_id;
+  json["method"] = event.method;
+  json["path"] = Displayable(event.path);
+  json["query"] = Displayable(event.query);
+
+  boost::json::object query_params;
+  if (auto params = ParseQueryString(event.query)) {
+    for (auto& [name, value] : *params) query_params[Displayable(name)] = Displayable(value);
+  }
+  json["query_params"] = std::move(query_params);
+
+  boost::json::object headers;
+  boost::json::array raw_headers;
+  for (const auto& field : event.headers) {
+    std::string name = Lowercase(Displayable(field.name));
+    std::string value = Displayable(field.value);
+    auto existing = headers.find(name);
+    if (existing == headers.end()) {
+      headers[name] = value;
+    } else {
+      std::string joined(existing->value().get_string());
+      joined += ", ";
+      joined += value;
+      existing->value() = joined;
+    }
+    raw_headers.push_back(boost::json::object{{"name", Displayable(field.name)}, {"value", value}});
+  }
+  json["headers"] = std::move(headers);
+  json["raw_headers"] = std::move(raw_headers);
+
+  json["client_ip"] = event.client_ip;
+  json["received_at"] = FormatIso8601(event.received_at);
+  json["size"] = event.size;
+  json["verified"] = event.verified;
+  if (with_body) {
+    if (IsValidUtf8(event.body)) {
+      json["body"] = event.body;
+    } else {
+      json["body_base64"] = Base64Encode(event.body);
+    }
+  }
+  return json;
+}
+
+}  // namespace rehook

@@ -1,0 +1,16 @@
+#pragma once
+// The JSON form of a captured event, shared by the events API, its aliases and the dashboard.
+
+#include <boost/json/object.hpp>
+
+#include "store/model.h"
+
+namespace rehook {
+
+// {"id","source_id","method","path","query","query_params","headers","raw_headers","client_ip",
+//  "received_at","size","verified", and with_body: "body" (valid UTF-8) or "body_base64"}.
+// "headers" maps lower-cased names to values (repeats joined by ", "); "raw_headers" keeps
+// the exact order, case and repeats.
+boost::json::object EventJson(const Event& event, bool with_body);
+
+}  // namespace rehook

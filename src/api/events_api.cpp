@@ -1,0 +1,90 @@
+// /v1/events (alias /v1/requests) and the hookdeploy aliases /v1/endpoints/{id}/requests.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/event_json.h"
+#include "api/request_parsing.h"
+#include "api/routes.h"
+#include "http/api_error.h"
+#include "http/json_response.h"
+
+namespace rehook {
+namespace {
+
+boost::asio::awaitable<void> RequireSource(ApiRequest& request, const std::string& source_id,
+                                           std::string_view field) {
+  auto source = co_await request.services.store.Run(
+      [&](Store& store) { return store.GetSource(request.principal.org_id, source_id); });
+  if (!source) {
+    throw ApiError::NotFound(std::string(field) + " '" + source_id + "' does not exist");
+  }
+}
+
+boost::asio::awaitable<HttpResponse> ListEventsOf(ApiRequest& request,
+                                                  std::optional<std::string> source_id) {
+  EventQuery query;
+  query.org_id = request.principal.org_id;
+  query.source_id = std::move(source_id);
+  query.from = ParseTimeQuery(request, "from");
+  query.to = ParseTimeQuery(request, "to");
+  if (query.from && query.to && *query.from > *query.to) {
+    throw ApiError::BadRequest("'from' must not be later than 'to'");
+  }
+  query.page = ParsePageRequest(request);
+  auto page =
+      co_await request.services.store.Run([&](Store& store) { return store.ListEvents(query); });
+  boost::json::array data;
+  for (const Event& event : page.items) data.push_back(EventJson(event, false));
+  co_return JsonListResponse(std::move(data), page.next);
+}
+
+boost::asio::awaitable<HttpResponse> ListEvents(ApiRequest& request) {
+  std::optional<std::string> source_id = request.Query("source_id");
+  if (source_id && source_id->empty()) source_id.reset();
+  if (source_id) co_await RequireSource(request, *source_id, "source_id");
+  co_return co_await ListEventsOf(request, std::move(source_id));
+}
+
+boost::asio::awaitable<HttpResponse> ListEndpointRequests(ApiRequest& request) {
+  std::string source_id = request.Param("id");
+  co_await RequireSource(request, source_id, "endpoint");
+  co_return co_await ListEventsOf(request, std::move(source_id));
+}
+
+boost::asio::awaitable<Event> LoadEvent(ApiRequest& request, const std::string& id,
+                                        bool with_body) {
+  auto event = co_await request.services.store.Run(
+      [&](Store& store) { return store.GetEvent(request.principal.org_id, id, with_body); });
+  if (!event) throw ApiError::NotFound("event '" + id + "' does not exist");
+  co_return std::move(*event);
+}
+
+boost::asio::awaitable<HttpResponse> GetEvent(ApiRequest& request) {
+  Event event = co_await LoadEvent(request, request.Param("id"), true);
+  co_return JsonResponse(200, EventJson(event, true));
+}
+
+boost::asio::awaitable<HttpResponse> GetEndpointRequest(ApiRequest& request) {
+  const std::string& source_id = request.Param("id");
+  co_await RequireSource(request, source_id, "endpoint");
+  Event event = co_await LoadEvent(request, request.Param("requestId"), true);
+  if (event.source_id != source_id) {
+    throw ApiError::NotFound("request '" + event.id + "' does not exist on endpoint '" + source_id +
+                             "'");
+  }
+  co_return JsonResponse(200, EventJson(event, true));
+}
+
+}  // namespace
+
+void AddEventRoutes(ApiRouter& router) {
+  for (std::string base : {"/v1/events", "/v1/requests"}) {
+    router.Add("GET", base, {Permission::read, ListEvents});
+    router.Add("GET", base + "/{id}", {Permission::read, GetEvent});
+  }
+  router.Add("GET", "/v1/endpoints/{id}/requests", {Permission::read, ListEndpointRequests});
+  router.Add("GET", "/v1/endpoints/{id}/requests/{requestId}",
+             {Permission::read, GetEndpointRequest});
+}
+
+}  // namespace rehook

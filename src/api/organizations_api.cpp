@@ -1,0 +1,70 @@
+// /v1/orgs: super admins create and list organizations; every key can read its own (/v1/org).
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/request_parsing.h"
+#include "api/routes.h"
+#include "common/ids.h"
+#include "common/iso8601.h"
+#include "http/api_error.h"
+#include "http/json_response.h"
+
+namespace rehook {
+namespace {
+
+boost::json::object OrganizationJson(const Organization& org) {
+  boost::json::object json;
+  json["id"] = org.id;
+  json["name"] = org.name;
+  json["retention_days"] = org.retention_days;
+  json["created_at"] = FormatIso8601(org.created_at);
+  return json;
+}
+
+boost::asio::awaitable<HttpResponse> CreateOrganization(ApiRequest& request) {
+  auto body = ParseJsonObject(request.http);
+  Organization org;
+  TimeMs now = request.services.clock.Now();
+  org.id = NewId("org", now);
+  org.name = RequiredString(body, "name");
+  org.retention_days =
+      static_cast<int>(OptionalInteger(body, "retention_days", 1, 3650).value_or(30));
+  org.created_at = now;
+  co_await request.services.store.Run([&](Store& store) { store.InsertOrganization(org); });
+  co_return JsonResponse(201, OrganizationJson(org));
+}
+
+boost::asio::awaitable<HttpResponse> ListOrganizations(ApiRequest& request) {
+  PageRequest page = ParsePageRequest(request);
+  auto result = co_await request.services.store.Run(
+      [&](Store& store) { return store.ListOrganizations(page); });
+  boost::json::array data;
+  for (const auto& org : result.items) data.push_back(OrganizationJson(org));
+  co_return JsonListResponse(std::move(data), result.next);
+}
+
+boost::asio::awaitable<HttpResponse> ShowOrganization(ApiRequest& request, const std::string& id) {
+  auto org =
+      co_await request.services.store.Run([&](Store& store) { return store.GetOrganization(id); });
+  if (!org) throw ApiError::NotFound("organization '" + id + "' does not exist");
+  co_return JsonResponse(200, OrganizationJson(*org));
+}
+
+boost::asio::awaitable<HttpResponse> GetOrganization(ApiRequest& request) {
+  co_return co_await ShowOrganization(request, request.Param("id"));
+}
+
+boost::asio::awaitable<HttpResponse> GetOwnOrganization(ApiRequest& request) {
+  co_return co_await ShowOrganization(request, request.principal.org_id);
+}
+
+}  // namespace
+
+void AddOrganizationRoutes(ApiRouter& router) {
+  router.Add("POST", "/v1/orgs", {Permission::manage_orgs, CreateOrganization});
+  router.Add("GET", "/v1/orgs", {Permission::manage_orgs, ListOrganizations});
+  router.Add("GET", "/v1/orgs/{id}", {Permission::manage_orgs, GetOrganization});
+  router.Add("GET", "/v1/org", {Permission::read, GetOwnOrganization});
+}
+
+}  // namespace rehook

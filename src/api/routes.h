@@ -1,0 +1,14 @@
+#pragma once
+// Each resource registers its routes; app/ calls all of these once at start-up.
+
+#include "api/api_context.h"
+
+namespace rehook {
+
+void AddAuthRoutes(ApiRouter& router);
+void AddOrganizationRoutes(ApiRouter& router);
+void AddApiKeyRoutes(ApiRouter& router);
+void AddSourceRoutes(ApiRouter& router);
+void AddEventRoutes(ApiRouter& router);
+
+}  // namespace rehook

@@ -1,0 +1,31 @@
+#pragma once
+// The whole server wired together: the only place that knows every part. Start() brings it up
+// (store, threads, listener); Stop() takes it down gracefully (stop accepting, finish requests in
+// flight, commit queued captures, close the store).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "app/config.h"
+
+namespace rehook {
+
+class Application {
+ public:
+  explicit Application(Config config);
+  ~Application();
+
+  // Throws on any start-up failure (bad flags, store cannot open, port in use).
+  void Start();
+  void Stop();
+
+  std::uint16_t port() const;
+
+ private:
+  struct Parts;
+  Config config_;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace rehook

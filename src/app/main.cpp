@@ -1,0 +1,123 @@
+// rehook: a self-hosted webhook gateway centred on replay.
+#include <signal.h>
+#include <sys/resource.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/application.h"
+#include "common/log.h"
+
+namespace {
+
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+rehook::log::Level ParseLevel(const std::string& name) {
+  if (name == "debug") return rehook::log::Level::debug;
+  if (name == "warn") return rehook::log::Level::warn;
+  if (name == "error") return rehook::log::Level::error;
+  return rehook::log::Level::info;
+}
+
+void AddServeOptions(CLI::App& serve, rehook::Config& config) {
+  serve.add_option("--listen", config.listen, "Address to listen on, HOST:PORT (port 0: any free)")
+      ->envname("REHOOK_LISTEN")
+      ->capture_default_str();
+  serve.add_option("--data-dir", config.data_dir, "Directory of the SQLite store and admin.key")
+      ->envname("REHOOK_DATA_DIR")
+      ->capture_default_str();
+  serve
+      .add_option("--database", config.database,
+                  "PostgreSQL URL (postgres://...); default: SQLite in the data dir")
+      ->envname("REHOOK_DATABASE");
+  serve
+      .add_option("--public-url", config.public_url,
+                  "Base URL clients use to reach rehook (for ingest URLs); default: http://LISTEN")
+      ->envname("REHOOK_PUBLIC_URL");
+  serve
+      .add_flag("--allow-private-targets", config.allow_private_targets,
+                "Allow delivery to loopback, private and link-local addresses")
+      ->envname("REHOOK_ALLOW_PRIVATE_TARGETS");
+  serve
+      .add_option("--allow-target-cidr", config.allow_target_cidrs,
+                  "Allow delivery to this private CIDR (repeatable)")
+      ->envname("REHOOK_ALLOW_TARGET_CIDRS")
+      ->delimiter(',');
+  serve
+      .add_option("--ca-file", config.ca_file,
+                  "Extra trusted CA certificates (PEM) for outbound TLS")
+      ->envname("REHOOK_CA_FILE")
+      ->check(CLI::ExistingFile);
+  serve.add_option("--max-body-bytes", config.max_body_bytes, "Largest webhook body accepted")
+      ->envname("REHOOK_MAX_BODY_BYTES")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
+      ->capture_default_str();
+  serve.add_option("--api-rate-limit", config.api_rate_limit, "API requests per second per key")
+      ->envname("REHOOK_API_RATE_LIMIT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve.add_option("--api-rate-burst", config.api_rate_burst, "API burst size per key")
+      ->envname("REHOOK_API_RATE_BURST")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve.add_option("--io-threads", config.io_threads, "HTTP io threads (0: one per core)")
+      ->envname("REHOOK_IO_THREADS")
+      ->capture_default_str();
+  serve.add_option("--store-threads", config.store_threads, "Threads for store reads and writes")
+      ->envname("REHOOK_STORE_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve.add_option("--log-level", config.log_level, "debug, info, warn or error")
+      ->envname("REHOOK_LOG_LEVEL")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  // For end-to-end tests of time-based behaviour (expiry, retention) through the real binary.
+  serve.add_option("--test-clock-offset-ms", config.test_clock_offset_ms)
+      ->envname("REHOOK_TEST_CLOCK_OFFSET_MS")
+      ->group("");
+}
+
+int Serve(const rehook::Config& config) {
+  // Block the shutdown signals in every thread; the main thread waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  RaiseFileLimit();
+
+  rehook::log::Init(ParseLevel(config.log_level));
+  rehook::Application app(config);
+  try {
+    app.Start();
+  } catch (const std::exception& e) {
+    rehook::log::Error("server.start_failed", {{"error", e.what()}});
+    std::cerr << "rehook: " << e.what() << "\n";
+    return 1;
+  }
+  int received = 0;
+  sigwait(&signals, &received);
+  rehook::log::Info("server.signal", {{"signal", received}});
+  app.Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"rehook: a self-hosted webhook gateway centred on replay"};
+  cli.require_subcommand(1);
+  rehook::Config config;
+  CLI::App* serve = cli.add_subcommand("serve", "Run the rehook server");
+  AddServeOptions(*serve, config);
+  CLI11_PARSE(cli, argc, argv);
+  if (serve->parsed()) return Serve(config);
+  return 0;
+}

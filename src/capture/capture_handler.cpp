@@ -1,0 +1,55 @@
+#include "capture/capture_handler.h"
+
+#include <boost/json/object.hpp>
+
+#include "common/await_callback.h"
+#include "common/ids.h"
+#include "http/api_error.h"
+#include "http/json_response.h"
+
+namespace rehook {
+
+std::pair<std::string, std::string> SplitIngestPath(std::string_view path) {
+  constexpr std::string_view kPrefix = "/in/";
+  std::string_view rest = path.substr(std::min(path.size(), kPrefix.size()));
+  size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return {std::string(rest), "/"};
+  return {std::string(rest.substr(0, slash)), std::string(rest.substr(slash))};
+}
+
+boost::asio::awaitable<std::optional<Source>> CaptureHandler::FindSource(const std::string& id) {
+  if (auto cached = sources_.Lookup(id)) co_return *cached;
+  auto source = co_await store_.Run([&](Store& store) { return store.FindSourceForCapture(id); });
+  sources_.Put(id, source);
+  co_return source;
+}
+
+boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request) {
+  auto [source_id, sub_path] = SplitIngestPath(request.path);
+  std::optional<Source> source;
+  if (HasIdShape(source_id, "src")) source = co_await FindSource(source_id);
+  if (!source) throw ApiError::NotFound("source '" + source_id + "' does not exist");
+
+  TimeMs now = clock_.Now();
+  Event event;
+  event.id = NewId("evt", now);
+  event.org_id = source->org_id;
+  event.source_id = source->id;
+  event.received_at = now;
+  event.method = std::move(request.method);
+  event.path = std::move(sub_path);
+  event.query = std::move(request.query);
+  event.headers = std::move(request.headers);
+  event.client_ip = std::move(request.client_ip);
+  event.size = static_cast<std::int64_t>(request.body.size());
+  event.body = std::move(request.body);
+  std::string id = event.id;
+
+  co_await AwaitCallback<bool>([this, &event](auto complete) {
+    writer_.Submit(std::move(event),
+                   [complete](std::exception_ptr error) { complete(error, !error); });
+  });
+  co_return JsonResponse(200, boost::json::object{{"id", id}});
+}
+
+}  // namespace rehook

@@ -1,0 +1,19 @@
+#pragma once
+// Resource identifiers: "<prefix>_<26 chars>", e.g. "evt_01JQ3Z6X8E5M2Q7R9T4W6Y8B0C".
+// The 26 characters are Crockford base32 of a 48-bit millisecond timestamp followed by 80 bits
+// from a cryptographic random source, so ids sort roughly by creation time and cannot be guessed
+// (a source id is the secret part of its ingest URL).
+
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+
+namespace rehook {
+
+std::string NewId(std::string_view prefix, TimeMs now);
+
+// True when `id` looks like an id of this prefix (shape only; says nothing about existence).
+bool HasIdShape(std::string_view id, std::string_view prefix);
+
+}  // namespace rehook

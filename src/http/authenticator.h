@@ -1,0 +1,28 @@
+#pragma once
+// Works out who is calling a /v1 endpoint: an API key in X-API-Key or "Authorization: Bearer",
+// or the dashboard's session cookie. Anything missing or invalid is a 401.
+
+#include <boost/asio/awaitable.hpp>
+
+#include "common/clock.h"
+#include "http/http_types.h"
+#include "store/model.h"
+#include "store/store_executor.h"
+
+namespace rehook {
+
+inline constexpr const char* kSessionCookie = "rehook.session_token";
+
+class Authenticator {
+ public:
+  Authenticator(StoreExecutor& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // The caller's identity; throws ApiError(401) when the request carries no valid credential.
+  boost::asio::awaitable<Principal> Authenticate(const HttpRequest& request);
+
+ private:
+  StoreExecutor& store_;
+  const Clock& clock_;
+};
+
+}  // namespace rehook

@@ -1,0 +1,303 @@
+#include "http/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <limits>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "common/log.h"
+#include "http/api_error.h"
+#include "http/json_response.h"
+
+namespace rehook {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// A connection as the shutdown logic sees it. Only touched on the connection's own io thread,
+// except the set membership, which the registry guards.
+struct LiveConnection {
+  beast::tcp_stream* stream = nullptr;  // null once the session has ended
+  bool busy = false;                    // between reading a request head and writing its reply
+};
+
+HttpRequest ToHttpRequest(http::request<http::string_body>&& message, const std::string& ip) {
+  HttpRequest request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  size_t question = request.target.find('?');
+  request.path = request.target.substr(0, question);
+  if (question != std::string::npos) request.query = request.target.substr(question + 1);
+  request.headers.reserve(16);
+  for (const auto& field : message) {
+    request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  }
+  request.body = std::move(message.body());
+  request.client_ip = ip;
+  return request;
+}
+
+http::response<http::string_body> ToBeastResponse(HttpResponse&& response, unsigned version,
+                                                  bool keep_alive) {
+  http::response<http::string_body> message{static_cast<http::status>(response.status), version};
+  message.set(http::field::server, "rehook");
+  for (auto& field : response.headers) message.insert(field.name, field.value);
+  message.body() = std::move(response.body);
+  message.keep_alive(keep_alive);
+  message.prepare_payload();
+  return message;
+}
+
+bool IsQuietDisconnect(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == beast::error::timeout ||
+         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+         ec == asio::error::eof || ec == asio::error::broken_pipe;
+}
+
+}  // namespace
+
+class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(IoPool& io, ServerOptions options, RequestHandler handler, BodyLimit body_limit)
+      : io_(io),
+        options_(std::move(options)),
+        handler_(std::move(handler)),
+        body_limit_(std::move(body_limit)),
+        acceptor_(io.context(0)) {}
+
+  std::uint16_t Start() {
+    tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    asio::co_spawn(acceptor_.get_executor(), AcceptLoop(shared_from_this()), asio::detached);
+    return acceptor_.local_endpoint().port();
+  }
+
+  void Shutdown() {
+    stopping_ = true;
+    asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ignored;
+      self->acceptor_.close(ignored);
+    });
+    std::lock_guard lock(mutex_);
+    for (const auto& [connection, executor] : live_) {
+      asio::post(executor, [connection = connection] {
+        if (connection->stream && !connection->busy) connection->stream->cancel();
+      });
+    }
+  }
+
+  std::size_t open_connections() const {
+    std::lock_guard lock(mutex_);
+    return live_.size();
+  }
+
+ private:
+  static asio::awaitable<void> AcceptLoop(std::shared_ptr<Impl> self) {
+    while (!self->stopping_) {
+      asio::io_context& target = self->io_.Next();
+      auto [ec, socket] = co_await self->acceptor_.async_accept(target, kTuple);
+      if (ec) {
+        if (self->stopping_ || ec == asio::error::operation_aborted) co_return;
+        // Out of file descriptors or similar: back off briefly instead of spinning.
+        log::Warn("http.accept_failed", {{"error", ec.message()}});
+        asio::steady_timer pause(self->acceptor_.get_executor(), std::chrono::milliseconds(50));
+        co_await pause.async_wait(kTuple);
+        continue;
+      }
+      if (self->open_connections() >= self->options_.max_connections) {
+        beast::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, Serve(self, std::move(socket)), asio::detached);
+    }
+  }
+
+  // Writes a final error response on a connection that is about to close, then reads and
+  // discards what the client is still sending for a moment ("lingering close"): closing with
+  // unread data makes the kernel send a reset, and the client would lose the response (a 413
+  // answered before the body was sent, typically).
+  static asio::awaitable<void> WriteErrorAndClose(beast::tcp_stream& stream, const ApiError& error,
+                                                  std::chrono::milliseconds timeout) {
+    auto message = ToBeastResponse(ErrorResponse(error), 11, false);
+    stream.expires_after(timeout);
+    auto [write_error, written] = co_await http::async_write(stream, message, kTuple);
+    if (write_error) co_return;
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    constexpr std::size_t kMaxDrainBytes = 64 << 20;
+    std::vector<char> sink(64 * 1024);
+    std::size_t drained = 0;
+    stream.expires_after(std::chrono::seconds(2));
+    while (drained < kMaxDrainBytes) {
+      auto [read_error, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+      if (read_error) break;
+      drained += n;
+    }
+  }
+
+  static asio::awaitable<void> Serve(std::shared_ptr<Impl> self, tcp::socket socket) {
+    beast::error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    std::string client_ip = ec ? std::string() : remote.address().to_string();
+    beast::tcp_stream stream(std::move(socket));
+
+    auto live = std::make_shared<LiveConnection>();
+    live->stream = &stream;
+    self->Register(live, stream.get_executor());
+
+    beast::flat_buffer buffer;
+    const ServerOptions& options = self->options_;
+    while (!self->stopping_) {
+      live->busy = false;
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+      // The real limit depends on the target, known only once the head is read; until then
+      // Beast must not apply its 1 MB default to the Content-Length it sees in the head.
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+
+      stream.expires_after(options.head_timeout);
+      auto [read_error, head_bytes] =
+          co_await http::async_read_header(stream, buffer, parser, kTuple);
+      if (read_error) {
+        if (read_error == http::error::header_limit) {
+          co_await WriteErrorAndClose(stream,
+                                      ApiError(431, "header_too_large",
+                                               "request headers are larger than " +
+                                                   std::to_string(options.header_limit) + " bytes"),
+                                      options.write_timeout);
+        } else if (!IsQuietDisconnect(read_error)) {
+          co_await WriteErrorAndClose(
+              stream, ApiError::BadRequest("malformed HTTP request: " + read_error.message()),
+              options.write_timeout);
+        }
+        break;
+      }
+      live->busy = true;
+
+      auto& head = parser.get();
+      std::uint64_t limit =
+          self->body_limit_(std::string_view(head.target().data(), head.target().size()));
+      parser.body_limit(limit);
+      if (parser.content_length() && *parser.content_length() > limit) {
+        co_await WriteErrorAndClose(stream,
+                                    ApiError::PayloadTooLarge("the request body is larger than " +
+                                                              std::to_string(limit) + " bytes"),
+                                    options.write_timeout);
+        break;
+      }
+      if (beast::iequals(head[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, head.version()};
+        stream.expires_after(options.write_timeout);
+        auto [continue_error, continue_bytes] = co_await http::async_write(stream, go_on, kTuple);
+        if (continue_error) break;
+      }
+
+      stream.expires_after(options.body_timeout);
+      auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
+      if (body_error) {
+        if (body_error == http::error::body_limit) {
+          co_await WriteErrorAndClose(stream,
+                                      ApiError::PayloadTooLarge("the request body is larger than " +
+                                                                std::to_string(limit) + " bytes"),
+                                      options.write_timeout);
+        } else if (!IsQuietDisconnect(body_error)) {
+          co_await WriteErrorAndClose(
+              stream, ApiError::BadRequest("malformed HTTP request body: " + body_error.message()),
+              options.write_timeout);
+        }
+        break;
+      }
+
+      auto message = parser.release();
+      const bool head_request = message.method() == http::verb::head;
+      const unsigned version = message.version();
+      bool keep_alive = message.keep_alive();
+      HttpRequest request = ToHttpRequest(std::move(message), client_ip);
+      HttpResponse response = co_await self->Handle(request);
+      keep_alive = keep_alive && !response.close_connection && !self->stopping_;
+
+      auto reply = ToBeastResponse(std::move(response), version, keep_alive);
+      stream.expires_after(options.write_timeout);
+      beast::error_code write_error;
+      if (head_request) {
+        http::response_serializer<http::string_body> serializer{reply};
+        std::tie(write_error, std::ignore) =
+            co_await http::async_write_header(stream, serializer, kTuple);
+      } else {
+        std::tie(write_error, std::ignore) = co_await http::async_write(stream, reply, kTuple);
+      }
+      if (write_error || !keep_alive) break;
+    }
+
+    live->stream = nullptr;
+    self->Unregister(live);
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  asio::awaitable<HttpResponse> Handle(HttpRequest& request) {
+    try {
+      co_return co_await handler_(request);
+    } catch (const ApiError& error) {
+      co_return ErrorResponse(error);
+    } catch (const std::exception& e) {
+      log::Error("http.handler_failed", {{"path", request.path}, {"error", e.what()}});
+      co_return ErrorResponse(ApiError::Internal("internal error"));
+    }
+  }
+
+  void Register(const std::shared_ptr<LiveConnection>& connection,
+                const asio::any_io_executor& executor) {
+    std::lock_guard lock(mutex_);
+    live_.emplace(connection, executor);
+  }
+
+  void Unregister(const std::shared_ptr<LiveConnection>& connection) {
+    std::lock_guard lock(mutex_);
+    live_.erase(connection);
+  }
+
+  IoPool& io_;
+  ServerOptions options_;
+  RequestHandler handler_;
+  BodyLimit body_limit_;
+  tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mutex_;
+  std::unordered_map<std::shared_ptr<LiveConnection>, asio::any_io_executor> live_;
+};
+
+HttpServer::HttpServer(IoPool& io, ServerOptions options, RequestHandler handler,
+                       BodyLimit body_limit)
+    : impl_(std::make_shared<Impl>(io, std::move(options), std::move(handler),
+                                   std::move(body_limit))) {}
+
+HttpServer::~HttpServer() = default;
+
+std::uint16_t HttpServer::Start() { return impl_->Start(); }
+
+void HttpServer::Shutdown() { impl_->Shutdown(); }
+
+std::size_t HttpServer::open_connections() const { return impl_->open_connections(); }
+
+}  // namespace rehook

@@ -1,0 +1,161 @@
+// SqliteStore: set-up, organizations, API keys and sessions.
+#include "store/sqlite/sqlite_store.h"
+
+#include "store/sqlite/sqlite_rows.h"
+#include "store/sqlite/sqlite_schema.h"
+
+namespace rehook {
+
+using sqlite::Blob;
+using sqlite::CollectPage;
+
+namespace {
+
+void InsertOrganizationRow(sqlite::Connection& db, const Organization& org) {
+  auto insert = db.Prepare(
+      "INSERT INTO organizations (id, name, retention_days, created_at) VALUES (?1, ?2, ?3, ?4)");
+  insert->BindAll(org.id, org.name, org.retention_days, org.created_at);
+  insert->Run();
+}
+
+void InsertApiKeyRow(sqlite::Connection& db, const ApiKey& key) {
+  auto insert = db.Prepare(
+      "INSERT INTO api_keys (id, org_id, name, role, key_hash, key_prefix, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert->BindAll(key.id, key.org_id, key.name, RoleName(key.role), Blob{key.key_hash},
+                  key.key_prefix, key.created_at);
+  insert->Run();
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path) : writer_(path), readers_(path) {
+  sqlite::MigrateToLatest(writer_);
+}
+
+bool SqliteStore::Ping() {
+  try {
+    auto db = readers_.Acquire();
+    auto select = db->Prepare("SELECT 1");
+    return select->Step();
+  } catch (const StoreError&) {
+    return false;
+  }
+}
+
+bool SqliteStore::BootstrapFirstOrganization(const Organization& org, const ApiKey& key) {
+  return WithWriter([&](sqlite::Connection& db) {
+    sqlite::Transaction transaction(db);
+    {
+      auto any = db.Prepare("SELECT 1 FROM organizations LIMIT 1");
+      if (any->Step()) return false;
+    }
+    InsertOrganizationRow(db, org);
+    InsertApiKeyRow(db, key);
+    transaction.Commit();
+    return true;
+  });
+}
+
+void SqliteStore::InsertOrganization(const Organization& org) {
+  WithWriter([&](sqlite::Connection& db) { InsertOrganizationRow(db, org); });
+}
+
+std::optional<Organization> SqliteStore::GetOrganization(const std::string& org_id) {
+  auto db = readers_.Acquire();
+  auto select = db->Prepare(std::string("SELECT ") + sqlite::kOrganizationColumns +
+                            " FROM organizations WHERE id = ?1");
+  select->BindAll(org_id);
+  if (!select->Step()) return std::nullopt;
+  return sqlite::ReadOrganization(*select);
+}
+
+Page<Organization> SqliteStore::ListOrganizations(const PageRequest& page) {
+  auto db = readers_.Acquire();
+  auto select = db->Prepare(std::string("SELECT ") + sqlite::kOrganizationColumns +
+                            " FROM organizations WHERE (?1 IS NULL OR (created_at, id) < (?1, ?2))"
+                            " ORDER BY created_at DESC, id DESC LIMIT ?3");
+  select->Bind(1, page.after ? std::optional(page.after->time) : std::nullopt);
+  select->Bind(2, page.after ? page.after->id : std::string());
+  select->Bind(3, page.limit + 1);
+  return CollectPage<Organization>(*select, page.limit, sqlite::ReadOrganization,
+                                   [](const Organization& org) { return org.created_at; });
+}
+
+void SqliteStore::InsertApiKey(const ApiKey& key) {
+  WithWriter([&](sqlite::Connection& db) { InsertApiKeyRow(db, key); });
+}
+
+std::optional<ApiKey> SqliteStore::FindApiKeyByHash(const std::string& key_hash) {
+  auto db = readers_.Acquire();
+  auto select = db->Prepare(std::string("SELECT ") + sqlite::kApiKeyColumns +
+                            " FROM api_keys WHERE key_hash = ?1");
+  select->BindAll(Blob{key_hash});
+  if (!select->Step()) return std::nullopt;
+  return sqlite::ReadApiKey(*select);
+}
+
+std::optional<ApiKey> SqliteStore::GetApiKey(const std::string& org_id, const std::string& key_id) {
+  auto db = readers_.Acquire();
+  auto select = db->Prepare(std::string("SELECT ") + sqlite::kApiKeyColumns +
+                            " FROM api_keys WHERE org_id = ?1 AND id = ?2");
+  select->BindAll(org_id, key_id);
+  if (!select->Step()) return std::nullopt;
+  return sqlite::ReadApiKey(*select);
+}
+
+Page<ApiKey> SqliteStore::ListApiKeys(const std::string& org_id, const PageRequest& page) {
+  auto db = readers_.Acquire();
+  auto select =
+      db->Prepare(std::string("SELECT ") + sqlite::kApiKeyColumns +
+                  " FROM api_keys WHERE org_id = ?1 AND (?2 IS NULL OR (created_at, id) < (?2, ?3))"
+                  " ORDER BY created_at DESC, id DESC LIMIT ?4");
+  select->Bind(1, org_id);
+  select->Bind(2, page.after ? std::optional(page.after->time) : std::nullopt);
+  select->Bind(3, page.after ? page.after->id : std::string());
+  select->Bind(4, page.limit + 1);
+  return CollectPage<ApiKey>(*select, page.limit, sqlite::ReadApiKey,
+                             [](const ApiKey& key) { return key.created_at; });
+}
+
+bool SqliteStore::DeleteApiKey(const std::string& org_id, const std::string& key_id) {
+  return WithWriter([&](sqlite::Connection& db) {
+    // Sessions go with the key (ON DELETE CASCADE).
+    auto remove = db.Prepare("DELETE FROM api_keys WHERE org_id = ?1 AND id = ?2");
+    remove->BindAll(org_id, key_id);
+    remove->Run();
+    return db.Changes() > 0;
+  });
+}
+
+void SqliteStore::InsertSession(const Session& session) {
+  WithWriter([&](sqlite::Connection& db) {
+    auto insert = db.Prepare(
+        "INSERT INTO sessions (token_hash, key_id, created_at, expires_at) VALUES (?1, ?2, ?3, "
+        "?4)");
+    insert->BindAll(Blob{session.token_hash}, session.key_id, session.created_at,
+                    session.expires_at);
+    insert->Run();
+  });
+}
+
+std::optional<ApiKey> SqliteStore::FindSessionKey(const std::string& token_hash, TimeMs now) {
+  auto db = readers_.Acquire();
+  auto select = db->Prepare(
+      "SELECT k.id, k.org_id, k.name, k.role, k.key_hash, k.key_prefix, k.created_at "
+      "FROM sessions s JOIN api_keys k ON k.id = s.key_id "
+      "WHERE s.token_hash = ?1 AND s.expires_at > ?2");
+  select->BindAll(Blob{token_hash}, now);
+  if (!select->Step()) return std::nullopt;
+  return sqlite::ReadApiKey(*select);
+}
+
+void SqliteStore::DeleteSession(const std::string& token_hash) {
+  WithWriter([&](sqlite::Connection& db) {
+    auto remove = db.Prepare("DELETE FROM sessions WHERE token_hash = ?1");
+    remove->BindAll(Blob{token_hash});
+    remove->Run();
+  });
+}
+
+}  // namespace rehook

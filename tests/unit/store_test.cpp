@@ -1,0 +1,193 @@
+// The Store contract, run against every implementation (the same tests for SQLite and, where a
+// PostgreSQL server is available, PostgreSQL).
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+
+#include "auth/secrets.h"
+#include "common/ids.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/temp_dir.h"
+
+namespace rehook {
+namespace {
+
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+class StoreTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().open(dir_.path());
+    org_ = Organization{NewId("org", 1000), "acme", 30, 1000};
+    store_->InsertOrganization(org_);
+  }
+
+  Source MakeSource(const std::string& org_id, TimeMs at) {
+    Source source{NewId("src", at), org_id, "s", "{}", at, at};
+    store_->InsertSource(source);
+    return source;
+  }
+
+  Event MakeEvent(const Source& source, TimeMs at, std::string body = "{}") {
+    Event event;
+    event.id = NewId("evt", at);
+    event.org_id = source.org_id;
+    event.source_id = source.id;
+    event.received_at = at;
+    event.method = "POST";
+    event.path = "/hook";
+    event.query = "a=1";
+    event.headers = {{"Content-Type", "application/json"}, {"X-Dup", "1"}, {"X-Dup", "2"}};
+    event.client_ip = "127.0.0.1";
+    event.size = static_cast<std::int64_t>(body.size());
+    event.body = std::move(body);
+    return event;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  Organization org_;
+};
+
+TEST_P(StoreTest, BootstrapHappensOnlyOnAnEmptyStore) {
+  // SetUp already created an organization, so a bootstrap must not.
+  ApiKey key{NewId("key", 1), org_.id, "k", Role::super_admin, HashSecret("x"), "rhk_", 1};
+  Organization other{NewId("org", 1), "other", 30, 1};
+  EXPECT_FALSE(store_->BootstrapFirstOrganization(other, key));
+  EXPECT_FALSE(store_->GetOrganization(other.id).has_value());
+}
+
+TEST_P(StoreTest, FindsKeysByHashAndDeletesThemWithTheirSessions) {
+  ApiKey key{NewId("key", 2000),     org_.id, "ci", Role::developer,
+             HashSecret("secret-1"), "rhk_1", 2000};
+  store_->InsertApiKey(key);
+  auto found = store_->FindApiKeyByHash(HashSecret("secret-1"));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, key.id);
+  EXPECT_EQ(found->role, Role::developer);
+  EXPECT_FALSE(store_->FindApiKeyByHash(HashSecret("secret-2")).has_value());
+
+  store_->InsertSession(Session{HashSecret("token"), key.id, 2000, 5000});
+  EXPECT_TRUE(store_->FindSessionKey(HashSecret("token"), 4999).has_value());
+  EXPECT_FALSE(store_->FindSessionKey(HashSecret("token"), 5000).has_value());  // expired
+
+  EXPECT_FALSE(store_->DeleteApiKey("org_other", key.id));  // another org cannot
+  EXPECT_TRUE(store_->DeleteApiKey(org_.id, key.id));
+  EXPECT_FALSE(store_->FindApiKeyByHash(HashSecret("secret-1")).has_value());
+  EXPECT_FALSE(store_->FindSessionKey(HashSecret("token"), 3000).has_value());
+}
+
+TEST_P(StoreTest, SourcesAreScopedToTheirOrganization) {
+  Organization other{NewId("org", 1001), "other", 30, 1001};
+  store_->InsertOrganization(other);
+  Source mine = MakeSource(org_.id, 3000);
+  EXPECT_TRUE(store_->GetSource(org_.id, mine.id).has_value());
+  EXPECT_FALSE(store_->GetSource(other.id, mine.id).has_value());
+  EXPECT_TRUE(store_->FindSourceForCapture(mine.id).has_value());
+  EXPECT_TRUE(store_->ListSources(other.id, {}).items.empty());
+
+  mine.name = "renamed";
+  mine.org_id = other.id;
+  EXPECT_FALSE(store_->UpdateSource(mine));  // cannot update through another org
+  mine.org_id = org_.id;
+  EXPECT_TRUE(store_->UpdateSource(mine));
+  EXPECT_EQ(store_->GetSource(org_.id, mine.id)->name, "renamed");
+  EXPECT_FALSE(store_->DeleteSource(other.id, mine.id));
+  EXPECT_TRUE(store_->DeleteSource(org_.id, mine.id));
+  EXPECT_FALSE(store_->FindSourceForCapture(mine.id).has_value());
+}
+
+TEST_P(StoreTest, EventsRoundTripExactly) {
+  Source source = MakeSource(org_.id, 3000);
+  std::string binary("\x00\xff\xfe binary \r\n\x80", 14);
+  Event event = MakeEvent(source, 4000, binary);
+  store_->AppendEvents(std::vector<Event>{event});
+
+  auto loaded = store_->GetEvent(org_.id, event.id, true);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->body, binary);
+  EXPECT_EQ(loaded->size, 14);
+  EXPECT_EQ(loaded->query, "a=1");
+  ASSERT_EQ(loaded->headers.size(), 3u);
+  EXPECT_EQ(loaded->headers[2].name, "X-Dup");
+  EXPECT_EQ(loaded->headers[2].value, "2");
+
+  auto without_body = store_->GetEvent(org_.id, event.id, false);
+  ASSERT_TRUE(without_body);
+  EXPECT_TRUE(without_body->body.empty());
+  EXPECT_FALSE(store_->GetEvent("org_other", event.id, true).has_value());
+}
+
+TEST_P(StoreTest, ListsEventsNewestFirstWithCursorAndTimeBounds) {
+  Source a = MakeSource(org_.id, 3000);
+  Source b = MakeSource(org_.id, 3001);
+  std::vector<Event> events;
+  for (int i = 0; i < 25; ++i) events.push_back(MakeEvent(i % 2 ? a : b, 10000 + i * 10));
+  // Two events at the same instant: ties are ordered by id.
+  events.push_back(MakeEvent(a, 10000 + 240));
+  store_->AppendEvents(events);
+
+  EventQuery query;
+  query.org_id = org_.id;
+  query.page.limit = 7;
+  std::vector<Event> seen;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = store_->ListEvents(query);
+    seen.insert(seen.end(), page.items.begin(), page.items.end());
+    if (!page.next) break;
+    query.page.after = page.next;
+  }
+  ASSERT_EQ(seen.size(), events.size());
+  for (size_t i = 1; i < seen.size(); ++i) {
+    bool ordered = seen[i - 1].received_at > seen[i].received_at ||
+                   (seen[i - 1].received_at == seen[i].received_at && seen[i - 1].id > seen[i].id);
+    EXPECT_TRUE(ordered) << i;
+  }
+
+  EventQuery bounded;
+  bounded.org_id = org_.id;
+  bounded.source_id = a.id;
+  bounded.from = 10050;
+  bounded.to = 10150;  // inclusive
+  auto page = store_->ListEvents(bounded);
+  for (const auto& event : page.items) {
+    EXPECT_EQ(event.source_id, a.id);
+    EXPECT_GE(event.received_at, 10050);
+    EXPECT_LE(event.received_at, 10150);
+  }
+  // Source a has the odd i: 10050, 10070, 10090, 10110, 10130 and 10150 (the bound is inclusive).
+  EXPECT_EQ(page.items.size(), 6u);
+  EXPECT_FALSE(page.next.has_value());
+
+  EventQuery other_org;
+  other_org.org_id = "org_other";
+  EXPECT_TRUE(store_->ListEvents(other_org).items.empty());
+}
+
+TEST_P(StoreTest, AppendIsAllOrNothing) {
+  Source source = MakeSource(org_.id, 3000);
+  Event first = MakeEvent(source, 5000);
+  Event duplicate = first;  // same id: the second insert fails
+  EXPECT_THROW(store_->AppendEvents(std::vector<Event>{MakeEvent(source, 5001), first, duplicate}),
+               StoreError);
+  EventQuery query;
+  query.org_id = org_.id;
+  EXPECT_TRUE(store_->ListEvents(query).items.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest,
+                         ::testing::Values(StoreFactory{"Sqlite",
+                                                        [](const std::string& dir) {
+                                                          return std::make_unique<SqliteStore>(
+                                                              dir + "/test.db");
+                                                        }}),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace rehook
