@@ -9,7 +9,6 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -75,14 +74,15 @@ void RehookProcess::Launch() {
   if (rc != 0) throw std::runtime_error("cannot start " + args[0]);
   ++launches_;
 
-  static const std::regex kListening(R"(listening on (http://[^:\s]+:(\d+)))");
+  constexpr std::string_view kListening = "listening on ";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
-    std::smatch match;
     std::string out = ReadFile(out_path);
-    if (std::regex_search(out, match, kListening)) {
-      url_ = match[1];
-      port_ = static_cast<std::uint16_t>(std::stoi(match[2]));
+    size_t at = out.find(kListening);
+    size_t line_end = at == std::string::npos ? at : out.find('\n', at);
+    if (line_end != std::string::npos) {
+      url_ = out.substr(at + kListening.size(), line_end - at - kListening.size());
+      port_ = static_cast<std::uint16_t>(std::stoi(url_.substr(url_.rfind(':') + 1)));
       admin_key_ = ReadFile(data_dir() + "/admin.key");
       while (!admin_key_.empty() && (admin_key_.back() == '\n')) admin_key_.pop_back();
       return;
