@@ -12,7 +12,7 @@ run_packages=(
   build-essential cmake ccache pkg-config git ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libpq-dev
-  libhowardhinnant-date-dev libspdlog-dev libfmt-dev libcli11-dev
+  libhowardhinnant-date-dev libspdlog-dev libfmt-dev libcli11-dev libjemalloc-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev

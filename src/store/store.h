@@ -8,6 +8,7 @@
 //    enforced here, not only in handlers).
 //  - Failures of the database itself throw StoreError; "not found" is an empty optional/false.
 //  - Ids and timestamps are chosen by the caller, so every implementation stores the same values.
+//  - Every write except AppendEvents is durable when the method returns.
 
 #include <optional>
 #include <span>
@@ -62,8 +63,14 @@ class Store {
   virtual bool DeleteSource(const std::string& org_id, const std::string& id) = 0;
 
   // --- Events ----------------------------------------------------------------------------
-  // Appends all events in one transaction; when it returns they are durable (fsync'd).
+  // Appends all events in one transaction (all or nothing). They are visible to reads at once,
+  // but only guaranteed to survive a crash or power loss once SyncAppends() has returned.
+  // Splitting the two lets the group-commit writer insert the next batch while the previous one
+  // is being fsync'd (see EventWriter).
   virtual void AppendEvents(std::span<const Event> events) = 0;
+  // Returns once every event appended before the call is durable. Throws StoreError if that
+  // cannot be guaranteed (a failed fsync), and keeps throwing afterwards.
+  virtual void SyncAppends() = 0;
   virtual std::optional<Event> GetEvent(const std::string& org_id, const std::string& id,
                                         bool with_body) = 0;
   // Newest first (received_at desc, id desc); bodies are not loaded.

@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "common/ids.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/mock_store.h"
 #include "support/temp_dir.h"
 
 namespace rehook {
@@ -107,6 +110,48 @@ TEST_F(EventWriterTest, StopCommitsWhatIsQueuedAndRefusesMore) {
     EXPECT_NE(late, nullptr);
   }
   EXPECT_EQ(committed.load(), 50);
+}
+
+// The durability contract: a capture is acknowledged only after the fsync that covers it, and a
+// failed fsync fails every batch it covered.
+TEST(EventWriterSyncTest, CompletesOnlyAfterTheSyncThatCoversTheEvent) {
+  ::testing::NiceMock<testing::MockStore> store;
+  std::mutex mutex;
+  std::condition_variable released;
+  bool release_sync = false;
+  std::atomic<int> syncs_started{0};
+  ON_CALL(store, SyncAppends()).WillByDefault([&] {
+    syncs_started++;
+    std::unique_lock lock(mutex);
+    released.wait(lock, [&] { return release_sync; });
+  });
+
+  EventWriter writer(store, EventWriter::Limits{});
+  std::promise<std::exception_ptr> done;
+  auto completed = done.get_future();
+  Event event;
+  event.id = "evt_1";
+  writer.Submit(event, [&](std::exception_ptr error) { done.set_value(error); });
+
+  while (syncs_started.load() == 0) std::this_thread::yield();
+  // Committed, and the sync is under way but has not returned: not acknowledged yet.
+  EXPECT_EQ(completed.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  {
+    std::lock_guard lock(mutex);
+    release_sync = true;
+  }
+  released.notify_all();
+  EXPECT_EQ(completed.get(), nullptr);
+}
+
+TEST(EventWriterSyncTest, AFailedSyncFailsTheBatch) {
+  ::testing::NiceMock<testing::MockStore> store;
+  ON_CALL(store, SyncAppends()).WillByDefault([] { throw StoreError("fsync failed: EIO"); });
+  EventWriter writer(store, EventWriter::Limits{});
+  std::promise<std::exception_ptr> done;
+  writer.Submit(Event{}, [&](std::exception_ptr error) { done.set_value(error); });
+  EXPECT_NE(done.get_future().get(), nullptr);
+  EXPECT_EQ(writer.events_committed(), 0u);
 }
 
 }  // namespace

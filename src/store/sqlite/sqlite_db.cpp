@@ -86,10 +86,10 @@ Connection::Connection(const std::string& path) {
     throw StoreError("sqlite: cannot open " + path + ": " + message);
   }
   sqlite3_busy_timeout(db_, 10000);
-  // WAL lets readers run beside the single writer. synchronous=FULL fsyncs the WAL on every
-  // commit: an acknowledged capture survives power loss. Group commit keeps that cheap.
+  // WAL lets readers run beside the single writer. synchronous=NORMAL: commits do not fsync;
+  // SqliteStore makes them durable through WalSync before anything is acknowledged.
   Exec("PRAGMA journal_mode=WAL");
-  Exec("PRAGMA synchronous=FULL");
+  Exec("PRAGMA synchronous=NORMAL");
   Exec("PRAGMA foreign_keys=ON");
   Exec("PRAGMA temp_store=MEMORY");
 }

@@ -31,6 +31,9 @@ void InsertApiKeyRow(sqlite::Connection& db, const ApiKey& key) {
 
 SqliteStore::SqliteStore(const std::string& path) : writer_(path), readers_(path) {
   sqlite::MigrateToLatest(writer_);
+  wal_ = std::make_unique<sqlite::WalSync>(path);
+  wal_->Sync();
+  checkpointer_ = std::make_unique<sqlite::Checkpointer>(path, writer_);
 }
 
 bool SqliteStore::Ping() {

@@ -7,7 +7,7 @@ namespace rehook {
 
 void SqliteStore::AppendEvents(std::span<const Event> events) {
   if (events.empty()) return;
-  WithWriter([&](sqlite::Connection& db) {
+  WithWriterUnsynced([&](sqlite::Connection& db) {
     sqlite::Transaction transaction(db);
     auto insert = db.Prepare(
         "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
@@ -24,6 +24,8 @@ void SqliteStore::AppendEvents(std::span<const Event> events) {
     transaction.Commit();
   });
 }
+
+void SqliteStore::SyncAppends() { wal_->Sync(); }
 
 std::optional<Event> SqliteStore::GetEvent(const std::string& org_id, const std::string& id,
                                            bool with_body) {

@@ -1,0 +1,60 @@
+#include "store/sqlite/checkpointer.h"
+
+#include <chrono>
+
+#include "common/log.h"
+
+namespace rehook::sqlite {
+namespace {
+
+// About 16 MB of 4 KB pages: checkpoint when the WAL grows past this (and at least every
+// second while there is anything to copy).
+constexpr int kCheckpointFrames = 4000;
+
+}  // namespace
+
+Checkpointer::Checkpointer(const std::string& db_path, Connection& writer)
+    : connection_(db_path), writer_(writer.handle()) {
+  sqlite3_wal_hook(writer_, &Checkpointer::OnCommit, this);
+  thread_ = std::thread([this] { Run(); });
+}
+
+Checkpointer::~Checkpointer() {
+  sqlite3_wal_hook(writer_, nullptr, nullptr);
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  thread_.join();
+}
+
+int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int wal_frames) {
+  auto* checkpointer = static_cast<Checkpointer*>(self);
+  if (wal_frames >= kCheckpointFrames) {
+    std::lock_guard lock(checkpointer->mutex_);
+    checkpointer->wanted_ = true;
+    checkpointer->wake_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void Checkpointer::Run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, std::chrono::seconds(1), [this] { return wanted_ || stopping_; });
+    if (stopping_) break;
+    wanted_ = false;
+    lock.unlock();
+    int wal_frames = 0;
+    int copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(connection_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                       &wal_frames, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      log::Warn("store.checkpoint_failed", {{"error", sqlite3_errmsg(connection_.handle())}});
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace rehook::sqlite

@@ -1,0 +1,58 @@
+#include "store/sqlite/wal_sync.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "common/log.h"
+#include "store/store.h"
+
+namespace rehook::sqlite {
+namespace {
+
+void SyncDirectoryOf(const std::string& path) {
+  std::string directory = std::filesystem::path(path).parent_path().string();
+  if (directory.empty()) directory = ".";
+  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw StoreError("cannot open directory " + directory + ": " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  int saved = errno;
+  ::close(fd);
+  if (rc != 0)
+    throw StoreError("cannot fsync directory " + directory + ": " + std::strerror(saved));
+}
+
+}  // namespace
+
+WalSync::WalSync(const std::string& db_path) : path_(db_path + "-wal") {
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd_ < 0) throw StoreError("cannot open " + path_ + ": " + std::strerror(errno));
+  SyncDirectoryOf(path_);
+}
+
+WalSync::~WalSync() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void WalSync::Sync() {
+  if (failed_.load()) throw StoreError("an earlier fsync of " + path_ + " failed");
+  if (::fdatasync(fd_) != 0) {
+    failed_ = true;
+    std::string reason = std::strerror(errno);
+    log::Error("store.fsync_failed", {{"path", path_}, {"error", reason}});
+    throw StoreError("fsync of " + path_ + " failed: " + reason);
+  }
+  // SQLite only deletes the WAL when its last connection closes, and the store holds its
+  // connections open; if the file was unlinked anyway, this descriptor no longer syncs it.
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0 || info.st_nlink == 0) {
+    failed_ = true;
+    throw StoreError(path_ + " was removed while rehook had it open");
+  }
+}
+
+}  // namespace rehook::sqlite
