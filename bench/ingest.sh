@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Ingest benchmark: wrk (keep-alive, 1 KB JSON bodies) against rehook's /in/{source} — durable,
+# acknowledged after fsync — and, in the same run, against nginx answering `return 200` on
+# another loopback port. Prints both rates, the ratio and p99 latency.
+#   bench/ingest.sh [seconds=15] [connections=64]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+duration="${1:-15}"
+connections="${2:-64}"
+threads=2
+
+bench_build
+
+# A 1 KB JSON body, like a typical provider event.
+body=$(python3 -c 'import json; print(json.dumps({"id":"evt_bench","type":"charge.succeeded","data":{"object":{"amount":4200,"currency":"usd","description":"x"*880}}}))')
+cat >"$bench_tmp/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[$body]]
+LUA
+echo "body: ${#body} bytes, ${connections} connections, ${threads} wrk threads, ${duration}s per run"
+
+# nginx baseline
+nginx_port=$(bench_free_port)
+mkdir -p "$bench_tmp/nginx"
+cat >"$bench_tmp/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+pid $bench_tmp/nginx/nginx.pid;
+error_log $bench_tmp/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $bench_tmp/nginx/body;
+  client_max_body_size 10m;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { return 200 '{"id":"evt_nginx"}'; }
+  }
+}
+NGINX
+nginx -c "$bench_tmp/nginx/nginx.conf" -g 'daemon off;' &
+bench_pids+=($!)
+sleep 0.5
+
+bench_start_rehook ingest
+source_id=$(bench_create_source)
+
+run_wrk() {
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$bench_tmp/post.lua" "$1"
+}
+
+read -r nginx_rps nginx_p99 nginx_bad < <(run_wrk "http://127.0.0.1:$nginx_port/in/x" | bench_parse_wrk)
+read -r rehook_rps rehook_p99 rehook_bad < <(run_wrk "$REHOOK_URL/in/$source_id" | bench_parse_wrk)
+
+stored=$(curl -sf "$REHOOK_URL/metrics" 2>/dev/null | awk '/^rehook_captured_events_total/ {print $2}' || true)
+ratio=$(awk -v a="$rehook_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')
+printf '\n%-28s %12s %10s %8s\n' "target" "requests/s" "p99 ms" "non-2xx"
+printf '%-28s %12s %10s %8s\n' "nginx return 200 (baseline)" "$nginx_rps" "$nginx_p99" "$nginx_bad"
+printf '%-28s %12s %10s %8s\n' "rehook /in (durable)" "$rehook_rps" "$rehook_p99" "$rehook_bad"
+printf '\nratio rehook/nginx: %s (target >= 0.50)\n' "$ratio"
+[ -n "$stored" ] && echo "events committed by rehook: $stored"
+exit 0
