@@ -181,6 +181,20 @@ TEST_P(StoreTest, AppendIsAllOrNothing) {
   EXPECT_TRUE(store_->ListEvents(query).items.empty());
 }
 
+TEST(SqliteStoreTest, CreatesWalDatabaseWith16KbPagesAndIncrementalVacuum) {
+  testing::TempDir dir;
+  { SqliteStore store(dir.path() + "/x.db"); }
+  sqlite::Connection connection(dir.path() + "/x.db");
+  auto pragma = [&](const std::string& name) {
+    auto statement = connection.Prepare("PRAGMA " + name);
+    EXPECT_TRUE(statement->Step());
+    return statement->Text(0);
+  };
+  EXPECT_EQ(pragma("page_size"), "16384");
+  EXPECT_EQ(pragma("journal_mode"), "wal");
+  EXPECT_EQ(pragma("auto_vacuum"), "2");  // incremental
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreTest,
                          ::testing::Values(StoreFactory{"Sqlite",
                                                         [](const std::string& dir) {

@@ -83,10 +83,6 @@ int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
 void MigrateToLatest(Connection& connection) {
   int version = CurrentVersion(connection);
-  if (version == 0) {
-    // Must be chosen before the first table exists; lets retention give pages back to the OS.
-    connection.Exec("PRAGMA auto_vacuum=INCREMENTAL");
-  }
   if (version > LatestSchemaVersion()) {
     throw StoreError("the database schema (version " + std::to_string(version) +
                      ") is newer than this rehook (version " +
