@@ -14,6 +14,10 @@
 #include "auth/role.h"
 #include "capture/source_cache.h"
 #include "common/clock.h"
+#include "delivery/circuit_breaker.h"
+#include "delivery/forwarder.h"
+#include "delivery/routing.h"
+#include "delivery/target_guard.h"
 #include "http/http_types.h"
 #include "http/router.h"
 #include "store/model.h"
@@ -24,8 +28,12 @@ namespace rehook {
 struct ApiServices {
   const Clock& clock;
   StoreExecutor& store;
-  SourceCache& source_cache;  // invalidated when a source changes
-  std::string public_url;     // e.g. "http://127.0.0.1:8080", for ingest URLs
+  SourceCache& source_cache;            // invalidated when a source changes
+  RouteCache& route_cache;              // ... when a connection changes
+  DestinationCache& destination_cache;  // ... when a destination changes
+  CircuitBreakers& breakers;
+  const TargetPolicy& target_policy;  // the SSRF guard, applied to URLs when they are saved
+  std::string public_url;             // e.g. "http://127.0.0.1:8080", for ingest URLs
   TimeMs session_ttl_ms = 12 * 3600 * 1000;
 };
 

@@ -83,4 +83,27 @@ boost::json::object EventJson(const Event& event, bool with_body) {
   return json;
 }
 
+boost::json::object AttemptJson(const DeliveryAttempt& attempt) {
+  auto or_null = [](const auto& optional) -> boost::json::value {
+    if (optional) return boost::json::value(*optional);
+    return nullptr;
+  };
+  boost::json::object json;
+  json["id"] = attempt.id;
+  json["event_id"] = attempt.event_id;
+  json["destination_id"] = attempt.destination_id;
+  json["connection_id"] = or_null(attempt.connection_id);
+  json["replay_job_id"] = or_null(attempt.replay_job_id);
+  json["attempt"] = attempt.attempt;
+  json["status_code"] = or_null(attempt.status_code);
+  json["response_time_ms"] = or_null(attempt.response_time_ms);
+  json["success"] = attempt.success;
+  json["error"] =
+      attempt.error.empty() ? boost::json::value(nullptr) : boost::json::value(attempt.error);
+  json["next_retry_at"] =
+      attempt.next_retry_at ? boost::json::value(FormatIso8601(*attempt.next_retry_at)) : nullptr;
+  json["created_at"] = FormatIso8601(attempt.created_at);
+  return json;
+}
+
 }  // namespace rehook

@@ -13,4 +13,8 @@ namespace rehook {
 // the exact order, case and repeats.
 boost::json::object EventJson(const Event& event, bool with_body);
 
+// {"id","event_id","destination_id","connection_id","replay_job_id","attempt","status_code",
+//  "response_time_ms","success","error","next_retry_at","created_at"}; absent values are null.
+boost::json::object AttemptJson(const DeliveryAttempt& attempt);
+
 }  // namespace rehook

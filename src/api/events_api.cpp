@@ -75,12 +75,23 @@ boost::asio::awaitable<HttpResponse> GetEndpointRequest(ApiRequest& request) {
   co_return JsonResponse(200, EventJson(event, true));
 }
 
+boost::asio::awaitable<HttpResponse> ListDeliveries(ApiRequest& request) {
+  const std::string& id = request.Param("id");
+  Event event = co_await LoadEvent(request, id, false);
+  auto attempts = co_await request.services.store.Run(
+      [&](Store& store) { return store.ListAttemptsOfEvent(request.principal.org_id, event.id); });
+  boost::json::array data;
+  for (const auto& attempt : attempts) data.push_back(AttemptJson(attempt));
+  co_return JsonListResponse(std::move(data), std::nullopt);
+}
+
 }  // namespace
 
 void AddEventRoutes(ApiRouter& router) {
   for (std::string base : {"/v1/events", "/v1/requests"}) {
     router.Add("GET", base, {Permission::read, ListEvents});
     router.Add("GET", base + "/{id}", {Permission::read, GetEvent});
+    router.Add("GET", base + "/{id}/deliveries", {Permission::read, ListDeliveries});
   }
   router.Add("GET", "/v1/endpoints/{id}/requests", {Permission::read, ListEndpointRequests});
   router.Add("GET", "/v1/endpoints/{id}/requests/{requestId}",

@@ -10,5 +10,7 @@ void AddOrganizationRoutes(ApiRouter& router);
 void AddApiKeyRoutes(ApiRouter& router);
 void AddSourceRoutes(ApiRouter& router);
 void AddEventRoutes(ApiRouter& router);
+void AddDestinationRoutes(ApiRouter& router);
+void AddConnectionRoutes(ApiRouter& router);
 
 }  // namespace rehook

@@ -9,12 +9,14 @@
 #include "api/api_dispatcher.h"
 #include "api/routes.h"
 #include "app/bootstrap.h"
+#include "app/data_dir_lock.h"
 #include "capture/capture_handler.h"
 #include "common/log.h"
+#include "delivery/forwarder.h"
 #include "http/api_error.h"
 #include "http/json_response.h"
 #include "http/server.h"
-#include "store/event_writer.h"
+#include "store/batch_writer.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_executor.h"
 
@@ -22,19 +24,47 @@ namespace rehook {
 namespace {
 
 constexpr std::uint64_t kApiBodyLimit = 1024 * 1024;
+// The embedded store serves exactly one node (DataDirLock), which may therefore take back
+// every lease when it starts.
+constexpr const char* kSingleNodeId = "local";
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
+}
+
+std::string PrepareDataDir(const Config& config) {
+  std::filesystem::create_directories(config.data_dir);
+  std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace);
+  return config.data_dir;
 }
 
 std::unique_ptr<Store> OpenStore(const Config& config) {
   if (!config.database.empty()) {
     throw std::invalid_argument("--database: PostgreSQL is not supported by this build yet");
   }
-  std::filesystem::create_directories(config.data_dir);
-  std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all,
-                               std::filesystem::perm_options::replace);
   return std::make_unique<SqliteStore>(config.data_dir + "/rehook.db");
+}
+
+RetrySchedule ParseRetrySchedule(const std::string& text) {
+  auto schedule = RetrySchedule::Parse(text);
+  if (!schedule) {
+    throw std::invalid_argument("--retry-schedule must look like 30s,2m,5m (got '" + text + "')");
+  }
+  return *schedule;
+}
+
+OutboundClientOptions OutboundOptions(const Config& config) {
+  OutboundClientOptions options;
+  options.allow_private_targets = config.allow_private_targets;
+  options.allowed_target_cidrs = config.allow_target_cidrs;
+  options.ca_file = config.ca_file;
+  return options;
+}
+
+std::unique_ptr<Clock> MakeClock(const Clock& system_clock, const Config& config) {
+  if (config.test_clock_offset_ms == 0) return std::make_unique<SystemClock>();
+  return std::make_unique<OffsetClock>(system_clock, config.test_clock_offset_ms);
 }
 
 }  // namespace
@@ -42,19 +72,30 @@ std::unique_ptr<Store> OpenStore(const Config& config) {
 // Declared in the order they are built; destroyed in reverse.
 struct Application::Parts {
   explicit Parts(const Config& config)
-      : clock(config.test_clock_offset_ms ? std::unique_ptr<Clock>(new OffsetClock(
-                                                system_clock, config.test_clock_offset_ms))
-                                          : std::unique_ptr<Clock>(new SystemClock())),
+      : data_dir_lock(PrepareDataDir(config)),
+        clock(MakeClock(system_clock, config)),
         store(OpenStore(config)),
         store_executor(*store, config.store_threads),
-        event_writer(*store, EventWriter::Limits{}),
+        batch_writer(*store, BatchWriter::Limits{}),
         source_cache(*clock, 2000),
+        route_cache(*clock, 2000),
+        destination_cache(*clock, 2000),
+        breakers(*clock, BreakerOptions{config.breaker_threshold, config.breaker_cooldown_ms}),
+        outbound(MakeOutboundShared(OutboundOptions(config))),
         io(config.io_threads),
+        delivery_lane(1),
+        forwarder(
+            delivery_lane.context(0), store_executor, batch_writer, outbound, breakers,
+            destination_cache, ParseRetrySchedule(config.retry_schedule), *clock,
+            ForwarderOptions{.owner = owner,
+                             .max_in_flight_per_destination = config.destination_concurrency}),
         authenticator(store_executor, *clock),
         rate_limiter(*clock, config.api_rate_limit, config.api_rate_burst),
-        services{*clock, store_executor, source_cache, config.public_url},
+        services{*clock,   store_executor,      source_cache,     route_cache, destination_cache,
+                 breakers, PolicyOf(*outbound), config.public_url},
         api(services, authenticator, rate_limiter),
-        capture(store_executor, event_writer, source_cache, *clock) {}
+        capture(CaptureHandler::Parts{store_executor, batch_writer, source_cache, route_cache,
+                                      forwarder, *clock, owner}) {}
 
   boost::asio::awaitable<HttpResponse> Route(HttpRequest& request) {
     if (StartsWith(request.path, "/in/")) co_return co_await capture.Handle(request);
@@ -72,13 +113,21 @@ struct Application::Parts {
     throw ApiError::NotFound("there is nothing at " + request.path);
   }
 
+  TaskOwner owner{kSingleNodeId, 5 * 60 * 1000};
+  DataDirLock data_dir_lock;
   SystemClock system_clock;
   std::unique_ptr<Clock> clock;
   std::unique_ptr<Store> store;
   StoreExecutor store_executor;
-  EventWriter event_writer;
+  BatchWriter batch_writer;
   SourceCache source_cache;
+  RouteCache route_cache;
+  DestinationCache destination_cache;
+  CircuitBreakers breakers;
+  std::shared_ptr<OutboundShared> outbound;
   IoPool io;
+  IoPool delivery_lane;
+  Forwarder forwarder;
   Authenticator authenticator;
   RateLimiter rate_limiter;
   ApiServices services;
@@ -100,6 +149,8 @@ void Application::Start() {
   std::optional<std::string> first_key = BootstrapFirstOrganization(*parts.store, *parts.clock);
   std::string key_file = config_.data_dir + "/admin.key";
   if (first_key) WriteAdminKeyFile(key_file, *first_key);
+  // Deliveries this node was working on when it last stopped are free to be taken again.
+  parts.store->ReleaseLeases(parts.owner.node_id);
 
   ApiRouter& router = parts.api.router();
   AddAuthRoutes(router);
@@ -107,6 +158,8 @@ void Application::Start() {
   AddApiKeyRoutes(router);
   AddSourceRoutes(router);
   AddEventRoutes(router);
+  AddDestinationRoutes(router);
+  AddConnectionRoutes(router);
 
   ServerOptions options;
   options.host = host;
@@ -122,6 +175,8 @@ void Application::Start() {
                     ":" + std::to_string(parts.port);
   // Before the io threads run, so no handler can see it unset.
   if (parts.services.public_url.empty()) parts.services.public_url = url;
+  parts.forwarder.Start();
+  parts.delivery_lane.Start();
   parts.io.Start();
 
   log::Info("server.started", {{"url", url}, {"data_dir", config_.data_dir}});
@@ -140,8 +195,10 @@ void Application::Stop() {
   if (!parts_) return;
   log::Info("server.stopping");
   parts_->server->Shutdown();
+  parts_->forwarder.Stop();
   parts_->io.Drain(std::chrono::seconds(10));
-  parts_->event_writer.Stop();
+  parts_->delivery_lane.Drain(std::chrono::seconds(10));
+  parts_->batch_writer.Stop();
   parts_->store_executor.Stop();
   parts_.reset();
   log::Info("server.stopped");

@@ -18,8 +18,12 @@ struct Config {
   std::uint64_t max_body_bytes = 10 * 1024 * 1024;
   double api_rate_limit = 50;
   double api_rate_burst = 100;
-  int io_threads = 0;     // 0: one per core
-  int store_threads = 4;  // blocking store calls (reads, API writes)
+  std::string retry_schedule = "30s,2m,5m,15m,40m";  // waits between delivery attempts
+  int breaker_threshold = 5;                         // consecutive failures that open it
+  std::int64_t breaker_cooldown_ms = 30000;          // open -> half-open
+  int destination_concurrency = 16;                  // deliveries in flight per destination
+  int io_threads = 0;                                // 0: one per core
+  int store_threads = 4;                             // blocking store calls (reads, API writes)
   std::string log_level = "info";
   // Hidden, for end-to-end tests: run the clock this far ahead of real time.
   std::int64_t test_clock_offset_ms = 0;

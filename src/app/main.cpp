@@ -66,6 +66,29 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
       ->envname("REHOOK_API_RATE_BURST")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  serve
+      .add_option("--retry-schedule", config.retry_schedule,
+                  "Waits between delivery attempts (ms, s, m, h), e.g. 30s,2m,5m,15m,40m")
+      ->envname("REHOOK_RETRY_SCHEDULE")
+      ->capture_default_str();
+  serve
+      .add_option("--breaker-threshold", config.breaker_threshold,
+                  "Consecutive failed deliveries that open a destination's circuit")
+      ->envname("REHOOK_BREAKER_THRESHOLD")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  serve
+      .add_option("--breaker-cooldown-ms", config.breaker_cooldown_ms,
+                  "How long an open circuit waits before letting a probe through")
+      ->envname("REHOOK_BREAKER_COOLDOWN_MS")
+      ->check(CLI::Range(std::int64_t{100}, std::int64_t{86400000}))
+      ->capture_default_str();
+  serve
+      .add_option("--destination-concurrency", config.destination_concurrency,
+                  "Deliveries in flight per destination at most")
+      ->envname("REHOOK_DESTINATION_CONCURRENCY")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   serve.add_option("--io-threads", config.io_threads, "HTTP io threads (0: one per core)")
       ->envname("REHOOK_IO_THREADS")
       ->capture_default_str();

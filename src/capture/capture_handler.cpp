@@ -15,10 +15,21 @@ std::pair<std::string, std::string> SplitIngestPath(std::string_view path) {
 }
 
 boost::asio::awaitable<std::optional<Source>> CaptureHandler::FindSource(const std::string& id) {
-  if (auto cached = sources_.Lookup(id)) co_return *cached;
-  auto source = co_await store_.Run([&](Store& store) { return store.FindSourceForCapture(id); });
-  sources_.Put(id, source);
+  if (auto cached = parts_.sources.Lookup(id)) co_return *cached;
+  auto source =
+      co_await parts_.store.Run([&](Store& store) { return store.FindSourceForCapture(id); });
+  parts_.sources.Put(id, source);
   co_return source;
+}
+
+boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> CaptureHandler::FindRoutes(
+    const std::string& id) {
+  if (auto cached = parts_.routes.Lookup(id)) co_return *cached;
+  auto connections =
+      co_await parts_.store.Run([&](Store& store) { return store.ListConnectionsOfSource(id); });
+  auto routes = CompileRoutes(connections);
+  parts_.routes.Put(id, routes);
+  co_return routes;
 }
 
 boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request) {
@@ -27,25 +38,30 @@ boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request
   if (HasIdShape(source_id, "src")) source = co_await FindSource(source_id);
   if (!source) throw ApiError::NotFound("source '" + source_id + "' does not exist");
 
-  TimeMs now = clock_.Now();
-  Event event;
-  event.id = NewId("evt", now);
-  event.org_id = source->org_id;
-  event.source_id = source->id;
-  event.received_at = now;
-  event.method = std::move(request.method);
-  event.path = std::move(sub_path);
-  event.query = std::move(request.query);
-  event.headers = std::move(request.headers);
-  event.client_ip = std::move(request.client_ip);
-  event.size = static_cast<std::int64_t>(request.body.size());
-  event.body = std::move(request.body);
-  std::string id = event.id;
+  std::shared_ptr<const SourceRoutes> routes = co_await FindRoutes(source->id);
 
-  co_await AwaitCallback<bool>([this, &event](auto complete) {
-    writer_.Submit(std::move(event),
-                   [complete](std::exception_ptr error) { complete(error, !error); });
+  TimeMs now = parts_.clock.Now();
+  auto event = std::make_shared<Event>();
+  event->id = NewId("evt", now);
+  event->org_id = source->org_id;
+  event->source_id = source->id;
+  event->received_at = now;
+  event->method = std::move(request.method);
+  event->path = std::move(sub_path);
+  event->query = std::move(request.query);
+  event->headers = std::move(request.headers);
+  event->client_ip = std::move(request.client_ip);
+  event->size = static_cast<std::int64_t>(request.body.size());
+  event->body = std::move(request.body);
+  std::string id = event->id;
+
+  NewEvent item{event, PlanDeliveries(*event, *routes, now, parts_.owner)};
+  std::vector<DeliveryTask> tasks = item.tasks;
+  co_await AwaitCallback<bool>([this, &item](auto complete) {
+    parts_.writer.Submit(std::move(item),
+                         [complete](std::exception_ptr error) { complete(error, !error); });
   });
+  if (!tasks.empty()) parts_.forwarder.Enqueue(std::move(event), std::move(tasks));
   // The reply of the hot path, built without a JSON document (an id needs no escaping).
   co_return HttpResponse::Text(200, "application/json", "{\"id\":\"" + id + "\"}");
 }

@@ -1,33 +1,43 @@
 #pragma once
-// Capture: any request to /in/{source_id}[/sub/path] is stored exactly as it arrived and
-// answered 200 {"id":"evt_..."} only once it is durable (group commit through EventWriter).
+// Capture: any request to /in/{source_id}[/sub/path] is stored exactly as it arrived, together
+// with the deliveries its source's connections route it to, and answered 200 {"id":"evt_..."}
+// only once durable (group commit through BatchWriter). Then the deliveries go straight to the
+// forwarder.
 
 #include <boost/asio/awaitable.hpp>
 
 #include "capture/source_cache.h"
 #include "common/clock.h"
+#include "delivery/forwarder.h"
+#include "delivery/routing.h"
 #include "http/http_types.h"
-#include "store/event_writer.h"
+#include "store/batch_writer.h"
 #include "store/store_executor.h"
 
 namespace rehook {
 
 class CaptureHandler {
  public:
-  CaptureHandler(StoreExecutor& store, EventWriter& writer, SourceCache& sources,
-                 const Clock& clock)
-      : store_(store), writer_(writer), sources_(sources), clock_(clock) {}
+  struct Parts {
+    StoreExecutor& store;
+    BatchWriter& writer;
+    SourceCache& sources;
+    RouteCache& routes;
+    Forwarder& forwarder;
+    const Clock& clock;
+    TaskOwner owner;
+  };
+
+  explicit CaptureHandler(Parts parts) : parts_(std::move(parts)) {}
 
   // `request.path` starts with "/in/". Throws ApiError for unknown sources.
   boost::asio::awaitable<HttpResponse> Handle(HttpRequest& request);
 
  private:
   boost::asio::awaitable<std::optional<Source>> FindSource(const std::string& id);
+  boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> FindRoutes(const std::string& id);
 
-  StoreExecutor& store_;
-  EventWriter& writer_;
-  SourceCache& sources_;
-  const Clock& clock_;
+  Parts parts_;
 };
 
 // Splits "/in/src_x/a/b" into ("src_x", "/a/b"); the sub-path is "/" when absent.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/role.h"
@@ -74,6 +75,123 @@ struct Event {
   std::int64_t size = 0;  // body bytes
   bool verified = true;
   std::string body;  // empty unless loaded (see Store::GetEvent)
+};
+
+// Where captured events are delivered.
+struct Destination {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::string url;
+  int timeout_ms = 10000;
+  std::vector<HeaderField> headers;  // added to every delivery
+  std::string secret;                // Standard Webhooks signing secret ("whsec_..."); "" for none
+  std::optional<int> rate_limit;     // deliveries per second at most; nullopt: no limit
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+};
+
+// Routes a source's events to a destination, optionally only those matching a filter.
+struct Connection {
+  std::string id;
+  std::string org_id;
+  std::string source_id;
+  std::string destination_id;
+  std::string filter_json;  // the filter spec as JSON; "" for none (everything passes)
+  bool enabled = true;
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+};
+
+// A delivery still to be made: one per captured event and matching connection, created in the
+// same transaction as the event, removed once delivered or given up. While a node works on a
+// task it holds a lease on it, so that no other node (or the poller) takes it as well.
+struct DeliveryTask {
+  std::string id;  // "tsk_..." (internal)
+  std::string org_id;
+  std::string event_id;
+  std::string destination_id;
+  std::string connection_id;
+  int attempts = 0;  // attempts made so far
+  TimeMs next_attempt_at = 0;
+  std::string lease_owner;  // node id; "" when free
+  TimeMs lease_until = 0;
+  TimeMs created_at = 0;
+};
+
+// One attempt to deliver an event, as listed by GET /v1/events/{id}/deliveries.
+struct DeliveryAttempt {
+  std::string id;  // "del_..."
+  std::string org_id;
+  std::string event_id;
+  std::string destination_id;
+  std::optional<std::string> connection_id;  // forwarding
+  std::optional<std::string> replay_job_id;  // replay jobs
+  int attempt = 1;
+  std::optional<int> status_code;                // null when no response arrived
+  std::optional<std::int64_t> response_time_ms;  // null when no response arrived
+  bool success = false;
+  std::string error;                    // "" when a response arrived
+  std::optional<TimeMs> next_retry_at;  // when a retry is scheduled after this attempt
+  TimeMs created_at = 0;
+};
+
+enum class ReplayStatus { running, paused, completed, cancelled };
+std::string_view ReplayStatusName(ReplayStatus status);
+std::optional<ReplayStatus> ParseReplayStatus(std::string_view name);
+
+// A background job re-delivering a time range of captured events to a destination, oldest
+// first, at most `rate_limit` per second, each once and without retries.
+struct ReplayJob {
+  std::string id;  // "job_..."
+  std::string org_id;
+  std::string destination_id;
+  std::optional<std::string> source_id;
+  std::optional<std::string> connection_id;
+  std::string filter_json;  // "" for none; already combined with the connection's filter
+  TimeMs from = 0;          // inclusive bounds on received_at
+  TimeMs to = 0;
+  int rate_limit = 10;
+  int max_events = 1000;
+  ReplayStatus status = ReplayStatus::running;
+  std::string status_reason;  // why paused, e.g. "the destination's circuit is open"
+  int total = 0;
+  int processed = 0;
+  int succeeded = 0;
+  int failed = 0;
+  // The last event the job has walked past (received_at, id): it resumes after it.
+  std::optional<Cursor> cursor;
+  TimeMs created_at = 0;
+  TimeMs started_at = 0;
+  std::optional<TimeMs> completed_at;
+  std::optional<TimeMs> expires_at;  // completed_at + 24 h; the job reads as missing after it
+  std::string lease_owner;           // the node running it; "" when free
+  TimeMs lease_until = 0;
+};
+
+// The events a replay job walks: an org's events in [from, to], optionally of one source.
+struct ReplayRange {
+  std::string org_id;
+  std::optional<std::string> source_id;
+  TimeMs from = 0;
+  TimeMs to = 0;
+  std::optional<Cursor> after;  // continue after this (received_at, id)
+  int limit = 100;
+  bool with_bodies = false;
+};
+
+// A single captured request re-sent to a URL (POST /v1/endpoints/{id}/requests/{rid}/replay).
+struct SingleReplay {
+  std::string id;  // "rpl_..."
+  std::string org_id;
+  std::string source_id;
+  std::string event_id;
+  std::string target_url;
+  std::optional<int> status_code;
+  std::optional<std::int64_t> response_time_ms;
+  bool success = false;
+  std::string error;
+  TimeMs created_at = 0;
 };
 
 struct PageRequest {

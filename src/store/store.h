@@ -1,22 +1,23 @@
 #pragma once
 // Store: everything rehook persists, behind one interface with a SQLite and a PostgreSQL
 // implementation. Calls block; the server runs them on the store's own threads (StoreExecutor,
-// EventWriter) so io threads never wait on disk.
+// BatchWriter) so io threads never wait on disk.
 //
 // Contract shared by all methods:
 //  - Lookups scoped by org_id return nothing for another org's records (tenant isolation is
 //    enforced here, not only in handlers).
 //  - Failures of the database itself throw StoreError; "not found" is an empty optional/false.
 //  - Ids and timestamps are chosen by the caller, so every implementation stores the same values.
-//  - Every write except AppendEvents is durable when the method returns.
+//  - Every write except ApplyBatch is durable when the method returns.
 
+#include <cstdint>
 #include <optional>
-#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "store/model.h"
+#include "store/write_batch.h"
 
 namespace rehook {
 
@@ -62,19 +63,85 @@ class Store {
   // Removes the source; its captured events stay (and stay replayable) until retention.
   virtual bool DeleteSource(const std::string& org_id, const std::string& id) = 0;
 
-  // --- Events ----------------------------------------------------------------------------
-  // Appends all events in one transaction (all or nothing). They are visible to reads at once,
-  // but only guaranteed to survive a crash or power loss once SyncAppends() has returned.
-  // Splitting the two lets the group-commit writer insert the next batch while the previous one
-  // is being fsync'd (see EventWriter).
-  virtual void AppendEvents(std::span<const Event> events) = 0;
-  // Returns once every event appended before the call is durable. Throws StoreError if that
+  // --- Group-committed writes ------------------------------------------------------------
+  // Applies the whole batch in one transaction (all or nothing). The writes are visible to
+  // reads at once, but only guaranteed to survive a crash or power loss once SyncBatches() has
+  // returned. Splitting the two lets the group-commit writer insert the next batch while the
+  // previous one is being fsync'd (see BatchWriter). A TaskUpdate for a task that no longer
+  // exists (its connection was deleted meanwhile) only logs its attempt.
+  virtual void ApplyBatch(const WriteBatch& batch) = 0;
+  // Returns once every batch applied before the call is durable. Throws StoreError if that
   // cannot be guaranteed (a failed fsync), and keeps throwing afterwards.
-  virtual void SyncAppends() = 0;
+  virtual void SyncBatches() = 0;
+
+  // --- Events ----------------------------------------------------------------------------
   virtual std::optional<Event> GetEvent(const std::string& org_id, const std::string& id,
                                         bool with_body) = 0;
   // Newest first (received_at desc, id desc); bodies are not loaded.
   virtual Page<Event> ListEvents(const EventQuery& query) = 0;
+
+  // --- Destinations and connections ------------------------------------------------------
+  virtual void InsertDestination(const Destination& destination) = 0;
+  virtual std::optional<Destination> GetDestination(const std::string& org_id,
+                                                    const std::string& id) = 0;
+  virtual Page<Destination> ListDestinations(const std::string& org_id,
+                                             const PageRequest& page) = 0;
+  virtual bool UpdateDestination(const Destination& destination) = 0;
+  // Removes the destination with its connections and pending deliveries; the attempt log stays.
+  virtual bool DeleteDestination(const std::string& org_id, const std::string& id) = 0;
+
+  virtual void InsertConnection(const Connection& connection) = 0;
+  virtual std::optional<Connection> GetConnection(const std::string& org_id,
+                                                  const std::string& id) = 0;
+  virtual Page<Connection> ListConnections(const std::string& org_id, const PageRequest& page) = 0;
+  // Every connection of a source, enabled or not (routing at capture time).
+  virtual std::vector<Connection> ListConnectionsOfSource(const std::string& source_id) = 0;
+  virtual bool UpdateConnection(const Connection& connection) = 0;
+  // Removes the connection and its pending deliveries.
+  virtual bool DeleteConnection(const std::string& org_id, const std::string& id) = 0;
+
+  // --- Delivery work ---------------------------------------------------------------------
+  // Leases up to `limit` tasks that are due (next_attempt_at <= now) and not leased (or whose
+  // lease has expired) to `owner` until `lease_until`, oldest due first, and returns them.
+  virtual std::vector<DeliveryTask> ClaimDueTasks(TimeMs now, const std::string& owner,
+                                                  TimeMs lease_until, int limit) = 0;
+  // Frees the leases of `owner` (a node taking back what it held before a restart).
+  virtual void ReleaseLeases(const std::string& owner) = 0;
+  virtual std::int64_t CountPendingTasks() = 0;
+  // Attempts for one event, oldest first.
+  virtual std::vector<DeliveryAttempt> ListAttemptsOfEvent(const std::string& org_id,
+                                                           const std::string& event_id) = 0;
+
+  // --- Replay ----------------------------------------------------------------------------
+  // Events of `range`, oldest first (received_at, then id); bodies only when asked for.
+  virtual std::vector<Event> ListEventsForReplay(const ReplayRange& range) = 0;
+
+  virtual void InsertReplayJob(const ReplayJob& job) = 0;
+  // The job, also when expired (callers decide what expiry means).
+  virtual std::optional<ReplayJob> GetReplayJob(const std::string& org_id,
+                                                const std::string& id) = 0;
+  // The org's jobs that have not expired at `now`, newest first.
+  virtual Page<ReplayJob> ListReplayJobs(const std::string& org_id, TimeMs now,
+                                         const PageRequest& page) = 0;
+  // Cancels a running or paused job; false when it had already ended (or does not exist).
+  virtual bool CancelReplayJob(const std::string& org_id, const std::string& id, TimeMs now,
+                               TimeMs expires_at) = 0;
+  // Leases up to `limit` running or paused jobs that nobody holds (or whose lease lapsed).
+  virtual std::vector<ReplayJob> ClaimReplayJobs(TimeMs now, const std::string& owner,
+                                                 TimeMs lease_until, int limit) = 0;
+  // Extends `owner`'s lease; returns the job's current state, or nullopt when the lease is
+  // lost (another node took the job) or the job is gone.
+  virtual std::optional<ReplayJob> RenewReplayLease(const std::string& id, const std::string& owner,
+                                                    TimeMs lease_until) = 0;
+  // Events the job has already made an attempt for (to skip them when it resumes).
+  virtual std::vector<std::string> ListReplayedEventIds(const std::string& job_id) = 0;
+  // Removes up to `limit` jobs expired at `now`; returns how many.
+  virtual int DeleteExpiredReplayJobs(TimeMs now, int limit) = 0;
+
+  virtual void InsertSingleReplay(const SingleReplay& replay) = 0;
+  // Replays of one captured request, oldest first.
+  virtual std::vector<SingleReplay> ListSingleReplays(const std::string& org_id,
+                                                      const std::string& event_id) = 0;
 };
 
 }  // namespace rehook

@@ -30,11 +30,49 @@ class MockStore : public Store {
   MOCK_METHOD(Page<Source>, ListSources, (const std::string&, const PageRequest&), (override));
   MOCK_METHOD(bool, UpdateSource, (const Source&), (override));
   MOCK_METHOD(bool, DeleteSource, (const std::string&, const std::string&), (override));
-  MOCK_METHOD(void, AppendEvents, (std::span<const Event>), (override));
-  MOCK_METHOD(void, SyncAppends, (), (override));
+  MOCK_METHOD(void, ApplyBatch, (const WriteBatch&), (override));
+  MOCK_METHOD(void, SyncBatches, (), (override));
   MOCK_METHOD(std::optional<Event>, GetEvent, (const std::string&, const std::string&, bool),
               (override));
   MOCK_METHOD(Page<Event>, ListEvents, (const EventQuery&), (override));
+  MOCK_METHOD(void, InsertDestination, (const Destination&), (override));
+  MOCK_METHOD(std::optional<Destination>, GetDestination, (const std::string&, const std::string&),
+              (override));
+  MOCK_METHOD(Page<Destination>, ListDestinations, (const std::string&, const PageRequest&),
+              (override));
+  MOCK_METHOD(bool, UpdateDestination, (const Destination&), (override));
+  MOCK_METHOD(bool, DeleteDestination, (const std::string&, const std::string&), (override));
+  MOCK_METHOD(void, InsertConnection, (const Connection&), (override));
+  MOCK_METHOD(std::optional<Connection>, GetConnection, (const std::string&, const std::string&),
+              (override));
+  MOCK_METHOD(Page<Connection>, ListConnections, (const std::string&, const PageRequest&),
+              (override));
+  MOCK_METHOD(std::vector<Connection>, ListConnectionsOfSource, (const std::string&), (override));
+  MOCK_METHOD(bool, UpdateConnection, (const Connection&), (override));
+  MOCK_METHOD(bool, DeleteConnection, (const std::string&, const std::string&), (override));
+  MOCK_METHOD(std::vector<DeliveryTask>, ClaimDueTasks, (TimeMs, const std::string&, TimeMs, int),
+              (override));
+  MOCK_METHOD(void, ReleaseLeases, (const std::string&), (override));
+  MOCK_METHOD(std::int64_t, CountPendingTasks, (), (override));
+  MOCK_METHOD(std::vector<DeliveryAttempt>, ListAttemptsOfEvent,
+              (const std::string&, const std::string&), (override));
+  MOCK_METHOD(std::vector<Event>, ListEventsForReplay, (const ReplayRange&), (override));
+  MOCK_METHOD(void, InsertReplayJob, (const ReplayJob&), (override));
+  MOCK_METHOD(std::optional<ReplayJob>, GetReplayJob, (const std::string&, const std::string&),
+              (override));
+  MOCK_METHOD(Page<ReplayJob>, ListReplayJobs, (const std::string&, TimeMs, const PageRequest&),
+              (override));
+  MOCK_METHOD(bool, CancelReplayJob, (const std::string&, const std::string&, TimeMs, TimeMs),
+              (override));
+  MOCK_METHOD(std::vector<ReplayJob>, ClaimReplayJobs, (TimeMs, const std::string&, TimeMs, int),
+              (override));
+  MOCK_METHOD(std::optional<ReplayJob>, RenewReplayLease,
+              (const std::string&, const std::string&, TimeMs), (override));
+  MOCK_METHOD(std::vector<std::string>, ListReplayedEventIds, (const std::string&), (override));
+  MOCK_METHOD(int, DeleteExpiredReplayJobs, (TimeMs, int), (override));
+  MOCK_METHOD(void, InsertSingleReplay, (const SingleReplay&), (override));
+  MOCK_METHOD(std::vector<SingleReplay>, ListSingleReplays,
+              (const std::string&, const std::string&), (override));
 };
 
 }  // namespace rehook::testing

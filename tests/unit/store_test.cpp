@@ -4,56 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include <functional>
-#include <memory>
-
 #include "auth/secrets.h"
 #include "common/ids.h"
 #include "store/sqlite/sqlite_store.h"
-#include "support/temp_dir.h"
+#include "unit/store_fixture.h"
 
 namespace rehook {
 namespace {
-
-struct StoreFactory {
-  std::string name;
-  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
-};
-
-class StoreTest : public ::testing::TestWithParam<StoreFactory> {
- protected:
-  void SetUp() override {
-    store_ = GetParam().open(dir_.path());
-    org_ = Organization{NewId("org", 1000), "acme", 30, 1000};
-    store_->InsertOrganization(org_);
-  }
-
-  Source MakeSource(const std::string& org_id, TimeMs at) {
-    Source source{NewId("src", at), org_id, "s", "{}", at, at};
-    store_->InsertSource(source);
-    return source;
-  }
-
-  Event MakeEvent(const Source& source, TimeMs at, std::string body = "{}") {
-    Event event;
-    event.id = NewId("evt", at);
-    event.org_id = source.org_id;
-    event.source_id = source.id;
-    event.received_at = at;
-    event.method = "POST";
-    event.path = "/hook";
-    event.query = "a=1";
-    event.headers = {{"Content-Type", "application/json"}, {"X-Dup", "1"}, {"X-Dup", "2"}};
-    event.client_ip = "127.0.0.1";
-    event.size = static_cast<std::int64_t>(body.size());
-    event.body = std::move(body);
-    return event;
-  }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Store> store_;
-  Organization org_;
-};
 
 TEST_P(StoreTest, BootstrapHappensOnlyOnAnEmptyStore) {
   // SetUp already created an organization, so a bootstrap must not.
@@ -107,7 +64,7 @@ TEST_P(StoreTest, EventsRoundTripExactly) {
   Source source = MakeSource(org_.id, 3000);
   std::string binary("\x00\xff\xfe binary \r\n\x80", 14);
   Event event = MakeEvent(source, 4000, binary);
-  store_->AppendEvents(std::vector<Event>{event});
+  Append({event});
 
   auto loaded = store_->GetEvent(org_.id, event.id, true);
   ASSERT_TRUE(loaded);
@@ -131,7 +88,7 @@ TEST_P(StoreTest, ListsEventsNewestFirstWithCursorAndTimeBounds) {
   for (int i = 0; i < 25; ++i) events.push_back(MakeEvent(i % 2 ? a : b, 10000 + i * 10));
   // Two events at the same instant: ties are ordered by id.
   events.push_back(MakeEvent(a, 10000 + 240));
-  store_->AppendEvents(events);
+  Append(events);
 
   EventQuery query;
   query.org_id = org_.id;
@@ -174,8 +131,7 @@ TEST_P(StoreTest, AppendIsAllOrNothing) {
   Source source = MakeSource(org_.id, 3000);
   Event first = MakeEvent(source, 5000);
   Event duplicate = first;  // same id: the second insert fails
-  EXPECT_THROW(store_->AppendEvents(std::vector<Event>{MakeEvent(source, 5001), first, duplicate}),
-               StoreError);
+  EXPECT_THROW(Append({MakeEvent(source, 5001), first, duplicate}), StoreError);
   EventQuery query;
   query.org_id = org_.id;
   EXPECT_TRUE(store_->ListEvents(query).items.empty());
@@ -184,7 +140,7 @@ TEST_P(StoreTest, AppendIsAllOrNothing) {
 TEST(SqliteStoreTest, CreatesWalDatabaseWith16KbPagesAndIncrementalVacuum) {
   testing::TempDir dir;
   { SqliteStore store(dir.path() + "/x.db"); }
-  sqlite::Connection connection(dir.path() + "/x.db");
+  sqlite::Database connection(dir.path() + "/x.db");
   auto pragma = [&](const std::string& name) {
     auto statement = connection.Prepare("PRAGMA " + name);
     EXPECT_TRUE(statement->Step());

@@ -13,7 +13,7 @@ constexpr int kCheckpointFrames = 4000;
 
 }  // namespace
 
-Checkpointer::Checkpointer(const std::string& db_path, Connection& writer)
+Checkpointer::Checkpointer(const std::string& db_path, Database& writer)
     : connection_(db_path), writer_(writer.handle()) {
   sqlite3_wal_hook(writer_, &Checkpointer::OnCommit, this);
   thread_ = std::thread([this] { Run(); });

@@ -16,7 +16,7 @@ namespace rehook::sqlite {
 class Checkpointer {
  public:
   // Opens its own connection to the database; attaches to `writer` so that large WALs wake it.
-  Checkpointer(const std::string& db_path, Connection& writer);
+  Checkpointer(const std::string& db_path, Database& writer);
   // Stops the thread (after a checkpoint in progress finishes).
   ~Checkpointer();
 
@@ -24,7 +24,7 @@ class Checkpointer {
   static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_frames);
   void Run();
 
-  Connection connection_;
+  Database connection_;
   sqlite3* writer_;
   std::mutex mutex_;
   std::condition_variable wake_;

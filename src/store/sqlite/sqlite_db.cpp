@@ -78,7 +78,7 @@ std::optional<std::int64_t> Statement::OptionalInt64(int column) const {
   return Int64(column);
 }
 
-Connection::Connection(const std::string& path) {
+Database::Database(const std::string& path) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -101,12 +101,12 @@ Connection::Connection(const std::string& path) {
   Exec("PRAGMA temp_store=MEMORY");
 }
 
-Connection::~Connection() {
+Database::~Database() {
   statements_.clear();
   sqlite3_close(db_);
 }
 
-void Connection::Exec(std::string_view sql) {
+void Database::Exec(std::string_view sql) {
   char* error = nullptr;
   std::string text(sql);
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
@@ -116,7 +116,7 @@ void Connection::Exec(std::string_view sql) {
   }
 }
 
-Connection::Lease Connection::Prepare(const std::string& sql) {
+Database::Lease Database::Prepare(const std::string& sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
     it = statements_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
@@ -124,7 +124,7 @@ Connection::Lease Connection::Prepare(const std::string& sql) {
   return Lease(*it->second);
 }
 
-Transaction::Transaction(Connection& connection) : connection_(connection) {
+Transaction::Transaction(Database& connection) : connection_(connection) {
   connection_.Exec("BEGIN IMMEDIATE");
 }
 
@@ -143,7 +143,7 @@ void Transaction::Commit() {
   done_ = true;
 }
 
-ConnectionPool::Lease ConnectionPool::Acquire() {
+DatabasePool::Lease DatabasePool::Acquire() {
   {
     std::lock_guard lock(mutex_);
     if (!idle_.empty()) {
@@ -152,10 +152,10 @@ ConnectionPool::Lease ConnectionPool::Acquire() {
       return Lease(*this, std::move(connection));
     }
   }
-  return Lease(*this, std::make_unique<Connection>(path_));
+  return Lease(*this, std::make_unique<Database>(path_));
 }
 
-void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
+void DatabasePool::Release(std::unique_ptr<Database> connection) {
   if (!connection) return;
   std::lock_guard lock(mutex_);
   idle_.push_back(std::move(connection));

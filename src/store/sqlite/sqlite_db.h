@@ -72,13 +72,13 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-class Connection {
+class Database {
  public:
   // Opens (creating if needed) the database at `path` and applies rehook's pragmas.
-  explicit Connection(const std::string& path);
-  ~Connection();
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
 
   void Exec(std::string_view sql);
 
@@ -106,41 +106,41 @@ class Connection {
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless Commit() was called.
 class Transaction {
  public:
-  explicit Transaction(Connection& connection);
+  explicit Transaction(Database& connection);
   ~Transaction();
   void Commit();
 
  private:
-  Connection& connection_;
+  Database& connection_;
   bool done_ = false;
 };
 
 // Read connections handed to whichever store thread needs one (WAL lets them read while the
 // writer commits).
-class ConnectionPool {
+class DatabasePool {
  public:
-  explicit ConnectionPool(std::string path) : path_(std::move(path)) {}
+  explicit DatabasePool(std::string path) : path_(std::move(path)) {}
 
   class Lease {
    public:
-    Lease(ConnectionPool& pool, std::unique_ptr<Connection> connection)
+    Lease(DatabasePool& pool, std::unique_ptr<Database> connection)
         : pool_(pool), connection_(std::move(connection)) {}
     ~Lease() { pool_.Release(std::move(connection_)); }
-    Connection& operator*() { return *connection_; }
-    Connection* operator->() { return connection_.get(); }
+    Database& operator*() { return *connection_; }
+    Database* operator->() { return connection_.get(); }
 
    private:
-    ConnectionPool& pool_;
-    std::unique_ptr<Connection> connection_;
+    DatabasePool& pool_;
+    std::unique_ptr<Database> connection_;
   };
   Lease Acquire();
 
  private:
-  void Release(std::unique_ptr<Connection> connection);
+  void Release(std::unique_ptr<Database> connection);
 
   std::string path_;
   std::mutex mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  std::vector<std::unique_ptr<Database>> idle_;
 };
 
 }  // namespace rehook::sqlite

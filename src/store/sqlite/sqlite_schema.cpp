@@ -67,11 +67,127 @@ const std::vector<std::string>& Migrations() {
         CREATE INDEX events_by_org_time ON events(org_id, received_at, id);
         CREATE INDEX events_by_source_time ON events(source_id, received_at, id);
       )sql",
+      // 2: destinations, connections, pending deliveries and the attempt log.
+      R"sql(
+        CREATE TABLE destinations (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL REFERENCES organizations(id),
+          name TEXT NOT NULL,
+          url TEXT NOT NULL,
+          timeout_ms INTEGER NOT NULL,
+          headers BLOB NOT NULL,
+          secret TEXT NOT NULL,
+          rate_limit INTEGER,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX destinations_by_org ON destinations(org_id, created_at, id);
+
+        CREATE TABLE connections (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL,
+          source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+          destination_id TEXT NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+          filter TEXT NOT NULL,
+          enabled INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX connections_by_org ON connections(org_id, created_at, id);
+        CREATE INDEX connections_by_source ON connections(source_id);
+        CREATE INDEX connections_by_destination ON connections(destination_id);
+
+        -- No foreign keys here: a task is written with its event in a capture batch, and a
+        -- connection deleted meanwhile must not fail the whole batch. Deletes clean up instead.
+        CREATE TABLE delivery_tasks (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL,
+          event_id TEXT NOT NULL,
+          destination_id TEXT NOT NULL,
+          connection_id TEXT NOT NULL,
+          attempts INTEGER NOT NULL,
+          next_attempt_at INTEGER NOT NULL,
+          lease_owner TEXT NOT NULL,
+          lease_until INTEGER NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX delivery_tasks_due ON delivery_tasks(next_attempt_at);
+        CREATE INDEX delivery_tasks_by_connection ON delivery_tasks(connection_id);
+        CREATE INDEX delivery_tasks_by_destination ON delivery_tasks(destination_id);
+
+        CREATE TABLE delivery_attempts (
+          seq INTEGER PRIMARY KEY,
+          id TEXT NOT NULL,
+          org_id TEXT NOT NULL,
+          event_id TEXT NOT NULL,
+          destination_id TEXT NOT NULL,
+          connection_id TEXT,
+          replay_job_id TEXT,
+          attempt INTEGER NOT NULL,
+          status_code INTEGER,
+          response_time_ms INTEGER,
+          success INTEGER NOT NULL,
+          error TEXT NOT NULL,
+          next_retry_at INTEGER,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX delivery_attempts_by_event ON delivery_attempts(event_id, seq);
+      )sql",
+      // 3: replay jobs and single-request replays.
+      R"sql(
+        CREATE TABLE replay_jobs (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL,
+          destination_id TEXT NOT NULL,
+          source_id TEXT,
+          connection_id TEXT,
+          filter TEXT NOT NULL,
+          range_from INTEGER NOT NULL,
+          range_to INTEGER NOT NULL,
+          rate_limit INTEGER NOT NULL,
+          max_events INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          status_reason TEXT NOT NULL,
+          total INTEGER NOT NULL,
+          processed INTEGER NOT NULL,
+          succeeded INTEGER NOT NULL,
+          failed INTEGER NOT NULL,
+          cursor_time INTEGER,
+          cursor_id TEXT,
+          created_at INTEGER NOT NULL,
+          started_at INTEGER NOT NULL,
+          completed_at INTEGER,
+          expires_at INTEGER,
+          lease_owner TEXT NOT NULL,
+          lease_until INTEGER NOT NULL
+        );
+        CREATE INDEX replay_jobs_by_org ON replay_jobs(org_id, created_at, id);
+        CREATE INDEX replay_jobs_active ON replay_jobs(status)
+          WHERE status IN ('running', 'paused');
+        CREATE INDEX replay_jobs_expiry ON replay_jobs(expires_at) WHERE expires_at IS NOT NULL;
+        CREATE INDEX delivery_attempts_by_job ON delivery_attempts(replay_job_id)
+          WHERE replay_job_id IS NOT NULL;
+
+        CREATE TABLE single_replays (
+          seq INTEGER PRIMARY KEY,
+          id TEXT NOT NULL,
+          org_id TEXT NOT NULL,
+          source_id TEXT NOT NULL,
+          event_id TEXT NOT NULL,
+          target_url TEXT NOT NULL,
+          status_code INTEGER,
+          response_time_ms INTEGER,
+          success INTEGER NOT NULL,
+          error TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX single_replays_by_event ON single_replays(event_id, seq);
+      )sql",
   };
   return migrations;
 }
 
-int CurrentVersion(Connection& connection) {
+int CurrentVersion(Database& connection) {
   auto statement = connection.Prepare("PRAGMA user_version");
   statement->Step();
   return static_cast<int>(statement->Int64(0));
@@ -81,7 +197,7 @@ int CurrentVersion(Connection& connection) {
 
 int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
-void MigrateToLatest(Connection& connection) {
+void MigrateToLatest(Database& connection) {
   int version = CurrentVersion(connection);
   if (version > LatestSchemaVersion()) {
     throw StoreError("the database schema (version " + std::to_string(version) +

@@ -7,7 +7,7 @@
 namespace rehook::sqlite {
 
 // Brings the database up to the newest schema version. Safe to call on every start.
-void MigrateToLatest(Connection& connection);
+void MigrateToLatest(Database& connection);
 
 // The version MigrateToLatest reaches.
 int LatestSchemaVersion();

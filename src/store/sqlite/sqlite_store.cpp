@@ -11,14 +11,14 @@ using sqlite::CollectPage;
 
 namespace {
 
-void InsertOrganizationRow(sqlite::Connection& db, const Organization& org) {
+void InsertOrganizationRow(sqlite::Database& db, const Organization& org) {
   auto insert = db.Prepare(
       "INSERT INTO organizations (id, name, retention_days, created_at) VALUES (?1, ?2, ?3, ?4)");
   insert->BindAll(org.id, org.name, org.retention_days, org.created_at);
   insert->Run();
 }
 
-void InsertApiKeyRow(sqlite::Connection& db, const ApiKey& key) {
+void InsertApiKeyRow(sqlite::Database& db, const ApiKey& key) {
   auto insert = db.Prepare(
       "INSERT INTO api_keys (id, org_id, name, role, key_hash, key_prefix, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -47,7 +47,7 @@ bool SqliteStore::Ping() {
 }
 
 bool SqliteStore::BootstrapFirstOrganization(const Organization& org, const ApiKey& key) {
-  return WithWriter([&](sqlite::Connection& db) {
+  return WithWriter([&](sqlite::Database& db) {
     sqlite::Transaction transaction(db);
     {
       auto any = db.Prepare("SELECT 1 FROM organizations LIMIT 1");
@@ -61,7 +61,7 @@ bool SqliteStore::BootstrapFirstOrganization(const Organization& org, const ApiK
 }
 
 void SqliteStore::InsertOrganization(const Organization& org) {
-  WithWriter([&](sqlite::Connection& db) { InsertOrganizationRow(db, org); });
+  WithWriter([&](sqlite::Database& db) { InsertOrganizationRow(db, org); });
 }
 
 std::optional<Organization> SqliteStore::GetOrganization(const std::string& org_id) {
@@ -86,7 +86,7 @@ Page<Organization> SqliteStore::ListOrganizations(const PageRequest& page) {
 }
 
 void SqliteStore::InsertApiKey(const ApiKey& key) {
-  WithWriter([&](sqlite::Connection& db) { InsertApiKeyRow(db, key); });
+  WithWriter([&](sqlite::Database& db) { InsertApiKeyRow(db, key); });
 }
 
 std::optional<ApiKey> SqliteStore::FindApiKeyByHash(const std::string& key_hash) {
@@ -122,7 +122,7 @@ Page<ApiKey> SqliteStore::ListApiKeys(const std::string& org_id, const PageReque
 }
 
 bool SqliteStore::DeleteApiKey(const std::string& org_id, const std::string& key_id) {
-  return WithWriter([&](sqlite::Connection& db) {
+  return WithWriter([&](sqlite::Database& db) {
     // Sessions go with the key (ON DELETE CASCADE).
     auto remove = db.Prepare("DELETE FROM api_keys WHERE org_id = ?1 AND id = ?2");
     remove->BindAll(org_id, key_id);
@@ -132,7 +132,7 @@ bool SqliteStore::DeleteApiKey(const std::string& org_id, const std::string& key
 }
 
 void SqliteStore::InsertSession(const Session& session) {
-  WithWriter([&](sqlite::Connection& db) {
+  WithWriter([&](sqlite::Database& db) {
     auto insert = db.Prepare(
         "INSERT INTO sessions (token_hash, key_id, created_at, expires_at) VALUES (?1, ?2, ?3, "
         "?4)");
@@ -154,7 +154,7 @@ std::optional<ApiKey> SqliteStore::FindSessionKey(const std::string& token_hash,
 }
 
 void SqliteStore::DeleteSession(const std::string& token_hash) {
-  WithWriter([&](sqlite::Connection& db) {
+  WithWriter([&](sqlite::Database& db) {
     auto remove = db.Prepare("DELETE FROM sessions WHERE token_hash = ?1");
     remove->BindAll(Blob{token_hash});
     remove->Run();

@@ -2,7 +2,7 @@
 // The embedded store: one SQLite file in WAL mode. All writes go through one writer connection
 // (SQLite allows one writer at a time anyway); reads use pooled connections so they never wait
 // for a commit. Commits are made durable by WalSync (see wal_sync.h): right away for every write
-// but AppendEvents, whose batches are synced by SyncAppends so that the group-commit writer can
+// but ApplyBatch, whose batches are synced by SyncBatches so that the group-commit writer can
 // overlap one batch's fsync with the next batch's inserts. Checkpoints run on their own thread.
 
 #include <memory>
@@ -46,17 +46,57 @@ class SqliteStore final : public Store {
   bool UpdateSource(const Source& source) override;
   bool DeleteSource(const std::string& org_id, const std::string& id) override;
 
-  void AppendEvents(std::span<const Event> events) override;
-  void SyncAppends() override;
+  void ApplyBatch(const WriteBatch& batch) override;
+  void SyncBatches() override;
+
   std::optional<Event> GetEvent(const std::string& org_id, const std::string& id,
                                 bool with_body) override;
   Page<Event> ListEvents(const EventQuery& query) override;
+
+  void InsertDestination(const Destination& destination) override;
+  std::optional<Destination> GetDestination(const std::string& org_id,
+                                            const std::string& id) override;
+  Page<Destination> ListDestinations(const std::string& org_id, const PageRequest& page) override;
+  bool UpdateDestination(const Destination& destination) override;
+  bool DeleteDestination(const std::string& org_id, const std::string& id) override;
+
+  void InsertConnection(const Connection& connection) override;
+  std::optional<Connection> GetConnection(const std::string& org_id,
+                                          const std::string& id) override;
+  Page<Connection> ListConnections(const std::string& org_id, const PageRequest& page) override;
+  std::vector<Connection> ListConnectionsOfSource(const std::string& source_id) override;
+  bool UpdateConnection(const Connection& connection) override;
+  bool DeleteConnection(const std::string& org_id, const std::string& id) override;
+
+  std::vector<DeliveryTask> ClaimDueTasks(TimeMs now, const std::string& owner, TimeMs lease_until,
+                                          int limit) override;
+  void ReleaseLeases(const std::string& owner) override;
+  std::int64_t CountPendingTasks() override;
+  std::vector<DeliveryAttempt> ListAttemptsOfEvent(const std::string& org_id,
+                                                   const std::string& event_id) override;
+
+  std::vector<Event> ListEventsForReplay(const ReplayRange& range) override;
+  void InsertReplayJob(const ReplayJob& job) override;
+  std::optional<ReplayJob> GetReplayJob(const std::string& org_id, const std::string& id) override;
+  Page<ReplayJob> ListReplayJobs(const std::string& org_id, TimeMs now,
+                                 const PageRequest& page) override;
+  bool CancelReplayJob(const std::string& org_id, const std::string& id, TimeMs now,
+                       TimeMs expires_at) override;
+  std::vector<ReplayJob> ClaimReplayJobs(TimeMs now, const std::string& owner, TimeMs lease_until,
+                                         int limit) override;
+  std::optional<ReplayJob> RenewReplayLease(const std::string& id, const std::string& owner,
+                                            TimeMs lease_until) override;
+  std::vector<std::string> ListReplayedEventIds(const std::string& job_id) override;
+  int DeleteExpiredReplayJobs(TimeMs now, int limit) override;
+  void InsertSingleReplay(const SingleReplay& replay) override;
+  std::vector<SingleReplay> ListSingleReplays(const std::string& org_id,
+                                              const std::string& event_id) override;
 
  private:
   // Runs `fn` with the writer connection held exclusively, then makes its commit durable.
   template <class F>
   auto WithWriter(F&& fn) {
-    if constexpr (std::is_void_v<std::invoke_result_t<F, sqlite::Connection&>>) {
+    if constexpr (std::is_void_v<std::invoke_result_t<F, sqlite::Database&>>) {
       WithWriterUnsynced(fn);
       wal_->Sync();
     } else {
@@ -66,7 +106,7 @@ class SqliteStore final : public Store {
     }
   }
 
-  // Same, without waiting for durability (AppendEvents; see SyncAppends).
+  // Same, without waiting for durability (ApplyBatch; see SyncBatches).
   template <class F>
   auto WithWriterUnsynced(F&& fn) {
     std::lock_guard lock(writer_mutex_);
@@ -74,8 +114,8 @@ class SqliteStore final : public Store {
   }
 
   std::mutex writer_mutex_;
-  sqlite::Connection writer_;
-  sqlite::ConnectionPool readers_;
+  sqlite::Database writer_;
+  sqlite::DatabasePool readers_;
   std::unique_ptr<sqlite::WalSync> wal_;
   std::unique_ptr<sqlite::Checkpointer> checkpointer_;
 };

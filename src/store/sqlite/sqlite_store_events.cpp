@@ -5,28 +5,6 @@
 
 namespace rehook {
 
-void SqliteStore::AppendEvents(std::span<const Event> events) {
-  if (events.empty()) return;
-  WithWriterUnsynced([&](sqlite::Connection& db) {
-    sqlite::Transaction transaction(db);
-    auto insert = db.Prepare(
-        "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
-        "client_ip, size, verified, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12)");
-    for (const Event& event : events) {
-      std::string headers = EncodeHeaders(event.headers);
-      insert->BindAll(event.id, event.org_id, event.source_id, event.received_at, event.method,
-                      event.path, event.query, sqlite::Blob{headers}, event.client_ip, event.size,
-                      event.verified, sqlite::Blob{event.body});
-      insert->Run();
-      insert->Reset();
-    }
-    transaction.Commit();
-  });
-}
-
-void SqliteStore::SyncAppends() { wal_->Sync(); }
-
 std::optional<Event> SqliteStore::GetEvent(const std::string& org_id, const std::string& id,
                                            bool with_body) {
   auto db = readers_.Acquire();

@@ -5,7 +5,7 @@
 namespace rehook {
 
 void SqliteStore::InsertSource(const Source& source) {
-  WithWriter([&](sqlite::Connection& db) {
+  WithWriter([&](sqlite::Database& db) {
     auto insert = db.Prepare(
         "INSERT INTO sources (id, org_id, name, config, created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -48,7 +48,7 @@ Page<Source> SqliteStore::ListSources(const std::string& org_id, const PageReque
 }
 
 bool SqliteStore::UpdateSource(const Source& source) {
-  return WithWriter([&](sqlite::Connection& db) {
+  return WithWriter([&](sqlite::Database& db) {
     auto update = db.Prepare(
         "UPDATE sources SET name = ?3, config = ?4, updated_at = ?5 WHERE org_id = ?1 AND id = ?2");
     update->BindAll(source.org_id, source.id, source.name, source.config_json, source.updated_at);
@@ -58,11 +58,20 @@ bool SqliteStore::UpdateSource(const Source& source) {
 }
 
 bool SqliteStore::DeleteSource(const std::string& org_id, const std::string& id) {
-  return WithWriter([&](sqlite::Connection& db) {
+  return WithWriter([&](sqlite::Database& db) {
+    sqlite::Transaction transaction(db);
+    // Pending deliveries of its connections go first; the connections follow by cascade.
+    auto tasks = db.Prepare(
+        "DELETE FROM delivery_tasks WHERE connection_id IN "
+        "(SELECT id FROM connections WHERE source_id = ?1 AND org_id = ?2)");
+    tasks->BindAll(id, org_id);
+    tasks->Run();
     auto remove = db.Prepare("DELETE FROM sources WHERE org_id = ?1 AND id = ?2");
     remove->BindAll(org_id, id);
     remove->Run();
-    return db.Changes() > 0;
+    bool deleted = db.Changes() > 0;
+    transaction.Commit();
+    return deleted;
   });
 }
 

@@ -1,30 +1,42 @@
-#include "store/event_writer.h"
+#include "store/batch_writer.h"
 
 #include "common/log.h"
 
 namespace rehook {
 
-EventWriter::EventWriter(Store& store, Limits limits)
+BatchWriter::BatchWriter(Store& store, Limits limits)
     : store_(store),
       limits_(limits),
       commit_thread_([this] { RunCommits(); }),
       sync_thread_([this] { RunSyncs(); }) {}
 
-EventWriter::~EventWriter() { Stop(); }
+BatchWriter::~BatchWriter() { Stop(); }
 
-void EventWriter::Submit(Event event, Completion done) {
+void BatchWriter::Submit(NewEvent item, Completion done) {
+  Enqueue(Pending{std::move(item), std::move(done)});
+}
+
+void BatchWriter::Submit(TaskUpdate item, Completion done) {
+  Enqueue(Pending{std::move(item), std::move(done)});
+}
+
+void BatchWriter::Submit(ReplayProgress item, Completion done) {
+  Enqueue(Pending{std::move(item), std::move(done)});
+}
+
+void BatchWriter::Enqueue(Pending pending) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(event), std::move(done)});
+      queue_.push_back(std::move(pending));
       commit_wake_.notify_one();
       return;
     }
   }
-  done(std::make_exception_ptr(StoreError("the event writer is shutting down")));
+  pending.done(std::make_exception_ptr(StoreError("the batch writer is shutting down")));
 }
 
-void EventWriter::Stop() {
+void BatchWriter::Stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -34,22 +46,22 @@ void EventWriter::Stop() {
   if (sync_thread_.joinable()) sync_thread_.join();
 }
 
-std::size_t EventWriter::batches_committed() const {
+std::size_t BatchWriter::batches_committed() const {
   std::lock_guard lock(mutex_);
   return batches_committed_;
 }
 
-std::size_t EventWriter::events_committed() const {
+std::size_t BatchWriter::events_committed() const {
   std::lock_guard lock(mutex_);
   return events_committed_;
 }
 
-std::size_t EventWriter::syncs() const {
+std::size_t BatchWriter::syncs() const {
   std::lock_guard lock(mutex_);
   return syncs_;
 }
 
-bool EventWriter::TakeBatch(std::vector<Pending>& batch) {
+bool BatchWriter::TakeBatch(std::vector<Pending>& batch) {
   std::unique_lock lock(mutex_);
   // At most one committed batch waits for the next fsync: committing more often would only make
   // batches smaller (more transactions for the same events) without making anything durable
@@ -60,8 +72,10 @@ bool EventWriter::TakeBatch(std::vector<Pending>& batch) {
 
   std::size_t count = 0;
   std::size_t bytes = 0;
-  while (count < queue_.size() && count < limits_.max_batch_events) {
-    bytes += queue_[count].event.body.size();
+  while (count < queue_.size() && count < limits_.max_batch_items) {
+    if (const auto* event = std::get_if<NewEvent>(&queue_[count].item)) {
+      bytes += event->event->body.size();
+    }
     ++count;
     if (bytes >= limits_.max_batch_bytes) break;
   }
@@ -71,23 +85,30 @@ bool EventWriter::TakeBatch(std::vector<Pending>& batch) {
   return true;
 }
 
-void EventWriter::RunCommits() {
+void BatchWriter::RunCommits() {
   std::vector<Pending> batch;
-  std::vector<Event> events;
   while (TakeBatch(batch)) {
-    events.clear();
-    events.reserve(batch.size());
-    for (auto& pending : batch) events.push_back(std::move(pending.event));
-
+    WriteBatch writes;
     Committed committed;
     committed.completions.reserve(batch.size());
-    for (auto& pending : batch) committed.completions.push_back(std::move(pending.done));
+    for (auto& pending : batch) {
+      if (auto* event = std::get_if<NewEvent>(&pending.item)) {
+        writes.events.push_back(std::move(*event));
+      } else if (auto* update = std::get_if<TaskUpdate>(&pending.item)) {
+        writes.task_updates.push_back(std::move(*update));
+      } else {
+        writes.replay_progress.push_back(std::move(std::get<ReplayProgress>(pending.item)));
+      }
+      committed.completions.push_back(std::move(pending.done));
+    }
+    committed.events = writes.events.size();
     batch.clear();
 
     try {
-      store_.AppendEvents(events);
+      store_.ApplyBatch(writes);
     } catch (const std::exception& e) {
-      log::Error("capture.commit_failed", {{"events", events.size()}, {"error", e.what()}});
+      log::Error("store.batch_failed",
+                 {{"items", committed.completions.size()}, {"error", e.what()}});
       auto error = std::current_exception();
       for (auto& done : committed.completions) done(error);
       continue;
@@ -101,7 +122,7 @@ void EventWriter::RunCommits() {
   sync_wake_.notify_one();
 }
 
-void EventWriter::RunSyncs() {
+void BatchWriter::RunSyncs() {
   std::vector<Committed> batches;
   for (;;) {
     {
@@ -113,13 +134,13 @@ void EventWriter::RunSyncs() {
     }
     std::exception_ptr error;
     try {
-      store_.SyncAppends();  // covers every batch taken above: all were committed before it
+      store_.SyncBatches();  // covers every batch taken above: all were committed before it
     } catch (const std::exception& e) {
-      log::Error("capture.sync_failed", {{"batches", batches.size()}, {"error", e.what()}});
+      log::Error("store.sync_failed", {{"batches", batches.size()}, {"error", e.what()}});
       error = std::current_exception();
     }
     std::size_t events = 0;
-    for (const auto& batch : batches) events += batch.completions.size();
+    for (const auto& batch : batches) events += batch.events;
     {
       std::lock_guard lock(mutex_);
       ++syncs_;

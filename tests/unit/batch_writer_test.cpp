@@ -1,4 +1,4 @@
-#include "store/event_writer.h"
+#include "store/batch_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@
 namespace rehook {
 namespace {
 
-class EventWriterTest : public ::testing::Test {
+class BatchWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::make_unique<SqliteStore>(dir_.path() + "/events.db");
@@ -24,25 +24,25 @@ class EventWriterTest : public ::testing::Test {
     store_->InsertSource(Source{"src_1", "org_1", "s", "{}", 1, 1});
   }
 
-  static Event MakeEvent(TimeMs at) {
-    Event event;
-    event.id = NewId("evt", at);
-    event.org_id = "org_1";
-    event.source_id = "src_1";
-    event.received_at = at;
-    event.method = "POST";
-    event.path = "/";
-    event.body = std::string(1024, 'x');
-    event.size = 1024;
-    return event;
+  static NewEvent MakeEvent(TimeMs at) {
+    auto event = std::make_shared<Event>();
+    event->id = NewId("evt", at);
+    event->org_id = "org_1";
+    event->source_id = "src_1";
+    event->received_at = at;
+    event->method = "POST";
+    event->path = "/";
+    event->body = std::string(1024, 'x');
+    event->size = 1024;
+    return NewEvent{event, {}};
   }
 
   testing::TempDir dir_;
   std::unique_ptr<SqliteStore> store_;
 };
 
-TEST_F(EventWriterTest, CommitsConcurrentSubmissionsInFewerBatches) {
-  EventWriter writer(*store_, EventWriter::Limits{});
+TEST_F(BatchWriterTest, CommitsConcurrentSubmissionsInFewerBatches) {
+  BatchWriter writer(*store_, BatchWriter::Limits{});
   constexpr int kThreads = 8;
   constexpr int kPerThread = 200;
   std::atomic<int> committed{0};
@@ -83,10 +83,10 @@ TEST_F(EventWriterTest, CommitsConcurrentSubmissionsInFewerBatches) {
   EXPECT_EQ(stored, static_cast<size_t>(kThreads * kPerThread));
 }
 
-TEST_F(EventWriterTest, ReportsAFailedCommitToTheSubmitter) {
-  EventWriter writer(*store_, EventWriter::Limits{});
-  Event event = MakeEvent(5000);
-  auto submit = [&](Event e) {
+TEST_F(BatchWriterTest, ReportsAFailedCommitToTheSubmitter) {
+  BatchWriter writer(*store_, BatchWriter::Limits{});
+  NewEvent event = MakeEvent(5000);
+  auto submit = [&](NewEvent e) {
     std::promise<std::exception_ptr> result;
     writer.Submit(std::move(e), [&](std::exception_ptr error) { result.set_value(error); });
     return result.get_future().get();
@@ -95,10 +95,10 @@ TEST_F(EventWriterTest, ReportsAFailedCommitToTheSubmitter) {
   EXPECT_NE(submit(event), nullptr);  // same id again: the commit fails, and says so
 }
 
-TEST_F(EventWriterTest, StopCommitsWhatIsQueuedAndRefusesMore) {
+TEST_F(BatchWriterTest, StopCommitsWhatIsQueuedAndRefusesMore) {
   std::atomic<int> committed{0};
   {
-    EventWriter writer(*store_, EventWriter::Limits{});
+    BatchWriter writer(*store_, BatchWriter::Limits{});
     for (int i = 0; i < 50; ++i) {
       writer.Submit(MakeEvent(6000 + i), [&](std::exception_ptr error) {
         if (!error) committed++;
@@ -114,24 +114,24 @@ TEST_F(EventWriterTest, StopCommitsWhatIsQueuedAndRefusesMore) {
 
 // The durability contract: a capture is acknowledged only after the fsync that covers it, and a
 // failed fsync fails every batch it covered.
-TEST(EventWriterSyncTest, CompletesOnlyAfterTheSyncThatCoversTheEvent) {
+TEST(BatchWriterSyncTest, CompletesOnlyAfterTheSyncThatCoversTheEvent) {
   ::testing::NiceMock<testing::MockStore> store;
   std::mutex mutex;
   std::condition_variable released;
   bool release_sync = false;
   std::atomic<int> syncs_started{0};
-  ON_CALL(store, SyncAppends()).WillByDefault([&] {
+  ON_CALL(store, SyncBatches()).WillByDefault([&] {
     syncs_started++;
     std::unique_lock lock(mutex);
     released.wait(lock, [&] { return release_sync; });
   });
 
-  EventWriter writer(store, EventWriter::Limits{});
+  BatchWriter writer(store, BatchWriter::Limits{});
   std::promise<std::exception_ptr> done;
   auto completed = done.get_future();
-  Event event;
-  event.id = "evt_1";
-  writer.Submit(event, [&](std::exception_ptr error) { done.set_value(error); });
+  auto event = std::make_shared<Event>();
+  event->id = "evt_1";
+  writer.Submit(NewEvent{event, {}}, [&](std::exception_ptr error) { done.set_value(error); });
 
   while (syncs_started.load() == 0) std::this_thread::yield();
   // Committed, and the sync is under way but has not returned: not acknowledged yet.
@@ -144,12 +144,13 @@ TEST(EventWriterSyncTest, CompletesOnlyAfterTheSyncThatCoversTheEvent) {
   EXPECT_EQ(completed.get(), nullptr);
 }
 
-TEST(EventWriterSyncTest, AFailedSyncFailsTheBatch) {
+TEST(BatchWriterSyncTest, AFailedSyncFailsTheBatch) {
   ::testing::NiceMock<testing::MockStore> store;
-  ON_CALL(store, SyncAppends()).WillByDefault([] { throw StoreError("fsync failed: EIO"); });
-  EventWriter writer(store, EventWriter::Limits{});
+  ON_CALL(store, SyncBatches()).WillByDefault([] { throw StoreError("fsync failed: EIO"); });
+  BatchWriter writer(store, BatchWriter::Limits{});
   std::promise<std::exception_ptr> done;
-  writer.Submit(Event{}, [&](std::exception_ptr error) { done.set_value(error); });
+  writer.Submit(NewEvent{std::make_shared<Event>(), {}},
+                [&](std::exception_ptr error) { done.set_value(error); });
   EXPECT_NE(done.get_future().get(), nullptr);
   EXPECT_EQ(writer.events_committed(), 0u);
 }

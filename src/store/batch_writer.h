@@ -1,14 +1,15 @@
 #pragma once
-// Group commit for captured events. Capture requests hand their event to Submit(); the request
-// is completed once the event is durable. Two stages, each on its own thread:
+// Group commit for the high-rate writes: captured events (with their delivery tasks), delivery
+// outcomes and replay progress. Callers hand an item to Submit(); it is completed once durable. Two
+// stages, each on its own thread:
 //
-//   commit: takes everything queued and appends it in one transaction (Store::AppendEvents);
+//   commit: takes everything queued and applies it in one transaction (Store::ApplyBatch);
 //   sync:   takes every batch committed so far, makes them durable with one
-//           Store::SyncAppends() (one fsync), then completes their requests.
+//           Store::SyncBatches() (one fsync), then completes their items.
 //
 // While one batch is being fsync'd the next is already being inserted (at most one committed
-// batch waits for the next fsync), and while either runs new events pile up, so batches grow
-// with the load: one event per commit when idle, hundreds under pressure. Nothing is completed
+// batch waits for the next fsync), and while either runs new items pile up, so batches grow
+// with the load: one item per commit when idle, hundreds under pressure. Nothing is completed
 // successfully before its fsync has returned.
 
 #include <condition_variable>
@@ -17,27 +18,30 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "store/store.h"
 
 namespace rehook {
 
-class EventWriter {
+class BatchWriter {
  public:
-  // Called on a writer thread once the event is durable (error == nullptr) or has failed.
+  // Called on a writer thread once the item is durable (error == nullptr) or has failed.
   using Completion = std::function<void(std::exception_ptr error)>;
 
   struct Limits {
-    std::size_t max_batch_events = 2000;
+    std::size_t max_batch_items = 2000;
     std::size_t max_batch_bytes = 32 << 20;
   };
 
-  EventWriter(Store& store, Limits limits);
+  BatchWriter(Store& store, Limits limits);
   // Commits and syncs whatever is queued, then stops the threads.
-  ~EventWriter();
+  ~BatchWriter();
 
-  void Submit(Event event, Completion done);
+  void Submit(NewEvent item, Completion done);
+  void Submit(TaskUpdate item, Completion done);
+  void Submit(ReplayProgress item, Completion done);
 
   // Commits and syncs everything queued, then stops accepting work (Submit fails its
   // completion). Idempotent.
@@ -50,14 +54,16 @@ class EventWriter {
 
  private:
   struct Pending {
-    Event event;
+    std::variant<NewEvent, TaskUpdate, ReplayProgress> item;
     Completion done;
   };
   // A committed batch waiting for its fsync.
   struct Committed {
     std::vector<Completion> completions;
+    std::size_t events = 0;
   };
 
+  void Enqueue(Pending pending);
   void RunCommits();
   void RunSyncs();
   // Moves queued work into `batch`, up to the limits; false when stopping and nothing is left.

@@ -1,0 +1,201 @@
+// /v1/destinations: where events are delivered.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <cctype>
+
+#include "api/request_parsing.h"
+#include "api/routes.h"
+#include "common/ids.h"
+#include "common/iso8601.h"
+#include "common/log.h"
+#include "delivery/outbound_headers.h"
+#include "delivery/webhook_signer.h"
+#include "http/api_error.h"
+#include "http/json_response.h"
+
+namespace rehook {
+namespace {
+
+boost::json::value TimeOrNull(TimeMs time) {
+  return time ? boost::json::value(FormatIso8601(time)) : nullptr;
+}
+
+boost::json::object DestinationJson(const Destination& destination, CircuitBreakers& breakers) {
+  boost::json::object json;
+  json["id"] = destination.id;
+  json["name"] = destination.name;
+  json["url"] = destination.url;
+  json["timeout_ms"] = destination.timeout_ms;
+  boost::json::object headers;
+  for (const auto& field : destination.headers) headers[field.name] = field.value;
+  json["headers"] = std::move(headers);
+  json["rate_limit"] =
+      destination.rate_limit ? boost::json::value(*destination.rate_limit) : nullptr;
+  json["has_secret"] = !destination.secret.empty();
+  CircuitSnapshot circuit = breakers.Snapshot(destination.id);
+  json["circuit"] = boost::json::object{{"state", CircuitStateName(circuit.state)},
+                                        {"failures", circuit.consecutive_failures},
+                                        {"opened_at", TimeOrNull(circuit.opened_at)},
+                                        {"retry_at", TimeOrNull(circuit.retry_at)}};
+  json["created_at"] = FormatIso8601(destination.created_at);
+  json["updated_at"] = FormatIso8601(destination.updated_at);
+  return json;
+}
+
+bool IsToken(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    if (!std::isalnum(c) &&
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<HeaderField> ParseHeaders(const boost::json::value& value) {
+  if (!value.is_object()) throw ApiError::BadRequest("'headers' must be an object of name: value");
+  std::vector<HeaderField> headers;
+  for (const auto& [key, field] : value.as_object()) {
+    std::string name(key);
+    std::string where = "'headers." + name + "'";
+    if (!IsToken(name)) throw ApiError::BadRequest(where + " is not a valid header name");
+    if (IsProxyOrHopHeader(name)) {
+      throw ApiError::BadRequest(where + " is set by rehook itself and cannot be configured");
+    }
+    if (!field.is_string()) throw ApiError::BadRequest(where + " must be a string");
+    std::string text(field.get_string());
+    for (unsigned char c : text) {
+      if (c < 0x20 && c != '\t')
+        throw ApiError::BadRequest(where + " contains a control character");
+    }
+    headers.push_back({std::move(name), std::move(text)});
+  }
+  if (headers.size() > 50) throw ApiError::BadRequest("'headers' may hold at most 50 headers");
+  return headers;
+}
+
+// Parses the URL and applies the SSRF guard to it now (and again at every delivery).
+boost::asio::awaitable<std::string> CheckedUrl(const std::string& text, ApiRequest& request) {
+  auto parsed = ParseTargetUrl(text, false, "'url'");
+  if (auto* error = std::get_if<std::string>(&parsed)) throw ApiError::BadRequest(*error);
+  const TargetUrl& url = std::get<TargetUrl>(parsed);
+  ResolvedTarget resolved = co_await ResolveAllowed(request.services.target_policy, url.host,
+                                                    url.port, ResolveMode::kRequireAllAllowed);
+  if (resolved.status == ResolvedTarget::Status::kBlocked) {
+    throw ApiError::BadRequest("'url' is not allowed: " + resolved.error +
+                               " (an operator can allow it with --allow-private-targets or "
+                               "--allow-target-cidr)");
+  }
+  if (resolved.status == ResolvedTarget::Status::kUnresolved) {
+    // Not knowable yet (DNS may not exist from here, or not yet); delivery checks again.
+    log::Info("destination.url_unresolved", {{"host", url.host}, {"error", resolved.error}});
+  }
+  co_return text;
+}
+
+// Applies the optional fields of a create or update body to `destination`.
+void ApplyOptionalFields(const boost::json::object& body, Destination& destination) {
+  if (auto timeout = OptionalInteger(body, "timeout_ms", 100, 120000)) {
+    destination.timeout_ms = static_cast<int>(*timeout);
+  }
+  if (auto it = body.find("headers"); it != body.end() && !it->value().is_null()) {
+    destination.headers = ParseHeaders(it->value());
+  }
+  if (auto secret = OptionalString(body, "secret", 200)) {
+    if (!secret->empty() && !DecodeWebhookSecret(*secret)) {
+      throw ApiError::BadRequest(
+          "'secret' must be a Standard Webhooks secret: whsec_ followed by base64");
+    }
+    destination.secret = *secret;
+  }
+  if (auto it = body.find("rate_limit"); it != body.end()) {
+    if (it->value().is_null()) {
+      destination.rate_limit.reset();
+    } else {
+      destination.rate_limit = static_cast<int>(*OptionalInteger(body, "rate_limit", 1, 10000));
+    }
+  }
+}
+
+boost::asio::awaitable<Destination> LoadDestination(ApiRequest& request) {
+  const std::string& id = request.Param("id");
+  auto destination = co_await request.services.store.Run(
+      [&](Store& store) { return store.GetDestination(request.principal.org_id, id); });
+  if (!destination) throw ApiError::NotFound("destination '" + id + "' does not exist");
+  co_return *destination;
+}
+
+boost::asio::awaitable<HttpResponse> CreateDestination(ApiRequest& request) {
+  auto body = ParseJsonObject(request.http);
+  TimeMs now = request.services.clock.Now();
+  Destination destination;
+  destination.id = NewId("dst", now);
+  destination.org_id = request.principal.org_id;
+  destination.name = RequiredString(body, "name");
+  destination.url = co_await CheckedUrl(RequiredString(body, "url", 2048), request);
+  ApplyOptionalFields(body, destination);
+  destination.created_at = now;
+  destination.updated_at = now;
+  co_await request.services.store.Run([&](Store& store) { store.InsertDestination(destination); });
+  co_return JsonResponse(201, DestinationJson(destination, request.services.breakers));
+}
+
+boost::asio::awaitable<HttpResponse> ListDestinations(ApiRequest& request) {
+  PageRequest page = ParsePageRequest(request);
+  auto result = co_await request.services.store.Run(
+      [&](Store& store) { return store.ListDestinations(request.principal.org_id, page); });
+  boost::json::array data;
+  for (const auto& destination : result.items) {
+    data.push_back(DestinationJson(destination, request.services.breakers));
+  }
+  co_return JsonListResponse(std::move(data), result.next);
+}
+
+boost::asio::awaitable<HttpResponse> GetDestination(ApiRequest& request) {
+  Destination destination = co_await LoadDestination(request);
+  co_return JsonResponse(200, DestinationJson(destination, request.services.breakers));
+}
+
+boost::asio::awaitable<HttpResponse> UpdateDestination(ApiRequest& request) {
+  auto body = ParseJsonObject(request.http);
+  Destination destination = co_await LoadDestination(request);
+  if (auto name = OptionalString(body, "name")) {
+    if (name->empty()) throw ApiError::BadRequest("'name' must not be empty");
+    destination.name = *name;
+  }
+  if (auto url = OptionalString(body, "url", 2048)) {
+    destination.url = co_await CheckedUrl(*url, request);
+  }
+  ApplyOptionalFields(body, destination);
+  destination.updated_at = request.services.clock.Now();
+  bool updated = co_await request.services.store.Run(
+      [&](Store& store) { return store.UpdateDestination(destination); });
+  if (!updated) throw ApiError::NotFound("destination '" + destination.id + "' does not exist");
+  request.services.destination_cache.Invalidate(destination.id);
+  co_return JsonResponse(200, DestinationJson(destination, request.services.breakers));
+}
+
+boost::asio::awaitable<HttpResponse> DeleteDestination(ApiRequest& request) {
+  const std::string& id = request.Param("id");
+  bool deleted = co_await request.services.store.Run(
+      [&](Store& store) { return store.DeleteDestination(request.principal.org_id, id); });
+  if (!deleted) throw ApiError::NotFound("destination '" + id + "' does not exist");
+  request.services.destination_cache.Invalidate(id);
+  request.services.route_cache.InvalidateAll();  // its connections are gone
+  request.services.breakers.Forget(id);
+  co_return HttpResponse::NoContent();
+}
+
+}  // namespace
+
+void AddDestinationRoutes(ApiRouter& router) {
+  router.Add("POST", "/v1/destinations", {Permission::write_resources, CreateDestination});
+  router.Add("GET", "/v1/destinations", {Permission::read, ListDestinations});
+  router.Add("GET", "/v1/destinations/{id}", {Permission::read, GetDestination});
+  router.Add("PATCH", "/v1/destinations/{id}", {Permission::write_resources, UpdateDestination});
+  router.Add("DELETE", "/v1/destinations/{id}", {Permission::write_resources, DeleteDestination});
+}
+
+}  // namespace rehook

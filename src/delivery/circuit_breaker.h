@@ -1,0 +1,65 @@
+#pragma once
+// One circuit breaker per destination. After `failure_threshold` consecutive failed deliveries
+// the circuit opens and nothing is sent to the destination; after `cooldown_ms` it half-opens
+// and lets a single probe through: success closes it, failure opens it again for another
+// cool-down. Protects a struggling service from a flood and saves futile attempts.
+//
+// In memory, per node. Thread-safe.
+
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/clock.h"
+
+namespace rehook {
+
+struct BreakerOptions {
+  int failure_threshold = 5;
+  TimeMs cooldown_ms = 30'000;
+};
+
+enum class CircuitState { closed, open, half_open };
+std::string_view CircuitStateName(CircuitState state);
+
+struct CircuitSnapshot {
+  CircuitState state = CircuitState::closed;
+  int consecutive_failures = 0;
+  TimeMs opened_at = 0;  // when it last opened (0: never)
+  TimeMs retry_at = 0;   // open: when it will half-open
+};
+
+class CircuitBreakers {
+ public:
+  CircuitBreakers(const Clock& clock, BreakerOptions options) : clock_(clock), options_(options) {}
+
+  // May a delivery go to `destination` now? While open: no. Half-open: yes for exactly one
+  // probe at a time (the caller must then report its outcome).
+  bool Allow(const std::string& destination);
+  void RecordSuccess(const std::string& destination);
+  void RecordFailure(const std::string& destination);
+  // Gives back a probe slot taken by Allow() without an outcome (the delivery was not made).
+  void Release(const std::string& destination);
+
+  CircuitSnapshot Snapshot(const std::string& destination);
+  // When a delivery refused by Allow() should be tried again.
+  TimeMs RetryAt(const std::string& destination);
+  void Forget(const std::string& destination);
+
+ private:
+  struct Breaker {
+    int consecutive_failures = 0;
+    TimeMs opened_at = 0;
+    TimeMs retry_at = 0;  // > 0 while open or half-open
+    bool probe_in_flight = false;
+  };
+  CircuitState StateOf(const Breaker& breaker, TimeMs now) const;
+
+  const Clock& clock_;
+  BreakerOptions options_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Breaker> breakers_;
+};
+
+}  // namespace rehook

@@ -1,0 +1,40 @@
+#include "delivery/delivery_request.h"
+
+#include "delivery/outbound_headers.h"
+#include "delivery/webhook_signer.h"
+
+namespace rehook {
+
+OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const std::string> body,
+                                     const Destination& destination, const TargetUrl& url,
+                                     TimeMs now, const std::optional<ReplayMarks>& replay) {
+  OutboundRequest request;
+  request.method = event.method;
+  request.url = url;
+  request.timeout = std::chrono::milliseconds(destination.timeout_ms);
+  request.headers = ForwardableHeaders(event.headers);
+  for (const auto& field : destination.headers) {
+    RemoveHeader(request.headers, field.name);
+    request.headers.push_back(field);
+  }
+  request.headers.push_back({"X-Rehook-Event-Id", event.id});
+  if (replay) {
+    request.headers.push_back({"X-Rehook-Replay", "1"});
+    request.headers.push_back({"X-Rehook-Original-Event-Id", event.id});
+    request.headers.push_back({"X-Rehook-Replay-Job-Id", replay->job_id});
+  }
+  if (!destination.secret.empty()) {
+    // A provider's own Standard Webhooks headers would clash with rehook's signature.
+    for (const char* name : {"webhook-id", "webhook-timestamp", "webhook-signature"}) {
+      RemoveHeader(request.headers, name);
+    }
+    WebhookSigner signer(destination.secret);
+    for (auto& field : signer.Headers(event.id, now / 1000, *body)) {
+      request.headers.push_back(std::move(field));
+    }
+  }
+  request.body = std::move(body);
+  return request;
+}
+
+}  // namespace rehook

@@ -1,0 +1,27 @@
+#pragma once
+// Builds the HTTP request that delivers a captured event to a destination: the original method,
+// body bytes and forwardable headers (see outbound_headers.h), the destination's own headers,
+// X-Rehook-Event-Id, and, when the destination has a secret, Standard Webhooks signature
+// headers (webhook-id is the event id, the same on every retry, so consumers can deduplicate).
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "delivery/outbound_client.h"
+#include "store/model.h"
+
+namespace rehook {
+
+// How rehook marks a delivery that is a replay rather than the first forwarding.
+struct ReplayMarks {
+  std::string job_id;  // X-Rehook-Replay-Job-Id
+};
+
+// `url` is the destination URL, parsed. `body` holds the event's body bytes.
+OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const std::string> body,
+                                     const Destination& destination, const TargetUrl& url,
+                                     TimeMs now, const std::optional<ReplayMarks>& replay);
+
+}  // namespace rehook

@@ -1,0 +1,222 @@
+#include "delivery/forwarder.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "common/ids.h"
+#include "common/log.h"
+#include "delivery/delivery_request.h"
+
+namespace rehook {
+
+namespace asio = boost::asio;
+
+Forwarder::Forwarder(asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
+                     std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
+                     DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
+                     ForwarderOptions options)
+    : lane_io_(lane),
+      store_(store),
+      writer_(writer),
+      client_(lane.get_executor(), std::move(outbound)),
+      breakers_(breakers),
+      schedule_(std::move(schedule)),
+      clock_(clock),
+      options_(std::move(options)),
+      destinations_(destinations),
+      poll_timer_(lane),
+      random_(std::random_device{}()) {}
+
+Forwarder::~Forwarder() = default;
+
+void Forwarder::Start() { asio::co_spawn(lane_io_, Poll(), asio::detached); }
+
+void Forwarder::Stop() {
+  asio::post(lane_io_, [this] {
+    stopping_ = true;
+    poll_timer_.cancel();
+    client_.CloseIdle();
+  });
+}
+
+void Forwarder::Enqueue(std::shared_ptr<const Event> event, std::vector<DeliveryTask> tasks) {
+  asio::post(lane_io_, [this, event = std::move(event), tasks = std::move(tasks)]() mutable {
+    for (auto& task : tasks) Accept(Work{std::move(task), event});
+    Dispatch();
+  });
+}
+
+void Forwarder::Accept(Work work) {
+  if (stopping_ || !known_tasks_.insert(work.task.id).second) return;
+  if (work.event) {
+    // Keep bodies in memory only within the budget; past it, the delivery reloads the event.
+    std::size_t bytes = work.event->body.size();
+    if (queued_body_bytes_ + bytes > options_.max_queued_body_bytes) {
+      work.event.reset();
+    } else {
+      queued_body_bytes_ += bytes;
+    }
+  }
+  ++queued_;
+  lanes_[work.task.destination_id].queue.push_back(std::move(work));
+}
+
+void Forwarder::Dispatch() {
+  if (stopping_) return;
+  bool started = true;
+  // Round-robin over destinations, one delivery each per pass, until no slot is left.
+  while (started && in_flight_ < options_.max_in_flight) {
+    started = false;
+    for (auto& [destination_id, lane] : lanes_) {
+      if (lane.queue.empty() || lane.in_flight >= options_.max_in_flight_per_destination) continue;
+      if (in_flight_ >= options_.max_in_flight) break;
+      Work work = std::move(lane.queue.front());
+      lane.queue.pop_front();
+      --queued_;
+      if (work.event) queued_body_bytes_ -= work.event->body.size();
+      ++lane.in_flight;
+      ++in_flight_;
+      started = true;
+      asio::co_spawn(lane_io_, Deliver(std::move(work)), asio::detached);
+    }
+  }
+}
+
+asio::awaitable<std::optional<Destination>> Forwarder::LoadDestination(const DeliveryTask& task) {
+  if (auto cached = destinations_.Lookup(task.destination_id)) co_return *cached;
+  auto destination = co_await store_.Run(
+      [&](Store& store) { return store.GetDestination(task.org_id, task.destination_id); });
+  destinations_.Put(task.destination_id, destination);
+  co_return destination;
+}
+
+asio::awaitable<void> Forwarder::Pace(Lane& lane, const Destination& destination) {
+  if (!destination.rate_limit) co_return;
+  // Starts spaced 1000 / rate ms apart: never more than `rate` in any one-second window.
+  TimeMs now = clock_.Now();
+  TimeMs slot = std::max(now, lane.next_slot);
+  lane.next_slot = slot + std::max<TimeMs>(1, 1000 / *destination.rate_limit);
+  if (slot > now) {
+    asio::steady_timer wait(lane_io_, std::chrono::milliseconds(slot - now));
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+TaskUpdate Forwarder::Outcome(const DeliveryTask& task, const OutboundResult& result) {
+  TimeMs now = clock_.Now();
+  DeliveryAttempt attempt;
+  attempt.id = NewId("del", now);
+  attempt.org_id = task.org_id;
+  attempt.event_id = task.event_id;
+  attempt.destination_id = task.destination_id;
+  attempt.connection_id = task.connection_id;
+  attempt.attempt = task.attempts + 1;
+  attempt.status_code = result.status_code;
+  attempt.response_time_ms = result.response_time_ms;
+  attempt.success = result.success();
+  attempt.error = result.error;
+  attempt.created_at = now;
+
+  TaskUpdate update{task.id, std::nullopt, std::nullopt};
+  if (!attempt.success) {
+    double jitter = std::uniform_real_distribution<double>(0, 1)(random_);
+    if (auto delay = schedule_.DelayAfter(attempt.attempt, jitter)) {
+      update.retry_at = now + *delay;
+      attempt.next_retry_at = update.retry_at;
+    }
+  }
+  update.attempt = std::move(attempt);
+  return update;
+}
+
+void Forwarder::Submit(TaskUpdate update) {
+  std::string task_id = update.task_id;
+  writer_.Submit(std::move(update), [task_id](std::exception_ptr error) {
+    if (!error) return;
+    // The task keeps its lease and comes back through the poller when it lapses.
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      log::Error("delivery.record_failed", {{"task_id", task_id}, {"error", e.what()}});
+    }
+  });
+}
+
+asio::awaitable<void> Forwarder::Deliver(Work work) {
+  const DeliveryTask& task = work.task;
+  Lane& lane = lanes_[task.destination_id];
+  try {
+    std::optional<Destination> destination = co_await LoadDestination(task);
+    if (!destination) {
+      Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});  // destination deleted: drop
+    } else if (!breakers_.Allow(destination->id)) {
+      Submit(TaskUpdate{task.id, std::nullopt, breakers_.RetryAt(destination->id)});
+    } else {
+      std::shared_ptr<const Event> event = work.event;
+      if (!event) {
+        auto loaded = co_await store_.Run(
+            [&](Store& store) { return store.GetEvent(task.org_id, task.event_id, true); });
+        if (loaded) event = std::make_shared<const Event>(std::move(*loaded));
+      }
+      auto url = ParseTargetUrl(destination->url, false);
+      if (!event) {
+        breakers_.Release(destination->id);
+        Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});  // event erased: nothing to send
+      } else if (auto* invalid = std::get_if<std::string>(&url)) {
+        breakers_.Release(destination->id);
+        OutboundResult failure;
+        failure.error = *invalid;
+        Submit(Outcome(task, failure));
+      } else {
+        co_await Pace(lane, *destination);
+        auto body = std::shared_ptr<const std::string>(event, &event->body);
+        OutboundRequest request = BuildDeliveryRequest(
+            *event, body, *destination, std::get<TargetUrl>(url), clock_.Now(), std::nullopt);
+        OutboundResult result = co_await client_.Send(std::move(request));
+        if (result.success()) {
+          breakers_.RecordSuccess(destination->id);
+        } else {
+          breakers_.RecordFailure(destination->id);
+        }
+        Submit(Outcome(task, result));
+      }
+    }
+  } catch (const std::exception& e) {
+    // A store error (e.g. loading the event): leave the task leased; the poller retries it.
+    log::Error("delivery.failed", {{"task_id", task.id}, {"error", e.what()}});
+  }
+  --lane.in_flight;
+  --in_flight_;
+  known_tasks_.erase(task.id);
+  Dispatch();
+}
+
+asio::awaitable<void> Forwarder::Poll() {
+  while (!stopping_) {
+    std::size_t room = options_.max_queued > queued_ ? options_.max_queued - queued_ : 0;
+    int limit = static_cast<int>(std::min<std::size_t>(room, options_.poll_batch));
+    std::size_t claimed = 0;
+    if (limit > 0) {
+      TimeMs now = clock_.Now();
+      try {
+        auto tasks = co_await store_.Run([&](Store& store) {
+          return store.ClaimDueTasks(now, options_.owner.node_id, now + options_.owner.lease_ms,
+                                     limit);
+        });
+        claimed = tasks.size();
+        for (auto& task : tasks) Accept(Work{std::move(task), nullptr});
+        Dispatch();
+      } catch (const std::exception& e) {
+        log::Error("delivery.poll_failed", {{"error", e.what()}});
+      }
+    }
+    if (claimed == static_cast<std::size_t>(limit) && limit > 0) continue;  // more are due
+    poll_timer_.expires_after(std::chrono::milliseconds(options_.poll_interval_ms));
+    co_await poll_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+}  // namespace rehook

@@ -1,0 +1,117 @@
+#pragma once
+// The forwarder delivers captured events to destinations, with retries.
+//
+// Work arrives two ways: the capture path hands over the tasks of an event as soon as it is
+// durable (no polling delay), and a poller claims due tasks from the store every second —
+// retries, work left over from before a restart, and work whose lease another node let lapse.
+//
+// Everything runs on one io_context (the delivery lane) with its own thread, so the forwarder's
+// bookkeeping needs no locks, and deliveries never compete with the API and capture for io
+// threads. Per destination, at most `max_in_flight_per_destination` deliveries run at once and
+// `rate_limit` (if set) spaces them out, so a slow or dead destination only ever holds its own
+// slots: other destinations and capture carry on at full speed.
+//
+// Each attempt is logged (GET /v1/events/{id}/deliveries) through the group-commit writer,
+// together with the task's new state: removed on success or when the retry schedule is
+// exhausted, rescheduled otherwise. While a destination's circuit is open its tasks are
+// postponed without an attempt. Delivery is at least once: a crash between sending and
+// logging means the event is sent again.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "common/ttl_cache.h"
+#include "delivery/circuit_breaker.h"
+#include "delivery/outbound_client.h"
+#include "delivery/retry_schedule.h"
+#include "delivery/routing.h"
+#include "store/batch_writer.h"
+#include "store/store_executor.h"
+
+namespace rehook {
+
+// Destinations by id, shared by the forwarder and the API (which invalidates on changes).
+using DestinationCache = TtlCache<std::optional<Destination>>;
+
+struct ForwarderOptions {
+  TaskOwner owner;
+  TimeMs poll_interval_ms = 1000;
+  int poll_batch = 500;
+  int max_in_flight = 512;
+  int max_in_flight_per_destination = 16;
+  // Tasks kept in memory at most; beyond it the poller leaves them in the store until there
+  // is room. Bodies held in memory are bounded separately (loaded again when over the budget).
+  std::size_t max_queued = 50000;
+  std::size_t max_queued_body_bytes = 256 << 20;
+};
+
+class Forwarder {
+ public:
+  Forwarder(boost::asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
+            std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
+            DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
+            ForwarderOptions options);
+  ~Forwarder();
+
+  // Starts the poller. Call once, before running the lane.
+  void Start();
+  // Stops polling and dispatching; deliveries under way finish (within their timeouts). Safe to
+  // call from any thread.
+  void Stop();
+
+  // Hands over the tasks of an event that has just become durable (`event` has its body).
+  // Thread-safe.
+  void Enqueue(std::shared_ptr<const Event> event, std::vector<DeliveryTask> tasks);
+
+ private:
+  struct Work {
+    DeliveryTask task;
+    std::shared_ptr<const Event> event;  // null: load from the store when delivering
+  };
+  struct Lane {
+    std::deque<Work> queue;
+    int in_flight = 0;
+    TimeMs next_slot = 0;  // rate limit: the earliest time the next delivery may start
+  };
+
+  void Accept(Work work);
+  void Dispatch();
+  boost::asio::awaitable<void> Deliver(Work work);
+  boost::asio::awaitable<void> Poll();
+  boost::asio::awaitable<std::optional<Destination>> LoadDestination(const DeliveryTask& task);
+  // Waits, if the destination has a rate limit, until this delivery may start.
+  boost::asio::awaitable<void> Pace(Lane& lane, const Destination& destination);
+  void Submit(TaskUpdate update);
+  TaskUpdate Outcome(const DeliveryTask& task, const OutboundResult& result);
+
+  boost::asio::io_context& lane_io_;
+  StoreExecutor& store_;
+  BatchWriter& writer_;
+  OutboundClient client_;
+  CircuitBreakers& breakers_;
+  RetrySchedule schedule_;
+  const Clock& clock_;
+  ForwarderOptions options_;
+  DestinationCache& destinations_;
+
+  // Touched only on the lane's thread.
+  std::unordered_map<std::string, Lane> lanes_;
+  std::unordered_set<std::string> known_tasks_;  // queued or in flight, to never run one twice
+  std::size_t queued_ = 0;
+  std::size_t queued_body_bytes_ = 0;
+  int in_flight_ = 0;
+  bool stopping_ = false;
+  boost::asio::steady_timer poll_timer_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace rehook

@@ -1,0 +1,170 @@
+// SqliteStore: replay jobs and single-request replays.
+#include "store/sqlite/sqlite_rows.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace rehook {
+
+std::vector<Event> SqliteStore::ListEventsForReplay(const ReplayRange& range) {
+  // Only the conditions in use go into the SQL, so SQLite walks the (source|org, received_at,
+  // id) index forwards from the cursor.
+  std::string sql = std::string("SELECT ") + sqlite::kEventColumns +
+                    (range.with_bodies ? ", body" : "") +
+                    " FROM events WHERE org_id = ?1 AND received_at >= ?3 AND received_at <= ?4";
+  if (range.source_id) sql += " AND source_id = ?2";
+  if (range.after) sql += " AND (received_at, id) > (?5, ?6)";
+  sql += " ORDER BY received_at, id LIMIT ?7";
+
+  auto db = readers_.Acquire();
+  auto select = db->Prepare(sql);
+  select->Bind(1, range.org_id);
+  if (range.source_id) select->Bind(2, *range.source_id);
+  select->Bind(3, range.from);
+  select->Bind(4, range.to);
+  if (range.after) {
+    select->Bind(5, range.after->time);
+    select->Bind(6, range.after->id);
+  }
+  select->Bind(7, range.limit);
+  std::vector<Event> events;
+  while (select->Step()) {
+    events.push_back(sqlite::ReadEvent(*select));
+    if (range.with_bodies) events.back().body = select->Bytes(sqlite::kEventBodyColumn);
+  }
+  return events;
+}
+
+void SqliteStore::InsertReplayJob(const ReplayJob& job) {
+  WithWriter([&](sqlite::Database& db) {
+    auto insert = db.Prepare(std::string("INSERT INTO replay_jobs (") + sqlite::kReplayJobColumns +
+                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                             "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)");
+    insert->BindAll(
+        job.id, job.org_id, job.destination_id, job.source_id, job.connection_id, job.filter_json,
+        job.from, job.to, job.rate_limit, job.max_events, ReplayStatusName(job.status),
+        job.status_reason, job.total, job.processed, job.succeeded, job.failed,
+        job.cursor ? std::optional(job.cursor->time) : std::nullopt,
+        job.cursor ? std::optional(job.cursor->id) : std::nullopt, job.created_at, job.started_at,
+        job.completed_at, job.expires_at, job.lease_owner, job.lease_until);
+    insert->Run();
+  });
+}
+
+std::optional<ReplayJob> SqliteStore::GetReplayJob(const std::string& org_id,
+                                                   const std::string& id) {
+  auto db = readers_.Acquire();
+  auto select = db->Prepare(std::string("SELECT ") + sqlite::kReplayJobColumns +
+                            " FROM replay_jobs WHERE org_id = ?1 AND id = ?2");
+  select->BindAll(org_id, id);
+  if (!select->Step()) return std::nullopt;
+  return sqlite::ReadReplayJob(*select);
+}
+
+Page<ReplayJob> SqliteStore::ListReplayJobs(const std::string& org_id, TimeMs now,
+                                            const PageRequest& page) {
+  auto db = readers_.Acquire();
+  auto select =
+      db->Prepare(std::string("SELECT ") + sqlite::kReplayJobColumns +
+                  " FROM replay_jobs WHERE org_id = ?1 AND (expires_at IS NULL OR expires_at > ?5) "
+                  "AND (?2 IS NULL OR (created_at, id) < (?2, ?3)) "
+                  "ORDER BY created_at DESC, id DESC LIMIT ?4");
+  select->Bind(1, org_id);
+  select->Bind(2, page.after ? std::optional(page.after->time) : std::nullopt);
+  select->Bind(3, page.after ? page.after->id : std::string());
+  select->Bind(4, page.limit + 1);
+  select->Bind(5, now);
+  return sqlite::CollectPage<ReplayJob>(*select, page.limit, sqlite::ReadReplayJob,
+                                        [](const ReplayJob& job) { return job.created_at; });
+}
+
+bool SqliteStore::CancelReplayJob(const std::string& org_id, const std::string& id, TimeMs now,
+                                  TimeMs expires_at) {
+  return WithWriter([&](sqlite::Database& db) {
+    auto cancel = db.Prepare(
+        "UPDATE replay_jobs SET status = 'cancelled', status_reason = 'cancelled through the API', "
+        "completed_at = ?3, expires_at = ?4 "
+        "WHERE org_id = ?1 AND id = ?2 AND status IN ('running', 'paused')");
+    cancel->BindAll(org_id, id, now, expires_at);
+    cancel->Run();
+    return db.Changes() > 0;
+  });
+}
+
+std::vector<ReplayJob> SqliteStore::ClaimReplayJobs(TimeMs now, const std::string& owner,
+                                                    TimeMs lease_until, int limit) {
+  // Leases need not survive a crash (a lost lease only frees the job early), so no fsync.
+  return WithWriterUnsynced([&](sqlite::Database& db) {
+    auto claim = db.Prepare(
+        std::string("UPDATE replay_jobs SET lease_owner = ?1, lease_until = ?2 WHERE id IN ("
+                    "SELECT id FROM replay_jobs WHERE status IN ('running', 'paused') AND "
+                    "(lease_owner = '' OR lease_until <= ?3) ORDER BY created_at LIMIT ?4) "
+                    "RETURNING ") +
+        sqlite::kReplayJobColumns);
+    claim->BindAll(owner, lease_until, now, limit);
+    std::vector<ReplayJob> jobs;
+    while (claim->Step()) jobs.push_back(sqlite::ReadReplayJob(*claim));
+    return jobs;
+  });
+}
+
+std::optional<ReplayJob> SqliteStore::RenewReplayLease(const std::string& id,
+                                                       const std::string& owner,
+                                                       TimeMs lease_until) {
+  return WithWriterUnsynced([&](sqlite::Database& db) -> std::optional<ReplayJob> {
+    auto renew = db.Prepare(
+        std::string("UPDATE replay_jobs SET lease_until = ?3 WHERE id = ?1 AND lease_owner = ?2 "
+                    "RETURNING ") +
+        sqlite::kReplayJobColumns);
+    renew->BindAll(id, owner, lease_until);
+    if (!renew->Step()) return std::nullopt;
+    ReplayJob job = sqlite::ReadReplayJob(*renew);
+    while (renew->Step()) {
+    }
+    return job;
+  });
+}
+
+std::vector<std::string> SqliteStore::ListReplayedEventIds(const std::string& job_id) {
+  auto db = readers_.Acquire();
+  auto select = db->Prepare("SELECT event_id FROM delivery_attempts WHERE replay_job_id = ?1");
+  select->BindAll(job_id);
+  std::vector<std::string> ids;
+  while (select->Step()) ids.push_back(select->Text(0));
+  return ids;
+}
+
+int SqliteStore::DeleteExpiredReplayJobs(TimeMs now, int limit) {
+  return WithWriter([&](sqlite::Database& db) {
+    auto remove = db.Prepare(
+        "DELETE FROM replay_jobs WHERE id IN (SELECT id FROM replay_jobs WHERE expires_at IS NOT "
+        "NULL AND expires_at <= ?1 LIMIT ?2)");
+    remove->BindAll(now, limit);
+    remove->Run();
+    return static_cast<int>(db.Changes());
+  });
+}
+
+void SqliteStore::InsertSingleReplay(const SingleReplay& replay) {
+  WithWriter([&](sqlite::Database& db) {
+    auto insert =
+        db.Prepare(std::string("INSERT INTO single_replays (") + sqlite::kSingleReplayColumns +
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    insert->BindAll(replay.id, replay.org_id, replay.source_id, replay.event_id, replay.target_url,
+                    replay.status_code, replay.response_time_ms, replay.success, replay.error,
+                    replay.created_at);
+    insert->Run();
+  });
+}
+
+std::vector<SingleReplay> SqliteStore::ListSingleReplays(const std::string& org_id,
+                                                         const std::string& event_id) {
+  auto db = readers_.Acquire();
+  auto select =
+      db->Prepare(std::string("SELECT ") + sqlite::kSingleReplayColumns +
+                  " FROM single_replays WHERE event_id = ?1 AND org_id = ?2 ORDER BY seq");
+  select->BindAll(event_id, org_id);
+  std::vector<SingleReplay> replays;
+  while (select->Step()) replays.push_back(sqlite::ReadSingleReplay(*select));
+  return replays;
+}
+
+}  // namespace rehook

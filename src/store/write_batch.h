@@ -1,0 +1,56 @@
+#pragma once
+// The high-rate writes, which go through group commit (BatchWriter) instead of one transaction
+// and one fsync each: captured events (with the deliveries they route to) and the outcomes of
+// delivery attempts.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/model.h"
+
+namespace rehook {
+
+// A captured event and the delivery tasks routed from it, stored together so that an event is
+// never durable without its deliveries (or the reverse).
+// Shared, so that once durable the same event (body included) goes on to the forwarder.
+struct NewEvent {
+  std::shared_ptr<const Event> event;
+  std::vector<DeliveryTask> tasks;
+};
+
+// What became of a delivery task after a turn of the forwarder.
+struct TaskUpdate {
+  std::string task_id;
+  std::optional<DeliveryAttempt> attempt;  // the attempt just made; none when only postponed
+  // Try again at this time (the lease is released); nullopt: the task is finished (delivered
+  // or given up) and is removed.
+  std::optional<TimeMs> retry_at;
+};
+
+// A replay job's progress after one delivery (or a change of status), stored with the
+// attempt it counts so that the counters always agree with the attempt log.
+struct ReplayProgress {
+  std::string job_id;
+  std::optional<DeliveryAttempt> attempt;
+  int processed = 0;
+  int succeeded = 0;
+  int failed = 0;
+  std::optional<Cursor> cursor;
+  // A new status (paused, running, completed); never overrides a cancellation.
+  std::optional<ReplayStatus> status;
+  std::string status_reason;
+  std::optional<TimeMs> completed_at;
+  std::optional<TimeMs> expires_at;
+};
+
+struct WriteBatch {
+  std::vector<NewEvent> events;
+  std::vector<TaskUpdate> task_updates;
+  std::vector<ReplayProgress> replay_progress;
+
+  bool empty() const { return events.empty() && task_updates.empty() && replay_progress.empty(); }
+};
+
+}  // namespace rehook

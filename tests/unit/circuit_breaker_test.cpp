@@ -1,0 +1,72 @@
+#include "delivery/circuit_breaker.h"
+
+#include <gtest/gtest.h>
+
+namespace rehook {
+namespace {
+
+class CircuitBreakerTest : public ::testing::Test {
+ protected:
+  ManualClock clock_{1'000'000};
+  CircuitBreakers breakers_{clock_, BreakerOptions{3, 30'000}};
+};
+
+TEST_F(CircuitBreakerTest, OpensAfterConsecutiveFailures) {
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(breakers_.Allow("dst_a"));
+    breakers_.RecordFailure("dst_a");
+  }
+  EXPECT_EQ(breakers_.Snapshot("dst_a").state, CircuitState::closed);
+  EXPECT_EQ(breakers_.Snapshot("dst_a").consecutive_failures, 2);
+  breakers_.RecordFailure("dst_a");
+  auto open = breakers_.Snapshot("dst_a");
+  EXPECT_EQ(open.state, CircuitState::open);
+  EXPECT_EQ(open.opened_at, 1'000'000);
+  EXPECT_EQ(open.retry_at, 1'030'000);
+  EXPECT_FALSE(breakers_.Allow("dst_a"));
+  EXPECT_EQ(breakers_.RetryAt("dst_a"), 1'030'000);
+  // Other destinations are unaffected.
+  EXPECT_TRUE(breakers_.Allow("dst_b"));
+}
+
+TEST_F(CircuitBreakerTest, ASuccessResetsTheCount) {
+  breakers_.RecordFailure("dst_a");
+  breakers_.RecordFailure("dst_a");
+  breakers_.RecordSuccess("dst_a");
+  breakers_.RecordFailure("dst_a");
+  EXPECT_EQ(breakers_.Snapshot("dst_a").state, CircuitState::closed);
+  EXPECT_EQ(breakers_.Snapshot("dst_a").consecutive_failures, 1);
+}
+
+TEST_F(CircuitBreakerTest, HalfOpensAfterCooldownWithOneProbe) {
+  for (int i = 0; i < 3; ++i) breakers_.RecordFailure("dst_a");
+  clock_.Advance(30'000);
+  EXPECT_EQ(breakers_.Snapshot("dst_a").state, CircuitState::half_open);
+  EXPECT_TRUE(breakers_.Allow("dst_a"));   // the probe
+  EXPECT_FALSE(breakers_.Allow("dst_a"));  // only one at a time
+  EXPECT_GT(breakers_.RetryAt("dst_a"), clock_.Now());
+
+  // A failed probe opens it again for a whole cool-down.
+  breakers_.RecordFailure("dst_a");
+  EXPECT_EQ(breakers_.Snapshot("dst_a").state, CircuitState::open);
+  EXPECT_EQ(breakers_.Snapshot("dst_a").retry_at, clock_.Now() + 30'000);
+
+  // A successful probe closes it.
+  clock_.Advance(30'000);
+  EXPECT_TRUE(breakers_.Allow("dst_a"));
+  breakers_.RecordSuccess("dst_a");
+  EXPECT_EQ(breakers_.Snapshot("dst_a").state, CircuitState::closed);
+  EXPECT_TRUE(breakers_.Allow("dst_a"));
+  EXPECT_TRUE(breakers_.Allow("dst_a"));
+}
+
+TEST_F(CircuitBreakerTest, AReleasedProbeCanBeTakenAgain) {
+  for (int i = 0; i < 3; ++i) breakers_.RecordFailure("dst_a");
+  clock_.Advance(30'000);
+  EXPECT_TRUE(breakers_.Allow("dst_a"));
+  breakers_.Release("dst_a");
+  EXPECT_TRUE(breakers_.Allow("dst_a"));
+}
+
+}  // namespace
+}  // namespace rehook

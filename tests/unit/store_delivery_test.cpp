@@ -1,0 +1,214 @@
+// The Store contract for destinations, connections, delivery tasks and the attempt log.
+#include <gtest/gtest.h>
+
+#include "unit/store_fixture.h"
+
+namespace rehook {
+namespace {
+
+Destination MakeDestination(const std::string& org_id, TimeMs at) {
+  Destination destination;
+  destination.id = NewId("dst", at);
+  destination.org_id = org_id;
+  destination.name = "orders service";
+  destination.url = "https://orders.example.com/hooks";
+  destination.timeout_ms = 5000;
+  destination.headers = {{"Authorization", "Bearer t"}, {"X-Team", "payments"}};
+  destination.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  destination.rate_limit = 20;
+  destination.created_at = at;
+  destination.updated_at = at;
+  return destination;
+}
+
+DeliveryTask MakeTask(const Event& event, const Connection& connection, TimeMs due) {
+  DeliveryTask task;
+  task.id = NewId("tsk", due);
+  task.org_id = event.org_id;
+  task.event_id = event.id;
+  task.destination_id = connection.destination_id;
+  task.connection_id = connection.id;
+  task.next_attempt_at = due;
+  task.created_at = due;
+  return task;
+}
+
+class StoreDeliveryTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    source_ = MakeSource(org_.id, 2000);
+    destination_ = MakeDestination(org_.id, 2000);
+    store_->InsertDestination(destination_);
+    connection_ = Connection{NewId("con", 2000),    org_.id, source_.id, destination_.id,
+                             R"({"body":{"a":1}})", true,    2000,       2000};
+    store_->InsertConnection(connection_);
+  }
+
+  // Captures an event together with one task per given due time.
+  Event CaptureWithTasks(TimeMs at, std::vector<TimeMs> due_times) {
+    auto event = std::make_shared<Event>(MakeEvent(source_, at));
+    NewEvent item{event, {}};
+    for (TimeMs due : due_times) item.tasks.push_back(MakeTask(*event, connection_, due));
+    WriteBatch batch;
+    batch.events.push_back(item);
+    store_->ApplyBatch(batch);
+    store_->SyncBatches();
+    return *event;
+  }
+
+  void Apply(TaskUpdate update) {
+    WriteBatch batch;
+    batch.task_updates.push_back(std::move(update));
+    store_->ApplyBatch(batch);
+  }
+
+  Source source_;
+  Destination destination_;
+  Connection connection_;
+};
+
+TEST_P(StoreDeliveryTest, DestinationsRoundTripAndStayInTheirOrganization) {
+  auto loaded = store_->GetDestination(org_.id, destination_.id);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->url, destination_.url);
+  EXPECT_EQ(loaded->timeout_ms, 5000);
+  ASSERT_EQ(loaded->headers.size(), 2u);
+  EXPECT_EQ(loaded->headers[1].name, "X-Team");
+  EXPECT_EQ(loaded->secret, destination_.secret);
+  EXPECT_EQ(loaded->rate_limit, 20);
+  EXPECT_FALSE(store_->GetDestination("org_other", destination_.id).has_value());
+  EXPECT_EQ(store_->ListDestinations(org_.id, {}).items.size(), 1u);
+
+  loaded->rate_limit.reset();
+  loaded->url = "https://new.example.com/";
+  EXPECT_TRUE(store_->UpdateDestination(*loaded));
+  EXPECT_FALSE(store_->GetDestination(org_.id, destination_.id)->rate_limit.has_value());
+}
+
+TEST_P(StoreDeliveryTest, ConnectionsAreFoundBySource) {
+  auto of_source = store_->ListConnectionsOfSource(source_.id);
+  ASSERT_EQ(of_source.size(), 1u);
+  EXPECT_EQ(of_source[0].filter_json, R"({"body":{"a":1}})");
+  EXPECT_TRUE(of_source[0].enabled);
+  EXPECT_FALSE(store_->GetConnection("org_other", connection_.id).has_value());
+
+  connection_.enabled = false;
+  connection_.filter_json = "";
+  EXPECT_TRUE(store_->UpdateConnection(connection_));
+  auto updated = store_->GetConnection(org_.id, connection_.id);
+  EXPECT_FALSE(updated->enabled);
+  EXPECT_EQ(updated->filter_json, "");
+}
+
+TEST_P(StoreDeliveryTest, DueTasksAreClaimedOnceUntilTheLeaseLapses) {
+  CaptureWithTasks(3000, {3000, 4000, 9000});
+  EXPECT_EQ(store_->CountPendingTasks(), 3);
+
+  auto first = store_->ClaimDueTasks(5000, "node-a", 65000, 10);
+  ASSERT_EQ(first.size(), 2u);  // the third is not due yet
+  EXPECT_EQ(first[0].next_attempt_at, 3000);
+  EXPECT_EQ(first[0].lease_owner, "node-a");
+  EXPECT_TRUE(store_->ClaimDueTasks(5000, "node-b", 65000, 10).empty());  // leased
+
+  // After the lease lapses another node may take them.
+  auto later = store_->ClaimDueTasks(70000, "node-b", 130000, 10);
+  EXPECT_EQ(later.size(), 3u);
+  store_->ReleaseLeases("node-b");
+  EXPECT_EQ(store_->ClaimDueTasks(70000, "node-c", 130000, 1).size(), 1u);  // limit
+}
+
+TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
+  Event event = CaptureWithTasks(3000, {3000});
+  auto task = store_->ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
+
+  DeliveryAttempt failed;
+  failed.id = NewId("del", 3100);
+  failed.org_id = org_.id;
+  failed.event_id = event.id;
+  failed.destination_id = destination_.id;
+  failed.connection_id = connection_.id;
+  failed.attempt = 1;
+  failed.status_code = 503;
+  failed.response_time_ms = 12;
+  failed.next_retry_at = 33100;
+  failed.created_at = 3100;
+  Apply(TaskUpdate{task.id, failed, 33100});
+
+  auto retried = store_->ClaimDueTasks(40000, "node-a", 100000, 10);
+  ASSERT_EQ(retried.size(), 1u);  // rescheduled and the lease released
+  EXPECT_EQ(retried[0].attempts, 1);
+  EXPECT_EQ(retried[0].next_attempt_at, 33100);
+
+  DeliveryAttempt delivered = failed;
+  delivered.id = NewId("del", 40100);
+  delivered.attempt = 2;
+  delivered.status_code = 200;
+  delivered.success = true;
+  delivered.next_retry_at.reset();
+  delivered.created_at = 40100;
+  Apply(TaskUpdate{task.id, delivered, std::nullopt});
+  EXPECT_EQ(store_->CountPendingTasks(), 0);
+
+  auto attempts = store_->ListAttemptsOfEvent(org_.id, event.id);
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0].status_code, 503);
+  EXPECT_EQ(attempts[0].next_retry_at, 33100);
+  EXPECT_FALSE(attempts[0].success);
+  EXPECT_EQ(attempts[1].attempt, 2);
+  EXPECT_TRUE(attempts[1].success);
+  EXPECT_EQ(attempts[1].connection_id, connection_.id);
+  EXPECT_FALSE(attempts[1].replay_job_id.has_value());
+  EXPECT_TRUE(store_->ListAttemptsOfEvent("org_other", event.id).empty());
+}
+
+TEST_P(StoreDeliveryTest, APostponedTaskKeepsItsAttemptCount) {
+  CaptureWithTasks(3000, {3000});
+  auto task = store_->ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
+  Apply(TaskUpdate{task.id, std::nullopt, 20000});  // circuit open: no attempt
+  auto again = store_->ClaimDueTasks(20000, "node-a", 60000, 10);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempts, 0);
+}
+
+TEST_P(StoreDeliveryTest, DeletingAConnectionDestinationOrSourceDropsPendingTasks) {
+  CaptureWithTasks(3000, {3000, 3000});
+  EXPECT_EQ(store_->CountPendingTasks(), 2);
+  EXPECT_FALSE(store_->DeleteConnection("org_other", connection_.id));
+  EXPECT_TRUE(store_->DeleteConnection(org_.id, connection_.id));
+  EXPECT_EQ(store_->CountPendingTasks(), 0);
+
+  store_->InsertConnection(connection_);
+  CaptureWithTasks(3001, {3001});
+  EXPECT_TRUE(store_->DeleteDestination(org_.id, destination_.id));
+  EXPECT_EQ(store_->CountPendingTasks(), 0);
+  EXPECT_FALSE(store_->GetConnection(org_.id, connection_.id).has_value());  // cascaded
+
+  store_->InsertDestination(destination_);
+  store_->InsertConnection(connection_);
+  CaptureWithTasks(3002, {3002});
+  EXPECT_TRUE(store_->DeleteSource(org_.id, source_.id));
+  EXPECT_EQ(store_->CountPendingTasks(), 0);
+  EXPECT_TRUE(store_->ListConnectionsOfSource(source_.id).empty());
+}
+
+TEST_P(StoreDeliveryTest, AnUpdateForAVanishedTaskOnlyLogsTheAttempt) {
+  Event event = CaptureWithTasks(3000, {3000});
+  auto task = store_->ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
+  store_->DeleteConnection(org_.id, connection_.id);
+  DeliveryAttempt attempt;
+  attempt.id = NewId("del", 3100);
+  attempt.org_id = org_.id;
+  attempt.event_id = event.id;
+  attempt.destination_id = destination_.id;
+  attempt.created_at = 3100;
+  Apply(TaskUpdate{task.id, attempt, 9000});
+  EXPECT_EQ(store_->CountPendingTasks(), 0);
+  EXPECT_EQ(store_->ListAttemptsOfEvent(org_.id, event.id).size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreDeliveryTest, ::testing::ValuesIn(AllStores()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace rehook

@@ -1,0 +1,68 @@
+#pragma once
+// The fixture of the Store contract tests, shared by store_test.cpp and
+// store_delivery_test.cpp, and the list of implementations they run against.
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/ids.h"
+#include "store/store.h"
+#include "support/temp_dir.h"
+
+namespace rehook {
+
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+class StoreTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().open(dir_.path());
+    org_ = Organization{NewId("org", 1000), "acme", 30, 1000};
+    store_->InsertOrganization(org_);
+  }
+
+  Source MakeSource(const std::string& org_id, TimeMs at) {
+    Source source{NewId("src", at), org_id, "s", "{}", at, at};
+    store_->InsertSource(source);
+    return source;
+  }
+
+  Event MakeEvent(const Source& source, TimeMs at, std::string body = "{}") {
+    Event event;
+    event.id = NewId("evt", at);
+    event.org_id = source.org_id;
+    event.source_id = source.id;
+    event.received_at = at;
+    event.method = "POST";
+    event.path = "/hook";
+    event.query = "a=1";
+    event.headers = {{"Content-Type", "application/json"}, {"X-Dup", "1"}, {"X-Dup", "2"}};
+    event.client_ip = "127.0.0.1";
+    event.size = static_cast<std::int64_t>(body.size());
+    event.body = std::move(body);
+    return event;
+  }
+
+  void Append(const std::vector<Event>& events) {
+    WriteBatch batch;
+    for (const auto& event : events) batch.events.push_back({std::make_shared<Event>(event), {}});
+    store_->ApplyBatch(batch);
+    store_->SyncBatches();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  Organization org_;
+};
+
+// Every Store implementation the contract tests run against.
+std::vector<StoreFactory> AllStores();
+
+}  // namespace rehook
