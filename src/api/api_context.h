@@ -16,10 +16,12 @@
 #include "common/clock.h"
 #include "delivery/circuit_breaker.h"
 #include "delivery/forwarder.h"
+#include "delivery/outbound_client.h"
 #include "delivery/routing.h"
 #include "delivery/target_guard.h"
 #include "http/http_types.h"
 #include "http/router.h"
+#include "replay/replay_runner.h"
 #include "store/model.h"
 #include "store/store_executor.h"
 
@@ -32,8 +34,10 @@ struct ApiServices {
   RouteCache& route_cache;              // ... when a connection changes
   DestinationCache& destination_cache;  // ... when a destination changes
   CircuitBreakers& breakers;
-  const TargetPolicy& target_policy;  // the SSRF guard, applied to URLs when they are saved
-  std::string public_url;             // e.g. "http://127.0.0.1:8080", for ingest URLs
+  const TargetPolicy& target_policy;         // the SSRF guard, applied to URLs when they are saved
+  std::shared_ptr<OutboundShared> outbound;  // for single-request replays
+  ReplayRunner& replay_runner;               // told about new and cancelled jobs
+  std::string public_url;                    // e.g. "http://127.0.0.1:8080", for ingest URLs
   TimeMs session_ttl_ms = 12 * 3600 * 1000;
 };
 

@@ -28,20 +28,6 @@ boost::json::object ConnectionJson(const Connection& connection) {
   return json;
 }
 
-// The "filter" field: validated and compiled now, stored as given. Null or {} means none.
-std::optional<std::string> ParseFilterField(const boost::json::object& body) {
-  auto it = body.find("filter");
-  if (it == body.end()) return std::nullopt;
-  if (it->value().is_null()) return std::string();
-  try {
-    Filter::Parse(it->value());
-  } catch (const FilterError& e) {
-    throw ApiError::BadRequest(std::string("'filter' is invalid: ") + e.what());
-  }
-  if (it->value().as_object().empty()) return std::string();
-  return boost::json::serialize(it->value());
-}
-
 boost::asio::awaitable<void> RequireOwned(ApiRequest& request, const std::string& field,
                                           const std::string& id) {
   const std::string& org = request.principal.org_id;
@@ -68,7 +54,7 @@ boost::asio::awaitable<HttpResponse> CreateConnection(ApiRequest& request) {
   connection.org_id = request.principal.org_id;
   connection.source_id = RequiredString(body, "source_id");
   connection.destination_id = RequiredString(body, "destination_id");
-  connection.filter_json = ParseFilterField(body).value_or("");
+  connection.filter_json = OptionalFilter(body, "filter").value_or("");
   connection.enabled = OptionalBool(body, "enabled").value_or(true);
   connection.created_at = now;
   connection.updated_at = now;
@@ -100,7 +86,7 @@ boost::asio::awaitable<HttpResponse> UpdateConnection(ApiRequest& request) {
     co_await RequireOwned(request, "destination_id", *destination);
     connection.destination_id = *destination;
   }
-  if (auto filter = ParseFilterField(body)) connection.filter_json = *filter;
+  if (auto filter = OptionalFilter(body, "filter")) connection.filter_json = *filter;
   if (auto enabled = OptionalBool(body, "enabled")) connection.enabled = *enabled;
   connection.updated_at = request.services.clock.Now();
   bool updated = co_await request.services.store.Run(

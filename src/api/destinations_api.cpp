@@ -6,9 +6,9 @@
 
 #include "api/request_parsing.h"
 #include "api/routes.h"
+#include "api/target_checks.h"
 #include "common/ids.h"
 #include "common/iso8601.h"
-#include "common/log.h"
 #include "delivery/outbound_headers.h"
 #include "delivery/webhook_signer.h"
 #include "http/api_error.h"
@@ -76,25 +76,6 @@ std::vector<HeaderField> ParseHeaders(const boost::json::value& value) {
   return headers;
 }
 
-// Parses the URL and applies the SSRF guard to it now (and again at every delivery).
-boost::asio::awaitable<std::string> CheckedUrl(const std::string& text, ApiRequest& request) {
-  auto parsed = ParseTargetUrl(text, false, "'url'");
-  if (auto* error = std::get_if<std::string>(&parsed)) throw ApiError::BadRequest(*error);
-  const TargetUrl& url = std::get<TargetUrl>(parsed);
-  ResolvedTarget resolved = co_await ResolveAllowed(request.services.target_policy, url.host,
-                                                    url.port, ResolveMode::kRequireAllAllowed);
-  if (resolved.status == ResolvedTarget::Status::kBlocked) {
-    throw ApiError::BadRequest("'url' is not allowed: " + resolved.error +
-                               " (an operator can allow it with --allow-private-targets or "
-                               "--allow-target-cidr)");
-  }
-  if (resolved.status == ResolvedTarget::Status::kUnresolved) {
-    // Not knowable yet (DNS may not exist from here, or not yet); delivery checks again.
-    log::Info("destination.url_unresolved", {{"host", url.host}, {"error", resolved.error}});
-  }
-  co_return text;
-}
-
 // Applies the optional fields of a create or update body to `destination`.
 void ApplyOptionalFields(const boost::json::object& body, Destination& destination) {
   if (auto timeout = OptionalInteger(body, "timeout_ms", 100, 120000)) {
@@ -134,7 +115,8 @@ boost::asio::awaitable<HttpResponse> CreateDestination(ApiRequest& request) {
   destination.id = NewId("dst", now);
   destination.org_id = request.principal.org_id;
   destination.name = RequiredString(body, "name");
-  destination.url = co_await CheckedUrl(RequiredString(body, "url", 2048), request);
+  destination.url = RequiredString(body, "url", 2048);
+  co_await CheckTargetUrl(request, destination.url, "url", false);
   ApplyOptionalFields(body, destination);
   destination.created_at = now;
   destination.updated_at = now;
@@ -166,7 +148,8 @@ boost::asio::awaitable<HttpResponse> UpdateDestination(ApiRequest& request) {
     destination.name = *name;
   }
   if (auto url = OptionalString(body, "url", 2048)) {
-    destination.url = co_await CheckedUrl(*url, request);
+    co_await CheckTargetUrl(request, *url, "url", false);
+    destination.url = *url;
   }
   ApplyOptionalFields(body, destination);
   destination.updated_at = request.services.clock.Now();

@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/event_json.h"
+#include "api/event_lookup.h"
 #include "api/request_parsing.h"
 #include "api/routes.h"
 #include "http/api_error.h"
@@ -10,15 +11,6 @@
 
 namespace rehook {
 namespace {
-
-boost::asio::awaitable<void> RequireSource(ApiRequest& request, const std::string& source_id,
-                                           std::string_view field) {
-  auto source = co_await request.services.store.Run(
-      [&](Store& store) { return store.GetSource(request.principal.org_id, source_id); });
-  if (!source) {
-    throw ApiError::NotFound(std::string(field) + " '" + source_id + "' does not exist");
-  }
-}
 
 boost::asio::awaitable<HttpResponse> ListEventsOf(ApiRequest& request,
                                                   std::optional<std::string> source_id) {
@@ -51,27 +43,13 @@ boost::asio::awaitable<HttpResponse> ListEndpointRequests(ApiRequest& request) {
   co_return co_await ListEventsOf(request, std::move(source_id));
 }
 
-boost::asio::awaitable<Event> LoadEvent(ApiRequest& request, const std::string& id,
-                                        bool with_body) {
-  auto event = co_await request.services.store.Run(
-      [&](Store& store) { return store.GetEvent(request.principal.org_id, id, with_body); });
-  if (!event) throw ApiError::NotFound("event '" + id + "' does not exist");
-  co_return std::move(*event);
-}
-
 boost::asio::awaitable<HttpResponse> GetEvent(ApiRequest& request) {
   Event event = co_await LoadEvent(request, request.Param("id"), true);
   co_return JsonResponse(200, EventJson(event, true));
 }
 
 boost::asio::awaitable<HttpResponse> GetEndpointRequest(ApiRequest& request) {
-  const std::string& source_id = request.Param("id");
-  co_await RequireSource(request, source_id, "endpoint");
-  Event event = co_await LoadEvent(request, request.Param("requestId"), true);
-  if (event.source_id != source_id) {
-    throw ApiError::NotFound("request '" + event.id + "' does not exist on endpoint '" + source_id +
-                             "'");
-  }
+  Event event = co_await LoadEndpointRequest(request, true);
   co_return JsonResponse(200, EventJson(event, true));
 }
 

@@ -1,11 +1,13 @@
 #include "api/request_parsing.h"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <charconv>
 #include <cmath>
 
 #include "common/iso8601.h"
+#include "filter/filter.h"
 #include "http/api_error.h"
 
 namespace rehook {
@@ -162,6 +164,19 @@ std::optional<TimeMs> ParseTimeQuery(ApiRequest& request, std::string_view name)
   auto text = request.Query(name);
   if (!text) return std::nullopt;
   return ParseTimeText(*text, name);
+}
+
+std::optional<std::string> OptionalFilter(const boost::json::object& body, std::string_view field) {
+  auto it = body.find(field);
+  if (it == body.end()) return std::nullopt;
+  if (it->value().is_null()) return std::string();
+  try {
+    Filter::Parse(it->value());
+  } catch (const FilterError& e) {
+    throw ApiError::BadRequest("'" + std::string(field) + "' is invalid: " + e.what());
+  }
+  if (it->value().as_object().empty()) return std::string();
+  return boost::json::serialize(it->value());
 }
 
 }  // namespace rehook

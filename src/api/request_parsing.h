@@ -28,6 +28,10 @@ std::optional<bool> OptionalBool(const boost::json::object& body, std::string_vi
 std::optional<TimeMs> OptionalTime(const boost::json::object& body, std::string_view field);
 TimeMs RequiredTime(const boost::json::object& body, std::string_view field);
 
+// A filter field: validated (400 naming the operator), stored as given. Returns "" for null or
+// {} (no filter), nullopt when the field is absent.
+std::optional<std::string> OptionalFilter(const boost::json::object& body, std::string_view field);
+
 // ?limit= (1-250, default 50) and ?cursor=.
 PageRequest ParsePageRequest(ApiRequest& request);
 // A time query parameter such as ?from=.

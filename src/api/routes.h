@@ -12,5 +12,7 @@ void AddSourceRoutes(ApiRouter& router);
 void AddEventRoutes(ApiRouter& router);
 void AddDestinationRoutes(ApiRouter& router);
 void AddConnectionRoutes(ApiRouter& router);
+void AddReplayJobRoutes(ApiRouter& router);
+void AddRequestReplayRoutes(ApiRouter& router);
 
 }  // namespace rehook

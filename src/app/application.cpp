@@ -16,6 +16,7 @@
 #include "http/api_error.h"
 #include "http/json_response.h"
 #include "http/server.h"
+#include "replay/replay_runner.h"
 #include "store/batch_writer.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_executor.h"
@@ -84,15 +85,26 @@ struct Application::Parts {
         outbound(MakeOutboundShared(OutboundOptions(config))),
         io(config.io_threads),
         delivery_lane(1),
+        replay_lane(1),
         forwarder(
             delivery_lane.context(0), store_executor, batch_writer, outbound, breakers,
             destination_cache, ParseRetrySchedule(config.retry_schedule), *clock,
             ForwarderOptions{.owner = owner,
                              .max_in_flight_per_destination = config.destination_concurrency}),
+        replay_runner(replay_lane.context(0), store_executor, batch_writer, outbound, breakers,
+                      destination_cache, *clock, ReplayRunnerOptions{.node_id = owner.node_id}),
         authenticator(store_executor, *clock),
         rate_limiter(*clock, config.api_rate_limit, config.api_rate_burst),
-        services{*clock,   store_executor,      source_cache,     route_cache, destination_cache,
-                 breakers, PolicyOf(*outbound), config.public_url},
+        services{.clock = *clock,
+                 .store = store_executor,
+                 .source_cache = source_cache,
+                 .route_cache = route_cache,
+                 .destination_cache = destination_cache,
+                 .breakers = breakers,
+                 .target_policy = PolicyOf(*outbound),
+                 .outbound = outbound,
+                 .replay_runner = replay_runner,
+                 .public_url = config.public_url},
         api(services, authenticator, rate_limiter),
         capture(CaptureHandler::Parts{store_executor, batch_writer, source_cache, route_cache,
                                       forwarder, *clock, owner}) {}
@@ -127,7 +139,9 @@ struct Application::Parts {
   std::shared_ptr<OutboundShared> outbound;
   IoPool io;
   IoPool delivery_lane;
+  IoPool replay_lane;
   Forwarder forwarder;
+  ReplayRunner replay_runner;
   Authenticator authenticator;
   RateLimiter rate_limiter;
   ApiServices services;
@@ -160,6 +174,8 @@ void Application::Start() {
   AddEventRoutes(router);
   AddDestinationRoutes(router);
   AddConnectionRoutes(router);
+  AddReplayJobRoutes(router);
+  AddRequestReplayRoutes(router);
 
   ServerOptions options;
   options.host = host;
@@ -177,6 +193,8 @@ void Application::Start() {
   if (parts.services.public_url.empty()) parts.services.public_url = url;
   parts.forwarder.Start();
   parts.delivery_lane.Start();
+  parts.replay_runner.Start();
+  parts.replay_lane.Start();
   parts.io.Start();
 
   log::Info("server.started", {{"url", url}, {"data_dir", config_.data_dir}});
@@ -196,8 +214,10 @@ void Application::Stop() {
   log::Info("server.stopping");
   parts_->server->Shutdown();
   parts_->forwarder.Stop();
+  parts_->replay_runner.Stop();
   parts_->io.Drain(std::chrono::seconds(10));
   parts_->delivery_lane.Drain(std::chrono::seconds(10));
+  parts_->replay_lane.Drain(std::chrono::seconds(10));
   parts_->batch_writer.Stop();
   parts_->store_executor.Stop();
   parts_.reset();

@@ -37,4 +37,21 @@ OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const s
   return request;
 }
 
+OutboundRequest BuildRequestReplay(const Event& event, std::shared_ptr<const std::string> body,
+                                   TargetUrl target, std::chrono::milliseconds timeout) {
+  if (!event.query.empty()) {
+    target.target += target.target.find('?') == std::string::npos ? '?' : '&';
+    target.target += event.query;
+  }
+  OutboundRequest request;
+  request.method = event.method;
+  request.url = std::move(target);
+  request.timeout = timeout;
+  request.headers = ForwardableHeaders(event.headers);
+  request.headers.push_back({"x-rehook-replay", "1"});
+  request.headers.push_back({"x-rehook-original-request-id", event.id});
+  request.body = std::move(body);
+  return request;
+}
+
 }  // namespace rehook

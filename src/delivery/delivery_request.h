@@ -4,6 +4,7 @@
 // X-Rehook-Event-Id, and, when the destination has a secret, Standard Webhooks signature
 // headers (webhook-id is the event id, the same on every retry, so consumers can deduplicate).
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,5 +24,12 @@ struct ReplayMarks {
 OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const std::string> body,
                                      const Destination& destination, const TargetUrl& url,
                                      TimeMs now, const std::optional<ReplayMarks>& replay);
+
+// Builds a single-request replay of `event` to `target`: the original method, forwardable
+// headers and body bytes; the target's path replaces the captured sub-path, and the captured
+// query string is appended to the target's own; plus x-rehook-replay: 1 and
+// x-rehook-original-request-id. Not signed: the target is not a configured destination.
+OutboundRequest BuildRequestReplay(const Event& event, std::shared_ptr<const std::string> body,
+                                   TargetUrl target, std::chrono::milliseconds timeout);
 
 }  // namespace rehook

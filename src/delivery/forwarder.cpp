@@ -8,6 +8,7 @@
 
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/pacer.h"
 #include "delivery/delivery_request.h"
 
 namespace rehook {
@@ -95,10 +96,12 @@ asio::awaitable<std::optional<Destination>> Forwarder::LoadDestination(const Del
 
 asio::awaitable<void> Forwarder::Pace(Lane& lane, const Destination& destination) {
   if (!destination.rate_limit) co_return;
-  // Starts spaced 1000 / rate ms apart: never more than `rate` in any one-second window.
+  // Starts spaced at least 1000 / rate ms apart (rounded up, see Pacer for the margin): never
+  // more than `rate` in any one-second window.
   TimeMs now = clock_.Now();
   TimeMs slot = std::max(now, lane.next_slot);
-  lane.next_slot = slot + std::max<TimeMs>(1, 1000 / *destination.rate_limit);
+  const auto spacing = Pacer(*destination.rate_limit).spacing();
+  lane.next_slot = slot + std::chrono::ceil<std::chrono::milliseconds>(spacing).count();
   if (slot > now) {
     asio::steady_timer wait(lane_io_, std::chrono::milliseconds(slot - now));
     co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));

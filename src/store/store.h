@@ -105,7 +105,8 @@ class Store {
   // lease has expired) to `owner` until `lease_until`, oldest due first, and returns them.
   virtual std::vector<DeliveryTask> ClaimDueTasks(TimeMs now, const std::string& owner,
                                                   TimeMs lease_until, int limit) = 0;
-  // Frees the leases of `owner` (a node taking back what it held before a restart).
+  // Frees the delivery task and replay job leases of `owner` (a node taking back what it held
+  // before a restart).
   virtual void ReleaseLeases(const std::string& owner) = 0;
   virtual std::int64_t CountPendingTasks() = 0;
   // Attempts for one event, oldest first.

@@ -22,6 +22,27 @@ inline std::string CreateSource(HttpClient& api, const std::string& name = "test
   return JsonString(response.Json(), "id");
 }
 
+// Creates a destination for `url` (plus any `extra` fields) and returns its id.
+inline std::string CreateDestination(HttpClient& api, const std::string& url,
+                                     boost::json::object extra = {}) {
+  extra["url"] = url;
+  if (!extra.contains("name")) extra["name"] = "test destination";
+  auto response = api.PostJson("/v1/destinations", extra);
+  EXPECT_EQ(response.status, 201) << response.body;
+  return JsonString(response.Json(), "id");
+}
+
+// Connects a source to a destination (optionally through a filter) and returns the id.
+inline std::string CreateConnection(HttpClient& api, const std::string& source_id,
+                                    const std::string& destination_id,
+                                    boost::json::value filter = nullptr) {
+  boost::json::object body{{"source_id", source_id}, {"destination_id", destination_id}};
+  if (!filter.is_null()) body["filter"] = filter;
+  auto response = api.PostJson("/v1/connections", body);
+  EXPECT_EQ(response.status, 201) << response.body;
+  return JsonString(response.Json(), "id");
+}
+
 // Creates a key with `role` (in `org_id` when given) and returns its secret.
 inline std::string CreateKey(HttpClient& admin, const std::string& role,
                              const std::string& org_id = "") {

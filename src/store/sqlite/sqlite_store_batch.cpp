@@ -117,6 +117,10 @@ void SqliteStore::ReleaseLeases(const std::string& owner) {
         "UPDATE delivery_tasks SET lease_owner = '', lease_until = 0 WHERE lease_owner = ?1");
     release->BindAll(owner);
     release->Run();
+    auto release_jobs = db.Prepare(
+        "UPDATE replay_jobs SET lease_owner = '', lease_until = 0 WHERE lease_owner = ?1");
+    release_jobs->BindAll(owner);
+    release_jobs->Run();
   });
 }
 

@@ -1,0 +1,434 @@
+#include "replay/replay_runner.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <unordered_set>
+#include <variant>
+
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/pacer.h"
+#include "delivery/delivery_request.h"
+#include "replay/replay_scope.h"
+#include "replay/replay_walk.h"
+
+namespace rehook {
+
+namespace asio = boost::asio;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr const char* kCircuitOpen =
+    "the destination's circuit is open; the job resumes when it closes";
+
+// Why a job stopped before walking its whole scope.
+enum class StopReason { none, cancelled, lease_lost, node_stopping, destination_deleted };
+
+}  // namespace
+
+struct ReplayRunner::Job {
+  Job(asio::any_io_executor executor, ReplayJob job)
+      : record(std::move(job)), wake(std::move(executor)) {}
+
+  ReplayJob record;  // counters and status as this node last recorded them
+  ReplayScope scope;
+  Destination destination;
+  std::variant<TargetUrl, std::string> url;  // or why the destination's URL cannot be used
+  ReplayWalk walk;
+  Pacer pacer{1};
+  // Events delivered before this node took the job over, beyond its persisted cursor.
+  std::unordered_set<std::string> already_replayed;
+  int started = 0;  // events counted toward `total`: processed earlier plus sent by this run
+  int in_flight = 0;
+  int max_in_flight = 1;
+  StopReason stop = StopReason::none;
+  asio::steady_timer wake;  // the job's loop sleeps on it; anything relevant cancels it
+};
+
+ReplayRunner::ReplayRunner(asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
+                           std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
+                           DestinationCache& destinations, const Clock& clock,
+                           ReplayRunnerOptions options)
+    : lane_io_(lane),
+      store_(store),
+      writer_(writer),
+      client_(lane.get_executor(), std::move(outbound)),
+      breakers_(breakers),
+      destinations_(destinations),
+      clock_(clock),
+      options_(std::move(options)),
+      claim_timer_(lane),
+      renew_timer_(lane) {}
+
+ReplayRunner::~ReplayRunner() = default;
+
+void ReplayRunner::Start() {
+  asio::co_spawn(lane_io_, ClaimLoop(), asio::detached);
+  asio::co_spawn(lane_io_, RenewLeases(), asio::detached);
+}
+
+void ReplayRunner::Stop() {
+  asio::post(lane_io_, [this] {
+    stopping_ = true;
+    claim_timer_.cancel();
+    renew_timer_.cancel();
+    client_.CloseIdle();  // idle connections would keep the lane from running out of work
+    for (auto& [id, job] : jobs_) {
+      if (job->stop == StopReason::none) job->stop = StopReason::node_stopping;
+      job->wake.cancel();
+    }
+  });
+}
+
+void ReplayRunner::Wake() {
+  asio::post(lane_io_, [this] {
+    wake_requested_ = true;
+    claim_timer_.cancel();
+  });
+}
+
+void ReplayRunner::Cancelled(const std::string& job_id) {
+  asio::post(lane_io_, [this, job_id] {
+    auto found = jobs_.find(job_id);
+    if (found == jobs_.end()) return;
+    found->second->stop = StopReason::cancelled;
+    found->second->wake.cancel();
+  });
+}
+
+asio::awaitable<void> ReplayRunner::ClaimLoop() {
+  while (!stopping_) {
+    wake_requested_ = false;
+    const int room = options_.max_jobs - static_cast<int>(jobs_.size());
+    const TimeMs now = clock_.Now();
+    try {
+      if (room > 0) {
+        auto claimed = co_await store_.Run([&](Store& store) {
+          return store.ClaimReplayJobs(now, options_.node_id, now + options_.lease_ms,
+                                       std::min(room, 100));
+        });
+        for (ReplayJob& record : claimed) {
+          // A job whose lease lapsed while it ran here comes back: it is still running.
+          if (stopping_ || jobs_.contains(record.id)) continue;
+          auto job = std::make_shared<Job>(lane_io_.get_executor(), std::move(record));
+          jobs_.emplace(job->record.id, job);
+          asio::co_spawn(lane_io_, Run(job), asio::detached);
+        }
+      }
+      if (now >= next_expiry_sweep_) {
+        next_expiry_sweep_ = now + 60'000;
+        co_await store_.Run(
+            [now](Store& store) { return store.DeleteExpiredReplayJobs(now, 1000); });
+      }
+    } catch (const std::exception& e) {
+      log::Error("replay.claim_failed", {{"error", e.what()}});
+    }
+    if (wake_requested_) continue;
+    claim_timer_.expires_after(std::chrono::milliseconds(options_.poll_interval_ms));
+    co_await claim_timer_.async_wait(kTuple);
+  }
+}
+
+asio::awaitable<void> ReplayRunner::RenewLeases() {
+  while (!stopping_) {
+    renew_timer_.expires_after(std::chrono::milliseconds(options_.renew_interval_ms));
+    co_await renew_timer_.async_wait(kTuple);
+    if (stopping_ || jobs_.empty()) continue;
+    struct Held {
+      std::string id, org_id, destination_id;
+    };
+    struct Renewed {
+      std::optional<ReplayJob> job;  // nullopt: the lease is lost
+      std::optional<Destination> destination;
+    };
+    std::vector<Held> held;
+    for (const auto& [id, job] : jobs_) {
+      held.push_back({id, job->record.org_id, job->record.destination_id});
+    }
+    const TimeMs lease_until = clock_.Now() + options_.lease_ms;
+    try {
+      auto renewed = co_await store_.Run([&](Store& store) {
+        std::vector<Renewed> results;
+        for (const Held& h : held) {
+          Renewed result{store.RenewReplayLease(h.id, options_.node_id, lease_until), {}};
+          if (result.job) result.destination = store.GetDestination(h.org_id, h.destination_id);
+          results.push_back(std::move(result));
+        }
+        return results;
+      });
+      for (std::size_t i = 0; i < held.size(); ++i) {
+        auto found = jobs_.find(held[i].id);
+        if (found == jobs_.end()) continue;
+        Job& job = *found->second;
+        Renewed& result = renewed[i];
+        if (!result.job) {
+          job.stop = StopReason::lease_lost;
+        } else if (result.job->status == ReplayStatus::cancelled) {
+          job.stop = StopReason::cancelled;  // through another node
+        } else if (!result.destination) {
+          job.stop = StopReason::destination_deleted;
+        } else {
+          // Later deliveries use the destination as it is now (URL, headers, secret).
+          job.destination = std::move(*result.destination);
+          job.url = ParseTargetUrl(job.destination.url, false);
+          continue;
+        }
+        job.wake.cancel();
+      }
+    } catch (const std::exception& e) {
+      log::Error("replay.renew_failed", {{"error", e.what()}});
+    }
+  }
+}
+
+asio::awaitable<bool> ReplayRunner::Prepare(Job& job) {
+  const ReplayJob& record = job.record;
+  try {
+    job.scope = ScopeOfJob(record);
+  } catch (const std::exception& e) {
+    // Validated at creation; a stored filter that stopped compiling cannot be replayed.
+    log::Error("replay.bad_filter", {{"job_id", record.id}, {"error", e.what()}});
+    SetStatus(job, ReplayStatus::cancelled,
+              std::string("the job's filter is invalid: ") + e.what());
+    co_return false;
+  }
+  std::optional<Destination> destination =
+      destinations_.Lookup(record.destination_id).value_or(std::nullopt);
+  if (!destination) {
+    destination = co_await store_.Run(
+        [&](Store& store) { return store.GetDestination(record.org_id, record.destination_id); });
+    destinations_.Put(record.destination_id, destination);
+  }
+  if (!destination) {
+    SetStatus(job, ReplayStatus::cancelled, "the destination was deleted");
+    co_return false;
+  }
+  job.destination = std::move(*destination);
+  job.url = ParseTargetUrl(job.destination.url, false);
+  if (record.processed > 0) {
+    auto replayed = co_await store_.Run(
+        [id = record.id](Store& store) { return store.ListReplayedEventIds(id); });
+    job.already_replayed.insert(replayed.begin(), replayed.end());
+  }
+  int rate = record.rate_limit;
+  if (job.destination.rate_limit) rate = std::min(rate, *job.destination.rate_limit);
+  rate = std::max(rate, 1);
+  job.pacer = Pacer(rate);
+  job.max_in_flight = std::clamp(rate, 1, options_.max_in_flight_per_job);
+  job.started = record.processed;
+  job.walk = ReplayWalk(record.cursor);
+  co_return true;
+}
+
+asio::awaitable<void> ReplayRunner::Run(std::shared_ptr<Job> job) {
+  bool ready = false;
+  while (!ready && job->stop == StopReason::none) {
+    bool failed = false;
+    try {
+      ready = co_await Prepare(*job);
+      if (!ready) break;
+    } catch (const std::exception& e) {
+      log::Error("replay.prepare_failed", {{"job_id", job->record.id}, {"error", e.what()}});
+      failed = true;
+    }
+    if (failed) co_await Nap(*job, SteadyClock::now() + std::chrono::seconds(1));
+  }
+  if (ready) {
+    log::Info("replay.started", {{"job_id", job->record.id},
+                                 {"total", job->record.total},
+                                 {"processed", job->record.processed}});
+    std::optional<Cursor> read_after = job->record.cursor;
+    std::size_t average_body_bytes = 0;
+    bool exhausted = false;
+    while (!exhausted && job->stop == StopReason::none && job->started < job->record.total) {
+      std::vector<Event> page;
+      bool failed = false;
+      try {
+        page = co_await store_.Run([&](Store& store) {
+          return ReadReplayPage(store, job->scope, read_after, average_body_bytes,
+                                options_.page_bytes);
+        });
+      } catch (const std::exception& e) {
+        log::Error("replay.read_failed", {{"job_id", job->record.id}, {"error", e.what()}});
+        failed = true;
+      }
+      if (failed) {
+        co_await Nap(*job, SteadyClock::now() + std::chrono::seconds(1));
+        continue;
+      }
+      if (page.empty()) {
+        exhausted = true;  // events were erased since the job was counted
+        break;
+      }
+      std::size_t body_bytes = 0;
+      for (const Event& event : page) body_bytes += event.body.size();
+      average_body_bytes = std::max<std::size_t>(1, body_bytes / page.size());
+      read_after = Cursor{page.back().received_at, page.back().id};
+
+      for (Event& event : page) {
+        if (job->stop != StopReason::none || job->started >= job->record.total) break;
+        const std::uint64_t ticket = job->walk.Walk(Cursor{event.received_at, event.id});
+        if (!MatchesScope(job->scope, event) || job->already_replayed.erase(event.id) > 0) {
+          job->walk.Done(ticket);
+          continue;
+        }
+        if (!co_await WaitUntilSendable(*job)) break;
+        ++job->started;
+        ++job->in_flight;
+        asio::co_spawn(lane_io_,
+                       Deliver(job, std::make_shared<const Event>(std::move(event)), ticket),
+                       asio::detached);
+      }
+    }
+    while (job->in_flight > 0) co_await Nap(*job, SteadyClock::time_point::max());
+    Finish(*job);
+  }
+  jobs_.erase(job->record.id);
+}
+
+asio::awaitable<bool> ReplayRunner::WaitUntilSendable(Job& job) {
+  for (;;) {
+    if (job.stop != StopReason::none) co_return false;
+    if (job.in_flight >= job.max_in_flight) {
+      co_await Nap(job, SteadyClock::time_point::max());
+      continue;
+    }
+    const auto next_start = job.pacer.NextStart();
+    if (next_start > SteadyClock::now()) {
+      co_await Nap(job, next_start);
+      continue;
+    }
+    // Last, because a half-open breaker hands out a single probe slot that must then be used.
+    if (!breakers_.Allow(job.destination.id)) {
+      if (job.record.status != ReplayStatus::paused) {
+        SetStatus(job, ReplayStatus::paused, kCircuitOpen);
+      }
+      const TimeMs wait =
+          std::clamp<TimeMs>(breakers_.RetryAt(job.destination.id) - clock_.Now(), 10, 1000);
+      co_await Nap(job, SteadyClock::now() + std::chrono::milliseconds(wait));
+      continue;
+    }
+    if (job.record.status == ReplayStatus::paused) SetStatus(job, ReplayStatus::running, "");
+    job.pacer.Started(SteadyClock::now());
+    co_return true;
+  }
+}
+
+asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
+                                            std::shared_ptr<const Event> event,
+                                            std::uint64_t ticket) {
+  OutboundResult result;
+  if (const auto* invalid = std::get_if<std::string>(&job->url)) {
+    result.error = *invalid;
+  } else {
+    try {
+      auto body = std::shared_ptr<const std::string>(event, &event->body);
+      OutboundRequest request =
+          BuildDeliveryRequest(*event, body, job->destination, std::get<TargetUrl>(job->url),
+                               clock_.Now(), ReplayMarks{job->record.id});
+      result = co_await client_.Send(std::move(request));
+    } catch (const std::exception& e) {
+      result.error = e.what();
+    }
+  }
+  if (result.success()) {
+    breakers_.RecordSuccess(job->destination.id);
+  } else {
+    breakers_.RecordFailure(job->destination.id);
+  }
+
+  const TimeMs now = clock_.Now();
+  DeliveryAttempt attempt;
+  attempt.id = NewId("del", now);
+  attempt.org_id = job->record.org_id;
+  attempt.event_id = event->id;
+  attempt.destination_id = job->destination.id;
+  attempt.replay_job_id = job->record.id;
+  attempt.status_code = result.status_code;
+  attempt.response_time_ms = result.response_time_ms;
+  attempt.success = result.success();
+  attempt.error = result.error;
+  attempt.created_at = now;
+
+  ReplayJob& record = job->record;
+  ++record.processed;
+  ++(attempt.success ? record.succeeded : record.failed);
+  job->walk.Done(ticket);
+  --job->in_flight;
+  ReplayProgress progress = ProgressOf(*job);
+  progress.attempt = std::move(attempt);
+  Submit(*job, std::move(progress));
+  job->wake.cancel();
+}
+
+asio::awaitable<void> ReplayRunner::Nap(Job& job, SteadyClock::time_point deadline) {
+  if (job.stop != StopReason::none && job.in_flight == 0) co_return;
+  job.wake.expires_at(deadline);
+  co_await job.wake.async_wait(kTuple);
+}
+
+ReplayProgress ReplayRunner::ProgressOf(const Job& job) const {
+  ReplayProgress progress;
+  progress.job_id = job.record.id;
+  progress.processed = job.record.processed;
+  progress.succeeded = job.record.succeeded;
+  progress.failed = job.record.failed;
+  progress.cursor = job.walk.resume_after();
+  return progress;
+}
+
+void ReplayRunner::SetStatus(Job& job, ReplayStatus status, std::string reason) {
+  job.record.status = status;
+  job.record.status_reason = reason;
+  ReplayProgress progress = ProgressOf(job);
+  progress.status = status;
+  progress.status_reason = std::move(reason);
+  if (status == ReplayStatus::completed || status == ReplayStatus::cancelled) {
+    const TimeMs now = clock_.Now();
+    progress.completed_at = now;
+    progress.expires_at = now + options_.retention_ms;
+  }
+  log::Info("replay.status", {{"job_id", job.record.id},
+                              {"status", std::string(ReplayStatusName(status))},
+                              {"reason", progress.status_reason}});
+  Submit(job, std::move(progress));
+}
+
+void ReplayRunner::Finish(Job& job) {
+  switch (job.stop) {
+    case StopReason::none:
+      SetStatus(job, ReplayStatus::completed,
+                job.started < job.record.total ? "some events of the range were erased" : "");
+      break;
+    case StopReason::cancelled:
+      // The cancellation is recorded already; this saves the final counters.
+      Submit(job, ProgressOf(job));
+      break;
+    case StopReason::destination_deleted:
+      SetStatus(job, ReplayStatus::cancelled, "the destination was deleted");
+      break;
+    case StopReason::lease_lost:
+    case StopReason::node_stopping:
+      break;  // another node (or this one, restarted) carries on from the persisted cursor
+  }
+}
+
+void ReplayRunner::Submit(Job& job, ReplayProgress progress) {
+  writer_.Submit(std::move(progress), [id = job.record.id](std::exception_ptr error) {
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      log::Error("replay.record_failed", {{"job_id", id}, {"error", e.what()}});
+    }
+  });
+}
+
+}  // namespace rehook

@@ -1,0 +1,104 @@
+#pragma once
+// Runs replay jobs: each walks its scope (replay_scope.h) oldest first and sends every matching
+// event once to the job's destination, never more than the job's rate in any one-second window
+// (Pacer), without retries. Each attempt is logged with the job's id, together with the job's
+// new counters and resume cursor, through the group-commit writer.
+//
+// - Jobs are leased from the store (ClaimReplayJobs), so a job runs on one node at a time and
+//   continues elsewhere, or after a restart, from its persisted cursor (ReplayWalk).
+// - A job has one delivery in flight at a time by default (max_in_flight_per_job), so the
+//   destination sees the range in exact order; a destination that hangs holds only its job.
+// - While the destination's circuit is open the job is `paused` and sends nothing; it resumes
+//   when the breaker lets a probe through.
+// - A cancellation through this node's API stops the job at once; one made through another node
+//   is seen at the next lease renewal.
+//
+// Everything runs on one io_context (the replay lane) with its own thread: no locks, and replay
+// traffic never competes with capture or the API for io threads.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "delivery/circuit_breaker.h"
+#include "delivery/forwarder.h"
+#include "delivery/outbound_client.h"
+#include "store/batch_writer.h"
+#include "store/store_executor.h"
+
+namespace rehook {
+
+struct ReplayRunnerOptions {
+  std::string node_id;
+  TimeMs lease_ms = 30'000;  // renewed every renew_interval_ms while the job runs here
+  TimeMs poll_interval_ms = 1000;
+  TimeMs renew_interval_ms = 2000;
+  int max_jobs = 1000;  // running at once on this node
+  // One at a time by default: a destination then receives the range in exact order, which
+  // consumers of event streams rely on. The job's rate is still met whenever the destination
+  // answers within 1 / rate seconds; a slower one is replayed as fast as it answers.
+  int max_in_flight_per_job = 1;
+  std::size_t page_bytes = 4 << 20;           // event bodies read ahead per job, about
+  TimeMs retention_ms = 24 * 60 * 60 * 1000;  // progress kept after a job ends
+};
+
+class ReplayRunner {
+ public:
+  ReplayRunner(boost::asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
+               std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
+               DestinationCache& destinations, const Clock& clock, ReplayRunnerOptions options);
+  ~ReplayRunner();
+
+  // Starts claiming jobs. Call once, before running the lane.
+  void Start();
+  // Stops starting deliveries; those under way finish. Leases are left to lapse (or to be
+  // released when this node starts again). Thread-safe.
+  void Stop();
+  // A job was created: claim it now rather than at the next poll. Thread-safe.
+  void Wake();
+  // A job was cancelled through the API (already recorded in the store). Thread-safe.
+  void Cancelled(const std::string& job_id);
+
+  const ReplayRunnerOptions& options() const { return options_; }
+
+ private:
+  struct Job;
+
+  boost::asio::awaitable<void> ClaimLoop();
+  boost::asio::awaitable<void> RenewLeases();
+  boost::asio::awaitable<void> Run(std::shared_ptr<Job> job);
+  boost::asio::awaitable<bool> Prepare(Job& job);
+  // Waits until the job may start its next delivery: a free slot, its pace, a circuit that
+  // lets it through. False when the job stops instead.
+  boost::asio::awaitable<bool> WaitUntilSendable(Job& job);
+  boost::asio::awaitable<void> Deliver(std::shared_ptr<Job> job, std::shared_ptr<const Event> event,
+                                       std::uint64_t ticket);
+  // Sleeps until `deadline` or until something concerning the job happens.
+  boost::asio::awaitable<void> Nap(Job& job, std::chrono::steady_clock::time_point deadline);
+  void SetStatus(Job& job, ReplayStatus status, std::string reason);
+  void Finish(Job& job);
+  void Submit(Job& job, ReplayProgress progress);
+  ReplayProgress ProgressOf(const Job& job) const;
+
+  boost::asio::io_context& lane_io_;
+  StoreExecutor& store_;
+  BatchWriter& writer_;
+  OutboundClient client_;
+  CircuitBreakers& breakers_;
+  DestinationCache& destinations_;
+  const Clock& clock_;
+  ReplayRunnerOptions options_;
+
+  // Touched only on the lane's thread.
+  std::unordered_map<std::string, std::shared_ptr<Job>> jobs_;
+  bool stopping_ = false;
+  bool wake_requested_ = false;
+  boost::asio::steady_timer claim_timer_;
+  boost::asio::steady_timer renew_timer_;
+  TimeMs next_expiry_sweep_ = 0;
+};
+
+}  // namespace rehook

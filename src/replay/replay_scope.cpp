@@ -1,0 +1,71 @@
+#include "replay/replay_scope.h"
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+
+namespace rehook {
+
+namespace {
+
+constexpr int kMaxPageEvents = 100;
+// Counting without a filter reads ids and times only, so pages can be larger.
+constexpr int kCountPageEvents = 1000;
+
+ReplayRange RangeOf(const ReplayScope& scope, const std::optional<Cursor>& after, int limit,
+                    bool with_bodies) {
+  return ReplayRange{scope.org_id, scope.source_id, scope.from, scope.to,
+                     after,        limit,           with_bodies};
+}
+
+}  // namespace
+
+ReplayScope ScopeOfJob(const ReplayJob& job) {
+  ReplayScope scope{job.org_id, job.source_id, job.from, job.to, std::nullopt};
+  if (!job.filter_json.empty()) scope.filter = Filter::Parse(boost::json::parse(job.filter_json));
+  return scope;
+}
+
+bool MatchesScope(const ReplayScope& scope, const Event& event) {
+  if (!scope.filter) return true;
+  boost::json::value input = FilterInput(event);
+  return scope.filter->Matches(input);
+}
+
+ScopeCount CountReplayScope(Store& store, const ReplayScope& scope, int max_events) {
+  ScopeCount count;
+  std::optional<Cursor> after;
+  std::size_t average_body_bytes = 0;
+  while (count.total < max_events) {
+    std::vector<Event> page;
+    if (scope.filter) {
+      page = ReadReplayPage(store, scope, after, average_body_bytes, 4 << 20);
+    } else {
+      int limit = std::min(kCountPageEvents, max_events - count.total);
+      page = store.ListEventsForReplay(RangeOf(scope, after, limit, false));
+    }
+    if (page.empty()) break;
+    std::size_t body_bytes = 0;
+    for (const Event& event : page) {
+      body_bytes += event.body.size();
+      if (count.total == max_events || !MatchesScope(scope, event)) continue;
+      ++count.total;
+      if (!count.first_received_at) count.first_received_at = event.received_at;
+      count.last_received_at = event.received_at;
+    }
+    average_body_bytes = body_bytes / page.size();
+    after = Cursor{page.back().received_at, page.back().id};
+  }
+  return count;
+}
+
+std::vector<Event> ReadReplayPage(Store& store, const ReplayScope& scope,
+                                  const std::optional<Cursor>& after,
+                                  std::size_t average_body_bytes, std::size_t page_bytes) {
+  std::size_t limit = kMaxPageEvents;
+  if (average_body_bytes > 0)
+    limit = std::clamp<std::size_t>(page_bytes / average_body_bytes, 1, limit);
+  return store.ListEventsForReplay(RangeOf(scope, after, static_cast<int>(limit), true));
+}
+
+}  // namespace rehook

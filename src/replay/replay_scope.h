@@ -1,0 +1,47 @@
+#pragma once
+// The events a replay job covers: an organization's events received in [from, to], of one
+// source when given, that pass the job's filter when it has one. Walked oldest first
+// (received_at, then id), a page at a time, so no range is ever read into memory whole.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "filter/filter.h"
+#include "store/store.h"
+
+namespace rehook {
+
+struct ReplayScope {
+  std::string org_id;
+  std::optional<std::string> source_id;
+  TimeMs from = 0;
+  TimeMs to = 0;
+  std::optional<Filter> filter;
+};
+
+// The scope of a stored job. Throws FilterError if its stored filter no longer compiles.
+ReplayScope ScopeOfJob(const ReplayJob& job);
+
+// What POST /v1/replay tells before a job starts.
+struct ScopeCount {
+  int total = 0;  // matching events, at most `max_events`
+  std::optional<TimeMs> first_received_at;
+  std::optional<TimeMs> last_received_at;  // of the last event counted
+};
+
+// Counts the first `max_events` matching events. Blocking: run it on the store's threads.
+ScopeCount CountReplayScope(Store& store, const ReplayScope& scope, int max_events);
+
+// The next events of the scope after `after`, bodies loaded, filter not yet applied (the caller
+// walks past non-matching events too, see ReplayWalk). About `page_bytes` of bodies at most,
+// judged from the previous page's average body size (`average_body_bytes`, 0 when unknown).
+// Blocking.
+std::vector<Event> ReadReplayPage(Store& store, const ReplayScope& scope,
+                                  const std::optional<Cursor>& after,
+                                  std::size_t average_body_bytes, std::size_t page_bytes);
+
+// Whether `event` (body loaded) is in the scope's filter.
+bool MatchesScope(const ReplayScope& scope, const Event& event);
+
+}  // namespace rehook

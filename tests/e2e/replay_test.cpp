@@ -1,0 +1,372 @@
+// Replay jobs through the real binary against local sinks: validation, dry runs, order and
+// bytes, pacing, caps and filters, failures, cancellation, pause on an open circuit, restarts
+// and expiry.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "support/api_helpers.h"
+#include "support/rehook_process.h"
+#include "support/sink_server.h"
+
+namespace rehook::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kEarly = "2000-01-01T00:00:00.000Z";
+constexpr const char* kLate = "2100-01-01T00:00:00.000Z";
+
+class ReplayTest : public ::testing::Test {
+ protected:
+  explicit ReplayTest(std::vector<std::string> extra_args = {})
+      : server_(Options(std::move(extra_args))) {
+    source_ = CreateSource(admin_);
+    // No connection: events reach the sink only through replay.
+    destination_ = CreateDestination(admin_, sink_.url() + "/replayed");
+  }
+
+  static RehookOptions Options(std::vector<std::string> extra_args) {
+    RehookOptions options;
+    options.args = {"--allow-private-targets"};
+    options.args.insert(options.args.end(), extra_args.begin(), extra_args.end());
+    return options;
+  }
+
+  // Captures `n` events with distinct bodies; returns their ids in replay order: by
+  // received_at, then id (events captured within one millisecond are ordered by id).
+  std::vector<std::string> CaptureEvents(int n, const std::string& type = "order.paid") {
+    std::set<std::string> captured;
+    for (int i = 0; i < n; ++i) {
+      std::string body = R"({"type":")" + type + R"(","n":)" + std::to_string(i) + "}";
+      captured.insert(Capture(client_, source_, body));
+    }
+    // The events API lists newest first with the same tie-break, so its reverse is the order.
+    auto listed = admin_.Get("/v1/events?limit=250&source_id=" + source_).Json().at("data");
+    std::vector<std::string> ids;
+    for (const auto& event : listed.as_array()) {
+      std::string id = JsonString(event, "id");
+      if (captured.contains(id)) ids.insert(ids.begin(), id);
+    }
+    return ids;
+  }
+
+  // The body captured as event `id`.
+  std::string BodyOf(const std::string& id) {
+    return JsonString(admin_.Get("/v1/events/" + id).Json(), "body");
+  }
+
+  boost::json::object JobBody(boost::json::object extra = {}) {
+    if (!extra.contains("destination_id")) extra["destination_id"] = destination_;
+    if (!extra.contains("from")) extra["from"] = kEarly;
+    if (!extra.contains("to")) extra["to"] = kLate;
+    return extra;
+  }
+
+  // Starts a job and returns its id.
+  std::string StartJob(boost::json::object extra = {}) {
+    auto response = admin_.PostJson("/v1/replay", JobBody(std::move(extra)));
+    EXPECT_EQ(response.status, 201) << response.body;
+    return JsonString(response.Json().at("job"), "id");
+  }
+
+  boost::json::value Job(const std::string& id) {
+    auto response = admin_.Get("/v1/replay/" + id);
+    EXPECT_EQ(response.status, 200) << response.body;
+    return response.Json();
+  }
+
+  // Polls the job until its status is `status`; returns the last state seen.
+  boost::json::value WaitForStatus(const std::string& id, const std::string& status,
+                                   std::chrono::milliseconds timeout = 20s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    boost::json::value job;
+    do {
+      job = Job(id);
+      if (job.at("status").as_string() == status) break;
+      std::this_thread::sleep_for(25ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return job;
+  }
+
+  void ExpectError(const HttpResult& response, int status, const std::string& mentions) {
+    EXPECT_EQ(response.status, status) << response.body;
+    EXPECT_NE(response.body.find(mentions), std::string::npos)
+        << "should mention " << mentions << ": " << response.body;
+  }
+
+  SinkServer sink_;
+  RehookProcess server_;
+  HttpClient admin_ = server_.Admin();
+  HttpClient client_ = server_.Client();
+  std::string source_;
+  std::string destination_;
+};
+
+// The most requests the sink received within any one-second window.
+int MaxInAnySecond(const std::vector<SinkRequest>& requests) {
+  std::deque<std::chrono::steady_clock::time_point> window;
+  int most = 0;
+  for (const SinkRequest& request : requests) {
+    window.push_back(request.received_at);
+    while (request.received_at - window.front() >= 1s) window.pop_front();
+    most = std::max(most, static_cast<int>(window.size()));
+  }
+  return most;
+}
+
+TEST_F(ReplayTest, ValidationNamesTheField) {
+  CaptureEvents(1);
+  auto post = [&](boost::json::object body) { return admin_.PostJson("/v1/replay", body); };
+  ExpectError(post({{"from", kEarly}, {"to", kLate}}), 400, "'destination_id'");
+  ExpectError(post({{"destination_id", destination_}, {"to", kLate}}), 400, "'from'");
+  ExpectError(post({{"destination_id", destination_}, {"from", kEarly}}), 400, "'to'");
+  ExpectError(post(JobBody({{"from", "yesterday"}})), 400, "'from'");
+  ExpectError(post(JobBody({{"from", kLate}, {"to", kEarly}})), 400, "'from'");
+  ExpectError(post(JobBody({{"from", kEarly}, {"to", kEarly}})), 400, "'from'");
+  ExpectError(post(JobBody({{"rate_limit", 0}})), 400, "'rate_limit'");
+  ExpectError(post(JobBody({{"rate_limit", 101}})), 400, "'rate_limit'");
+  ExpectError(post(JobBody({{"rate_limit", "fast"}})), 400, "'rate_limit'");
+  ExpectError(post(JobBody({{"max_events", 0}})), 400, "'max_events'");
+  ExpectError(post(JobBody({{"max_events", 10001}})), 400, "'max_events'");
+  ExpectError(post(JobBody({{"filter", {{"body", {{"$foo", 1}}}}}})), 400, "$foo");
+  ExpectError(post(JobBody({{"destination_id", "dst_nope"}})), 404, "'destination_id'");
+  ExpectError(post(JobBody({{"source_id", "src_nope"}})), 404, "'source_id'");
+  ExpectError(post(JobBody({{"connection_id", "con_nope"}})), 404, "'connection_id'");
+  ExpectError(post(JobBody({{"from", "2001-01-01T00:00:00Z"}, {"to", "2001-01-02T00:00:00Z"}})),
+              404, "no event matches");
+  ExpectError(admin_.Request("POST", "/v1/replay?dry_run=maybe", "{}"), 400, "'dry_run'");
+  EXPECT_EQ(client_.PostJson("/v1/replay", JobBody()).status, 401);
+  HttpClient viewer = server_.WithKey(CreateKey(admin_, "viewer"));
+  EXPECT_EQ(viewer.PostJson("/v1/replay", JobBody()).status, 403);
+  EXPECT_EQ(admin_.Get("/v1/replay/job_nope").status, 404);
+  EXPECT_EQ(sink_.count(), 0u);
+}
+
+TEST_F(ReplayTest, DryRunCountsWithoutDelivering) {
+  CaptureEvents(5);
+  auto response = admin_.PostJson("/v1/replay?dry_run=true", JobBody({{"max_events", 3}}));
+  ASSERT_EQ(response.status, 200) << response.body;
+  auto json = response.Json();
+  EXPECT_TRUE(json.at("job").is_null());
+  EXPECT_EQ(json.at("total").as_int64(), 3);
+  EXPECT_TRUE(json.at("first_received_at").is_string());
+  EXPECT_TRUE(json.at("last_received_at").is_string());
+  EXPECT_EQ(admin_.Get("/v1/replay").Json().at("data").as_array().size(), 0u);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(sink_.count(), 0u);
+}
+
+TEST_F(ReplayTest, DeliversTheRangeOnceInOrderWithIdenticalBytes) {
+  std::vector<std::string> ids = CaptureEvents(30);
+  auto created = admin_.PostJson("/v1/replay", JobBody({{"rate_limit", 100}}));
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto job = created.Json().at("job");
+  std::string job_id = JsonString(job, "id");
+  EXPECT_EQ(job_id.rfind("job_", 0), 0u);
+  EXPECT_EQ(job.at("status").as_string(), "running");
+  EXPECT_EQ(job.at("total").as_int64(), 30);
+
+  auto done = WaitForStatus(job_id, "completed");
+  EXPECT_EQ(done.at("status").as_string(), "completed");
+  EXPECT_EQ(done.at("processed").as_int64(), 30);
+  EXPECT_EQ(done.at("succeeded").as_int64(), 30);
+  EXPECT_EQ(done.at("failed").as_int64(), 0);
+  EXPECT_TRUE(done.at("completed_at").is_string());
+  EXPECT_TRUE(done.at("expires_at").is_string());
+  EXPECT_EQ(done.at("destination_id").as_string(), destination_);
+  EXPECT_EQ(done.at("rate_limit").as_int64(), 100);
+
+  auto received = sink_.requests();
+  ASSERT_EQ(received.size(), 30u);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(received[i].Header("x-rehook-original-event-id"), ids[i]) << i;
+    EXPECT_EQ(received[i].Header("x-rehook-replay"), "1");
+    EXPECT_EQ(received[i].Header("x-rehook-replay-job-id"), job_id);
+    EXPECT_EQ(received[i].target, "/replayed");
+    EXPECT_EQ(received[i].body, BodyOf(ids[i]));
+  }
+  auto attempts = admin_.Get("/v1/events/" + ids[7] + "/deliveries").Json().at("data").as_array();
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts[0].at("replay_job_id").as_string(), job_id);
+  EXPECT_TRUE(attempts[0].at("success").as_bool());
+}
+
+TEST_F(ReplayTest, NeverSendsMoreThanTheRateInAnyOneSecondWindow) {
+  CaptureEvents(36);
+  std::string job_id = StartJob({{"rate_limit", 12}});
+  auto done = WaitForStatus(job_id, "completed", 30s);
+  ASSERT_EQ(done.at("processed").as_int64(), 36);
+  auto received = sink_.requests();
+  ASSERT_EQ(received.size(), 36u);
+  EXPECT_LE(MaxInAnySecond(received), 12);
+  // Paced rather than bursty: 36 events at 12/s cannot take less than (36 - 12) / 12 s.
+  EXPECT_GE(received.back().received_at - received.front().received_at, 2s);
+}
+
+TEST_F(ReplayTest, MaxEventsTakesTheOldestAndFiltersSelect) {
+  std::vector<std::string> paid = CaptureEvents(4, "order.paid");
+  std::this_thread::sleep_for(5ms);  // all of them older than the next ones
+  CaptureEvents(3, "order.created");
+  std::string capped = StartJob({{"max_events", 2}, {"rate_limit", 100}});
+  EXPECT_EQ(WaitForStatus(capped, "completed").at("total").as_int64(), 2);
+  ASSERT_EQ(sink_.count(), 2u);
+  EXPECT_EQ(sink_.requests()[0].Header("x-rehook-original-event-id"), paid[0]);
+  EXPECT_EQ(sink_.requests()[1].Header("x-rehook-original-event-id"), paid[1]);
+
+  std::string filtered =
+      StartJob({{"filter", {{"body", {{"type", "order.created"}}}}}, {"rate_limit", 100}});
+  auto job = WaitForStatus(filtered, "completed");
+  EXPECT_EQ(job.at("total").as_int64(), 3);
+  ASSERT_EQ(sink_.count(), 5u);
+  for (std::size_t i = 2; i < 5; ++i) {
+    EXPECT_NE(sink_.requests()[i].body.find("order.created"), std::string::npos);
+  }
+}
+
+TEST_F(ReplayTest, ReplaysWhatAConnectionWouldHaveDelivered) {
+  std::string other_source = CreateSource(admin_, "other");
+  Capture(client_, other_source, R"({"type":"order.paid"})");
+  CaptureEvents(2, "order.paid");
+  CaptureEvents(2, "order.created");
+  // A disabled connection: nothing is forwarded live, but its scope can be replayed.
+  auto connection =
+      admin_.PostJson("/v1/connections", {{"source_id", source_},
+                                          {"destination_id", destination_},
+                                          {"filter", {{"body", {{"type", "order.created"}}}}},
+                                          {"enabled", false}});
+  ASSERT_EQ(connection.status, 201) << connection.body;
+  std::string job_id =
+      StartJob({{"connection_id", JsonString(connection.Json(), "id")}, {"rate_limit", 100}});
+  auto job = WaitForStatus(job_id, "completed");
+  EXPECT_EQ(job.at("total").as_int64(), 2);
+  EXPECT_EQ(job.at("source_id").as_string(), source_);
+  ASSERT_EQ(sink_.count(), 2u);
+  for (const auto& request : sink_.requests()) {
+    EXPECT_NE(request.body.find("order.created"), std::string::npos);
+  }
+  ExpectError(
+      admin_.PostJson("/v1/replay", JobBody({{"connection_id", JsonString(connection.Json(), "id")},
+                                             {"source_id", other_source}})),
+      400, "'connection_id'");
+}
+
+class ReplayWithoutBreakerTest : public ReplayTest {
+ protected:
+  ReplayWithoutBreakerTest() : ReplayTest({"--breaker-threshold", "1000"}) {}
+};
+
+TEST_F(ReplayWithoutBreakerTest, FailuresAreCountedAndNeverRetried) {
+  sink_.SetStatus(500);
+  std::vector<std::string> ids = CaptureEvents(6);
+  std::string job_id = StartJob({{"rate_limit", 50}});
+  auto job = WaitForStatus(job_id, "completed");
+  EXPECT_EQ(job.at("processed").as_int64(), 6);
+  EXPECT_EQ(job.at("failed").as_int64(), 6);
+  EXPECT_EQ(job.at("succeeded").as_int64(), 0);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(sink_.count(), 6u);  // once each
+  auto attempts = admin_.Get("/v1/events/" + ids[0] + "/deliveries").Json().at("data").as_array();
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts[0].at("status_code").as_int64(), 500);
+  EXPECT_TRUE(attempts[0].at("next_retry_at").is_null());
+}
+
+TEST_F(ReplayTest, CancelStopsDeliveriesWithinASecond) {
+  CaptureEvents(40);
+  std::string job_id = StartJob({{"rate_limit", 10}});
+  ASSERT_TRUE(sink_.WaitForCount(5, 10s));
+  auto cancelled = admin_.Request("POST", "/v1/replay/" + job_id + "/cancel");
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.Json().at("status").as_string(), "cancelled");
+  std::this_thread::sleep_for(1s);
+  const std::size_t after_a_second = sink_.count();
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(sink_.count(), after_a_second);
+  EXPECT_LT(after_a_second, 40u);
+
+  auto job = Job(job_id);
+  EXPECT_EQ(job.at("status").as_string(), "cancelled");
+  EXPECT_TRUE(job.at("completed_at").is_string());
+  EXPECT_EQ(job.at("processed").as_int64(), static_cast<std::int64_t>(after_a_second));
+  auto again = admin_.Request("POST", "/v1/replay/" + job_id + "/cancel");
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(again.ErrorCode(), "conflict");
+}
+
+TEST_F(ReplayTest, ResumesAfterKillNineWithoutResendingProcessedEvents) {
+  std::vector<std::string> ids = CaptureEvents(20);
+  std::string job_id = StartJob({{"rate_limit", 8}});
+  ASSERT_TRUE(sink_.WaitForCount(6, 10s));
+  server_.Kill();
+  const std::size_t before_restart = sink_.count();
+  server_.Restart();
+  admin_ = server_.Admin();
+  auto job = WaitForStatus(job_id, "completed", 30s);
+  EXPECT_EQ(job.at("processed").as_int64(), 20);
+  EXPECT_EQ(job.at("succeeded").as_int64(), 20);
+
+  std::map<std::string, int> times_received;
+  for (const auto& request : sink_.requests()) {
+    ++times_received[*request.Header("x-rehook-original-event-id")];
+  }
+  EXPECT_EQ(times_received.size(), 20u);  // every event arrived
+  int repeats = 0;
+  for (const auto& [id, times] : times_received) repeats += times - 1;
+  // Only a delivery in flight at the kill (sent, not yet recorded) may go twice.
+  EXPECT_LE(repeats, 1) << "received " << before_restart << " before the restart";
+}
+
+TEST_F(ReplayTest, ProgressExpiresTwentyFourHoursAfterTheJobEnds) {
+  CaptureEvents(2);
+  std::string job_id = StartJob({{"rate_limit", 100}});
+  WaitForStatus(job_id, "completed");
+  EXPECT_EQ(admin_.Get("/v1/replay").Json().at("data").as_array().size(), 1u);
+
+  server_.Terminate();
+  RehookOptions later =
+      Options({"--test-clock-offset-ms", std::to_string(24 * 3600 * 1000 + 60000)});
+  server_.Restart(later);
+  admin_ = server_.Admin();
+  EXPECT_EQ(admin_.Get("/v1/replay/" + job_id).status, 404);
+  EXPECT_EQ(admin_.Get("/v1/replay").Json().at("data").as_array().size(), 0u);
+}
+
+TEST_F(ReplayTest, AnotherOrganizationCannotSeeOrCancelAJob) {
+  CaptureEvents(1);
+  std::string job_id = StartJob({{"rate_limit", 1}});
+  auto org = admin_.PostJson("/v1/orgs", {{"name", "other org"}});
+  ASSERT_EQ(org.status, 201) << org.body;
+  HttpClient other = server_.WithKey(CreateKey(admin_, "admin", JsonString(org.Json(), "id")));
+  EXPECT_EQ(other.Get("/v1/replay/" + job_id).status, 404);
+  EXPECT_EQ(other.Request("POST", "/v1/replay/" + job_id + "/cancel").status, 404);
+  EXPECT_EQ(other.Get("/v1/replay").Json().at("data").as_array().size(), 0u);
+  EXPECT_EQ(other.PostJson("/v1/replay", JobBody()).status, 404);  // not its destination
+}
+
+class ReplayBreakerTest : public ReplayTest {
+ protected:
+  ReplayBreakerTest() : ReplayTest({"--breaker-threshold", "2", "--breaker-cooldown-ms", "1000"}) {}
+};
+
+TEST_F(ReplayBreakerTest, PausesWhileTheCircuitIsOpenAndResumesWhenItCloses) {
+  sink_.SetStatus(500);
+  CaptureEvents(10);
+  std::string job_id = StartJob({{"rate_limit", 20}});
+  auto paused = WaitForStatus(job_id, "paused");
+  ASSERT_EQ(paused.at("status").as_string(), "paused");
+  EXPECT_NE(std::string(paused.at("status_reason").as_string()).find("circuit"), std::string::npos);
+  const std::size_t while_open = sink_.count();
+  EXPECT_EQ(while_open, 2u);  // the two failures that opened it
+  sink_.SetStatus(200);
+  auto done = WaitForStatus(job_id, "completed");
+  EXPECT_EQ(done.at("processed").as_int64(), 10);
+  EXPECT_EQ(done.at("failed").as_int64(), 2);
+  EXPECT_EQ(done.at("succeeded").as_int64(), 8);
+}
+
+}  // namespace
+}  // namespace rehook::testing
