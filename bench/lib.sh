@@ -19,7 +19,7 @@ bench_build() {
   cmake --build "$bench_root/build/release" -j"$(nproc)" --target rehook >/dev/null
 }
 
-# bench_start_rehook NAME [serve flags...]: starts rehook, sets REHOOK_URL and REHOOK_KEY.
+# bench_start_rehook NAME [serve flags...]: starts rehook, sets REHOOK_URL, REHOOK_KEY, REHOOK_PID.
 bench_start_rehook() {
   local name="$1"
   shift
@@ -28,6 +28,7 @@ bench_start_rehook() {
   "$bench_root/build/release/src/rehook" serve --listen 127.0.0.1:0 --data-dir "$dir/data" \
     --log-level warn "$@" >"$dir/stdout" 2>"$dir/stderr" &
   bench_pids+=($!)
+  REHOOK_PID=$!
   for _ in $(seq 1 200); do
     REHOOK_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/stdout" 2>/dev/null | head -1 || true)
     [ -n "$REHOOK_URL" ] && break
@@ -56,4 +57,63 @@ bench_parse_wrk() {
                p99 = v }
     /Non-2xx/ { non2xx = $NF }
     END { printf "%.0f %.2f %s\n", rps, p99, (non2xx == "" ? 0 : non2xx) }'
+}
+
+# Whether PID is a live process (not gone, not a zombie waiting to be reaped).
+bench_alive() {
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# bench_stop PID [seconds=30]: SIGTERM, SIGKILL if still running after `seconds`, then reap.
+bench_stop() {
+  local pid="$1" limit="${2:-30}"
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 $((limit * 10))); do bench_alive "$pid" || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# bench_proc_kb PID FIELD: a kB figure of /proc/PID/status (VmRSS, VmHWM, ...); empty when gone.
+bench_proc_kb() {
+  awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || true
+}
+
+# bench_cpu_seconds PID: user + system CPU time the process has used so far.
+bench_cpu_seconds() {
+  sed 's/.*) //' "/proc/$1/stat" 2>/dev/null |
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($12 + $13) / hz }'
+}
+
+# bench_watch_rss PID FILE [interval=0.5]: appends "<epoch seconds> <VmRSS kB>" to FILE every
+# interval until PID exits (in the background; stopped on exit).
+bench_watch_rss() {
+  local pid="$1" file="$2" interval="${3:-0.5}" kb
+  (while kb=$(bench_proc_kb "$pid" VmRSS) && [ -n "$kb" ]; do
+    echo "$EPOCHREALTIME $kb"
+    sleep "$interval"
+  done) >>"$file" &
+  bench_pids+=($!)
+}
+
+# bench_iso_time EPOCH_SECONDS: ISO 8601 UTC with milliseconds, as the API takes it.
+bench_iso_time() {
+  date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.%3NZ
+}
+
+# bench_thread_cpu PID: "<tid> <CPU seconds>" for each thread of the process.
+bench_thread_cpu() {
+  local hz task
+  hz=$(getconf CLK_TCK)
+  for task in /proc/"$1"/task/*; do
+    sed 's/.*) //' "$task/stat" 2>/dev/null |
+      awk -v tid="${task##*/}" -v hz="$hz" '{ printf "%s %.2f\n", tid, ($12 + $13) / hz }'
+  done
+}
+
+# bench_machine_cpu: "<busy ticks> <steal ticks> <all ticks>" of all CPUs so far (/proc/stat).
+bench_machine_cpu() {
+  awk '/^cpu / { all = 0; for (i = 2; i <= 9; i++) all += $i  # guest time is in user already
+                 print all - $5 - $6 - $9, $9, all }' /proc/stat
 }

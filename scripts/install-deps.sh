@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh run|test|bench
 #   run   — what building and running the server needs
 #   test  — run + what the test suite needs (PostgreSQL, clang sanitizers, openssl CLI, ...)
-#   bench — test + load tools (wrk, nginx, hyperfine)
+#   bench — test + load tools (wrk, nginx, hyperfine, sqlite3)
 set -euo pipefail
 
 profile="${1:-run}"
@@ -19,7 +19,7 @@ test_packages=(
   postgresql openssl curl procps
   clang libclang-rt-14-dev
 )
-bench_packages=(wrk nginx-light hyperfine)
+bench_packages=(wrk nginx-light hyperfine sqlite3)
 
 packages=("${run_packages[@]}")
 case "$profile" in

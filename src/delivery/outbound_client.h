@@ -60,7 +60,8 @@ struct OutboundClientOptions {
   bool allow_private_targets = false;
   std::vector<std::string> allowed_target_cidrs;
   std::string ca_file;  // extra trusted CAs (PEM); empty for none
-  std::size_t max_idle_per_host = 16;
+  // Every replay job to a destination holds a connection to it between deliveries.
+  std::size_t max_idle_per_host = 256;
   std::chrono::milliseconds idle_timeout{30000};
   std::size_t max_response_bytes = 1 << 20;  // read and discarded beyond kept_body_bytes
   std::size_t kept_body_bytes = 1024;

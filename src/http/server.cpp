@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "http/api_error.h"
 #include "http/json_response.h"
+#include "http/request_parser.h"
 
 namespace rehook {
 
@@ -35,22 +36,6 @@ struct LiveConnection {
   beast::tcp_stream* stream = nullptr;  // null once the session has ended
   bool busy = false;                    // between reading a request head and writing its reply
 };
-
-HttpRequest ToHttpRequest(http::request<http::string_body>&& message, const std::string& ip) {
-  HttpRequest request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  size_t question = request.target.find('?');
-  request.path = request.target.substr(0, question);
-  if (question != std::string::npos) request.query = request.target.substr(question + 1);
-  request.headers.reserve(16);
-  for (const auto& field : message) {
-    request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-  }
-  request.body = std::move(message.body());
-  request.client_ip = ip;
-  return request;
-}
 
 http::response<http::string_body> ToBeastResponse(HttpResponse&& response, unsigned version,
                                                   bool keep_alive) {
@@ -173,7 +158,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     const ServerOptions& options = self->options_;
     while (!self->stopping_) {
       live->busy = false;
-      http::request_parser<http::string_body> parser;
+      RequestParser parser;
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
       // The real limit depends on the target, known only once the head is read; until then
       // Beast must not apply its 1 MB default to the Content-Length it sees in the head.
@@ -198,9 +183,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       }
       live->busy = true;
 
-      auto& head = parser.get();
-      std::uint64_t limit =
-          self->body_limit_(std::string_view(head.target().data(), head.target().size()));
+      HttpRequest& request = parser.request();
+      std::uint64_t limit = self->body_limit_(request.target);
       parser.body_limit(limit);
       if (parser.content_length() && *parser.content_length() > limit) {
         co_await WriteErrorAndClose(stream,
@@ -209,8 +193,10 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
                                     options.write_timeout);
         break;
       }
-      if (beast::iequals(head[http::field::expect], "100-continue")) {
-        http::response<http::empty_body> go_on{http::status::continue_, head.version()};
+      auto expect = request.Header("expect");
+      if (expect && beast::iequals(*expect, "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_,
+                                               static_cast<unsigned>(parser.version())};
         stream.expires_after(options.write_timeout);
         auto [continue_error, continue_bytes] = co_await http::async_write(stream, go_on, kTuple);
         if (continue_error) break;
@@ -232,11 +218,10 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         break;
       }
 
-      auto message = parser.release();
-      const bool head_request = message.method() == http::verb::head;
-      const unsigned version = message.version();
-      bool keep_alive = message.keep_alive();
-      HttpRequest request = ToHttpRequest(std::move(message), client_ip);
+      const bool head_request = parser.method() == http::verb::head;
+      const auto version = static_cast<unsigned>(parser.version());
+      bool keep_alive = parser.keep_alive();
+      request.client_ip = client_ip;
       HttpResponse response = co_await self->Handle(request);
       keep_alive = keep_alive && !response.close_connection && !self->stopping_;
 

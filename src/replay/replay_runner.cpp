@@ -213,8 +213,10 @@ asio::awaitable<bool> ReplayRunner::Prepare(Job& job) {
   job.destination = std::move(*destination);
   job.url = ParseTargetUrl(job.destination.url, false);
   if (record.processed > 0) {
+    // Captured by reference: GCC 12 destroys an owning init-capture of a lambda temporary in a
+    // co_await expression twice.
     auto replayed = co_await store_.Run(
-        [id = record.id](Store& store) { return store.ListReplayedEventIds(id); });
+        [&record](Store& store) { return store.ListReplayedEventIds(record.id); });
     job.already_replayed.insert(replayed.begin(), replayed.end());
   }
   int rate = record.rate_limit;

@@ -9,6 +9,7 @@ namespace rehook {
 namespace {
 
 constexpr int kMaxPageEvents = 100;
+constexpr int kFirstPageEvents = 4;
 // Counting without a filter reads ids and times only, so pages can be larger.
 constexpr int kCountPageEvents = 1000;
 
@@ -62,9 +63,11 @@ ScopeCount CountReplayScope(Store& store, const ReplayScope& scope, int max_even
 std::vector<Event> ReadReplayPage(Store& store, const ReplayScope& scope,
                                   const std::optional<Cursor>& after,
                                   std::size_t average_body_bytes, std::size_t page_bytes) {
-  std::size_t limit = kMaxPageEvents;
-  if (average_body_bytes > 0)
-    limit = std::clamp<std::size_t>(page_bytes / average_body_bytes, 1, limit);
+  // Until the body size is known, a small first page: 100 bodies of 10 MB would be 1 GB.
+  std::size_t limit = kFirstPageEvents;
+  if (average_body_bytes > 0) {
+    limit = std::clamp<std::size_t>(page_bytes / average_body_bytes, 1, kMaxPageEvents);
+  }
   return store.ListEventsForReplay(RangeOf(scope, after, static_cast<int>(limit), true));
 }
 

@@ -105,6 +105,28 @@ TEST_F(CaptureTest, RepeatedHeadersKeepOrderAndCase) {
   EXPECT_EQ(event.at("headers").at("stripe-signature").as_string(), "t=1,v1=abc");
 }
 
+TEST_F(CaptureTest, InterleavedHeadersKeepTheirExactArrivalOrder) {
+  // Raw bytes: an HTTP client library might regroup repeated headers before sending them.
+  std::string reply = RawExchange(server_.port(), "POST /in/" + source_id_ +
+                                                      " HTTP/1.1\r\n"
+                                                      "Host: example\r\n"
+                                                      "X-Dup: 1\r\n"
+                                                      "X-Other: a\r\n"
+                                                      "x-dup: 2\r\n"
+                                                      "Content-Length: 2\r\n"
+                                                      "Connection: close\r\n\r\n{}");
+  auto start = reply.find("{\"id\":\"");
+  ASSERT_NE(start, std::string::npos) << reply;
+  std::string id = reply.substr(start + 7, reply.find('"', start + 7) - start - 7);
+  auto event = GetEvent(id);
+  std::vector<std::string> names;
+  for (const auto& field : event.at("raw_headers").as_array()) {
+    names.emplace_back(field.at("name").as_string());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"Host", "X-Dup", "X-Other", "x-dup", "Content-Length",
+                                             "Connection"}));
+}
+
 TEST_F(CaptureTest, UnicodeQueryStringsAreKeptRawAndDecoded) {
   HttpClient client = server_.Client();
   std::string query = "name=J%C3%BCrgen&check=%E2%9C%93&plus=a+b&empty=&flag";

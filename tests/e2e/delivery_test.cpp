@@ -210,6 +210,25 @@ TEST(DeliveryTest, ConnectionFailuresAreLoggedWithWhatHappened) {
   EXPECT_EQ(attempts[0].at("error").as_string(), "Connection refused");
 }
 
+TEST(DeliveryTest, RetriesADestinationThatTimesOut) {
+  SinkServer sink;
+  sink.SetDelay(1500ms);
+  RehookProcess server(DeliveryOptions({"--retry-schedule", "100ms"}));
+  HttpClient admin = server.Admin();
+  std::string source = CreateSource(admin);
+  CreateConnection(admin, source, CreateDestination(admin, sink.url(), {{"timeout_ms", 200}}));
+  HttpClient client = server.Client();
+  std::string event_id = Capture(client, source);
+  ASSERT_TRUE(sink.WaitForCount(1, 10s));
+  sink.SetDelay(0ms);  // answers the retry at once
+
+  auto attempts = WaitForAttempts(admin, event_id, 2);
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_TRUE(attempts[0].at("status_code").is_null());
+  EXPECT_EQ(attempts[0].at("error").as_string(), "timeout after 200 ms");
+  EXPECT_TRUE(attempts[1].at("success").as_bool());
+}
+
 TEST(DeliveryTest, CircuitBreakerStopsSendingToAFailingDestination) {
   SinkServer sink;
   sink.SetStatus(500);

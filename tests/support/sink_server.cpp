@@ -27,6 +27,7 @@
 #include <unordered_map>
 
 #include "http/http_types.h"
+#include "http/request_parser.h"
 
 namespace rehook::testing {
 
@@ -44,7 +45,6 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // of exhausting the test's memory.
 constexpr std::uint32_t kHeaderLimit = 1 << 20;
 constexpr std::uint64_t kBodyLimit = std::uint64_t{256} << 20;
-constexpr std::uint64_t kReserveLimit = std::uint64_t{16} << 20;
 
 std::int64_t SystemNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -64,53 +64,6 @@ void ReportFailure(std::exception_ptr error) {
     ADD_FAILURE() << "sink connection failed";
   }
 }
-
-// Beast's request_parser keeps fields in basic_fields, which moves a repeated header next to its
-// first occurrence ("A: 1, B: 2, A: 3" comes out as A, A, B). Tests check the order a client
-// sent, so this parser records the request as the bytes arrive instead.
-class RecordingParser : public http::basic_parser<true> {
- public:
-  SinkRequest& request() { return request_; }
-  http::verb method() const { return method_; }
-  int version() const { return version_; }
-
- private:
-  void on_request_impl(http::verb method, beast::string_view method_string,
-                       beast::string_view target, int version, beast::error_code&) override {
-    method_ = method;
-    version_ = version;
-    request_.method = std::string(method_string);
-    request_.target = std::string(target);
-  }
-  void on_response_impl(int, beast::string_view, int, beast::error_code& error) override {
-    error = http::error::bad_version;  // a request parser never sees a status line
-  }
-  void on_field_impl(http::field, beast::string_view name, beast::string_view value,
-                     beast::error_code&) override {
-    request_.headers.push_back({std::string(name), std::string(value)});
-  }
-  void on_header_impl(beast::error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length,
-                         beast::error_code&) override {
-    // Capped: the announced length is the client's claim, and the body may never come.
-    if (length) request_.body.reserve(static_cast<std::size_t>(std::min(*length, kReserveLimit)));
-  }
-  std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
-    request_.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
-                                 beast::error_code&) override {
-    request_.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_finish_impl(beast::error_code&) override {}
-
-  SinkRequest request_;
-  http::verb method_ = http::verb::unknown;
-  int version_ = 11;
-};
 
 }  // namespace
 
@@ -244,12 +197,18 @@ struct SinkServer::Impl {
   asio::awaitable<void> ServeRequests(Stream& stream, int id) {
     beast::flat_buffer buffer;
     for (;;) {
-      RecordingParser parser;
+      // rehook's own parser: it keeps headers in arrival order, which Beast's does not.
+      RequestParser parser;
       parser.header_limit(kHeaderLimit);
       parser.body_limit(kBodyLimit);
       auto [read_error, read] = co_await http::async_read(stream, buffer, parser, kTuple);
       if (read_error) co_return;  // the client closed the connection, or sent garbage
-      SinkRequest& request = parser.request();
+      HttpRequest& parsed = parser.request();
+      SinkRequest request;
+      request.method = std::move(parsed.method);
+      request.target = std::move(parsed.target);
+      request.headers = std::move(parsed.headers);
+      request.body = std::move(parsed.body);
       request.connection = id;
       request.received_at = std::chrono::steady_clock::now();
       request.received_at_ms = SystemNowMs();
