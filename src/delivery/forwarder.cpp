@@ -96,8 +96,9 @@ asio::awaitable<std::optional<Destination>> Forwarder::LoadDestination(const Del
 
 asio::awaitable<void> Forwarder::Pace(Lane& lane, const Destination& destination) {
   if (!destination.rate_limit) co_return;
-  // Starts spaced at least 1000 / rate ms apart (rounded up, see Pacer for the margin): never
-  // more than `rate` in any one-second window.
+  // Starts reserved on a grid 1000 / rate ms apart (rounded up to whole ms), so at most `rate`
+  // are planned in any one-second window. (Replay jobs use Pacer, which also bounds the
+  // windows of the actual starts; here deliveries run concurrently and reserve slots ahead.)
   TimeMs now = clock_.Now();
   TimeMs slot = std::max(now, lane.next_slot);
   const auto spacing = Pacer(*destination.rate_limit).spacing();
