@@ -24,7 +24,7 @@ class Pacer {
 
   // Added to the one-second window: absorbs the jitter between leaving rehook and arriving at
   // the destination, where users measure.
-  static constexpr std::chrono::milliseconds kWindowGuard{5};
+  static constexpr std::chrono::milliseconds kWindowGuard{20};
 
   explicit Pacer(double per_second);
 
