@@ -24,6 +24,23 @@ RehookOptions DeliveryOptions(std::vector<std::string> extra = {}) {
   return options;
 }
 
+// A server whose one source forwards everything to the destination `url`.
+struct Forwarding {
+  explicit Forwarding(const std::string& url, std::vector<std::string> extra_args = {},
+                      boost::json::object destination_fields = {})
+      : server(DeliveryOptions(std::move(extra_args))) {
+    source = CreateSource(admin);
+    destination = CreateDestination(admin, url, std::move(destination_fields));
+    CreateConnection(admin, source, destination);
+  }
+
+  RehookProcess server;
+  HttpClient admin = server.Admin();
+  HttpClient client = server.Client();
+  std::string source;
+  std::string destination;
+};
+
 boost::json::array Deliveries(HttpClient& api, const std::string& event_id) {
   auto response = api.Get("/v1/events/" + event_id + "/deliveries");
   EXPECT_EQ(response.status, 200) << response.body;
@@ -103,15 +120,11 @@ std::string HmacSha256Base64(const std::string& key, const std::string& data) {
 
 TEST(DeliveryTest, SignsWithStandardWebhooksHeaders) {
   SinkServer sink;
-  RehookProcess server(DeliveryOptions());
-  HttpClient admin = server.Admin();
   const std::string key_bytes = "0123456789abcdef0123456789abcdef";
   const std::string secret = "whsec_" + Base64Encode(key_bytes);
-  std::string source = CreateSource(admin);
-  CreateConnection(admin, source, CreateDestination(admin, sink.url(), {{"secret", secret}}));
-
-  HttpClient client = server.Client();
-  std::string event_id = Capture(client, source, R"({"type":"invoice.paid"})");
+  Forwarding forwarding(sink.url(), {}, {{"secret", secret}});
+  std::string event_id =
+      Capture(forwarding.client, forwarding.source, R"({"type":"invoice.paid"})");
   ASSERT_TRUE(sink.WaitForCount(1, 10s));
   SinkRequest received = sink.requests()[0];
   ASSERT_TRUE(received.Header("webhook-id") && received.Header("webhook-timestamp") &&
@@ -148,14 +161,10 @@ TEST(DeliveryTest, FilterDecidesWhichEventsAreForwarded) {
 TEST(DeliveryTest, RetriesFailedDeliveriesUntilOneSucceeds) {
   SinkServer sink;
   sink.SetStatuses({500, 503});
-  RehookProcess server(DeliveryOptions({"--retry-schedule", "200ms,400ms,400ms"}));
-  HttpClient admin = server.Admin();
-  std::string source = CreateSource(admin);
-  CreateConnection(admin, source, CreateDestination(admin, sink.url()));
-  HttpClient client = server.Client();
-  std::string event_id = Capture(client, source);
+  Forwarding forwarding(sink.url(), {"--retry-schedule", "200ms,400ms,400ms"});
+  std::string event_id = Capture(forwarding.client, forwarding.source);
 
-  auto attempts = WaitForAttempts(admin, event_id, 3);
+  auto attempts = WaitForAttempts(forwarding.admin, event_id, 3);
   ASSERT_EQ(attempts.size(), 3u);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(attempts[i].at("attempt").as_int64(), i + 1);
   EXPECT_EQ(attempts[0].at("status_code").as_int64(), 500);
@@ -175,19 +184,15 @@ TEST(DeliveryTest, RetriesFailedDeliveriesUntilOneSucceeds) {
 TEST(DeliveryTest, GivesUpWhenTheScheduleIsExhausted) {
   SinkServer sink;
   sink.SetStatus(500);
-  RehookProcess server(DeliveryOptions({"--retry-schedule", "100ms,100ms"}));
-  HttpClient admin = server.Admin();
-  std::string source = CreateSource(admin);
-  CreateConnection(admin, source, CreateDestination(admin, sink.url()));
-  HttpClient client = server.Client();
-  std::string event_id = Capture(client, source);
+  Forwarding forwarding(sink.url(), {"--retry-schedule", "100ms,100ms"});
+  std::string event_id = Capture(forwarding.client, forwarding.source);
 
-  auto attempts = WaitForAttempts(admin, event_id, 3);
+  auto attempts = WaitForAttempts(forwarding.admin, event_id, 3);
   ASSERT_EQ(attempts.size(), 3u);
   EXPECT_TRUE(attempts[2].at("next_retry_at").is_null());  // the last one: given up
   std::this_thread::sleep_for(800ms);
   EXPECT_EQ(sink.count(), 3u);
-  EXPECT_EQ(Deliveries(admin, event_id).size(), 3u);
+  EXPECT_EQ(Deliveries(forwarding.admin, event_id).size(), 3u);
 }
 
 TEST(DeliveryTest, ConnectionFailuresAreLoggedWithWhatHappened) {
@@ -196,14 +201,10 @@ TEST(DeliveryTest, ConnectionFailuresAreLoggedWithWhatHappened) {
     SinkServer gone;
     closed_port = gone.port();
   }
-  RehookProcess server(DeliveryOptions({"--retry-schedule", ""}));
-  HttpClient admin = server.Admin();
-  std::string source = CreateSource(admin);
-  CreateConnection(admin, source,
-                   CreateDestination(admin, "http://127.0.0.1:" + std::to_string(closed_port)));
-  HttpClient client = server.Client();
-  std::string event_id = Capture(client, source);
-  auto attempts = WaitForAttempts(admin, event_id, 1);
+  Forwarding forwarding("http://127.0.0.1:" + std::to_string(closed_port),
+                        {"--retry-schedule", ""});
+  std::string event_id = Capture(forwarding.client, forwarding.source);
+  auto attempts = WaitForAttempts(forwarding.admin, event_id, 1);
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_TRUE(attempts[0].at("status_code").is_null());
   EXPECT_TRUE(attempts[0].at("response_time_ms").is_null());
@@ -213,16 +214,12 @@ TEST(DeliveryTest, ConnectionFailuresAreLoggedWithWhatHappened) {
 TEST(DeliveryTest, RetriesADestinationThatTimesOut) {
   SinkServer sink;
   sink.SetDelay(1500ms);
-  RehookProcess server(DeliveryOptions({"--retry-schedule", "100ms"}));
-  HttpClient admin = server.Admin();
-  std::string source = CreateSource(admin);
-  CreateConnection(admin, source, CreateDestination(admin, sink.url(), {{"timeout_ms", 200}}));
-  HttpClient client = server.Client();
-  std::string event_id = Capture(client, source);
+  Forwarding forwarding(sink.url(), {"--retry-schedule", "100ms"}, {{"timeout_ms", 200}});
+  std::string event_id = Capture(forwarding.client, forwarding.source);
   ASSERT_TRUE(sink.WaitForCount(1, 10s));
   sink.SetDelay(0ms);  // answers the retry at once
 
-  auto attempts = WaitForAttempts(admin, event_id, 2);
+  auto attempts = WaitForAttempts(forwarding.admin, event_id, 2);
   ASSERT_EQ(attempts.size(), 2u);
   EXPECT_TRUE(attempts[0].at("status_code").is_null());
   EXPECT_EQ(attempts[0].at("error").as_string(), "timeout after 200 ms");
@@ -232,14 +229,11 @@ TEST(DeliveryTest, RetriesADestinationThatTimesOut) {
 TEST(DeliveryTest, CircuitBreakerStopsSendingToAFailingDestination) {
   SinkServer sink;
   sink.SetStatus(500);
-  RehookProcess server(DeliveryOptions({"--breaker-threshold", "2", "--breaker-cooldown-ms", "1500",
-                                        "--retry-schedule", "50ms,50ms,50ms,50ms,50ms"}));
-  HttpClient admin = server.Admin();
-  std::string source = CreateSource(admin);
-  std::string destination = CreateDestination(admin, sink.url());
-  CreateConnection(admin, source, destination);
-  HttpClient client = server.Client();
-  std::string event_id = Capture(client, source);
+  Forwarding forwarding(sink.url(), {"--breaker-threshold", "2", "--breaker-cooldown-ms", "1500",
+                                     "--retry-schedule", "50ms,50ms,50ms,50ms,50ms"});
+  HttpClient& admin = forwarding.admin;
+  const std::string& destination = forwarding.destination;
+  std::string event_id = Capture(forwarding.client, forwarding.source);
 
   ASSERT_TRUE(sink.WaitForCount(2, 10s));
   std::this_thread::sleep_for(600ms);  // retries fall due, but the circuit is open
@@ -257,18 +251,14 @@ TEST(DeliveryTest, CircuitBreakerStopsSendingToAFailingDestination) {
 TEST(DeliveryTest, PendingRetriesSurviveKillNine) {
   SinkServer sink;
   sink.SetStatuses({500});
-  RehookProcess server(DeliveryOptions({"--retry-schedule", "1500ms"}));
-  HttpClient admin = server.Admin();
-  std::string source = CreateSource(admin);
-  CreateConnection(admin, source, CreateDestination(admin, sink.url()));
-  HttpClient client = server.Client();
-  std::string event_id = Capture(client, source);
-  ASSERT_EQ(WaitForAttempts(admin, event_id, 1).size(), 1u);
+  Forwarding forwarding(sink.url(), {"--retry-schedule", "1500ms"});
+  std::string event_id = Capture(forwarding.client, forwarding.source);
+  ASSERT_EQ(WaitForAttempts(forwarding.admin, event_id, 1).size(), 1u);
 
-  server.Kill();  // the retry is due in ~1.5 s: only the store knows about it now
-  server.Restart();
+  forwarding.server.Kill();  // the retry is due in ~1.5 s: only the store knows about it now
+  forwarding.server.Restart();
   ASSERT_TRUE(sink.WaitForCount(2, 15s));
-  HttpClient admin_again = server.Admin();
+  HttpClient admin_again = forwarding.server.Admin();
   auto attempts = WaitForAttempts(admin_again, event_id, 2);
   ASSERT_EQ(attempts.size(), 2u);
   EXPECT_TRUE(attempts[1].at("success").as_bool());
@@ -279,26 +269,18 @@ TEST(DeliveryTest, DeliversOverTlsToATargetTrustedThroughCaFile) {
   TempDir dir;
   const std::string ca_file = dir.path() + "/ca.pem";
   sink.certificates().WriteCaFile(ca_file);
-  RehookProcess server(DeliveryOptions({"--ca-file", ca_file}));
-  HttpClient admin = server.Admin();
-  std::string source = CreateSource(admin);
-  CreateConnection(admin, source, CreateDestination(admin, sink.url() + "/secure"));
-  HttpClient client = server.Client();
-  std::string event_id = Capture(client, source, R"({"tls":true})");
+  Forwarding forwarding(sink.url() + "/secure", {"--ca-file", ca_file});
+  std::string event_id = Capture(forwarding.client, forwarding.source, R"({"tls":true})");
   ASSERT_TRUE(sink.WaitForCount(1, 10s));
   EXPECT_EQ(sink.requests()[0].body, R"({"tls":true})");
-  EXPECT_TRUE(WaitForAttempts(admin, event_id, 1).at(0).at("success").as_bool());
+  EXPECT_TRUE(WaitForAttempts(forwarding.admin, event_id, 1).at(0).at("success").as_bool());
 }
 
 TEST(DeliveryTest, RefusesATlsTargetWhoseCertificateIsNotTrusted) {
   SinkServer sink({.tls = true, .certificates = std::nullopt});
-  RehookProcess server(DeliveryOptions({"--retry-schedule", ""}));  // no --ca-file
-  HttpClient admin = server.Admin();
-  std::string source = CreateSource(admin);
-  CreateConnection(admin, source, CreateDestination(admin, sink.url()));
-  HttpClient client = server.Client();
-  std::string event_id = Capture(client, source);
-  auto attempts = WaitForAttempts(admin, event_id, 1);
+  Forwarding forwarding(sink.url(), {"--retry-schedule", ""});  // no --ca-file
+  std::string event_id = Capture(forwarding.client, forwarding.source);
+  auto attempts = WaitForAttempts(forwarding.admin, event_id, 1);
   ASSERT_EQ(attempts.size(), 1u);
   std::string error(attempts[0].at("error").as_string());
   EXPECT_NE(error.find("certificate verify failed"), std::string::npos) << error;
