@@ -10,6 +10,7 @@
 #include "api/routes.h"
 #include "app/bootstrap.h"
 #include "app/data_dir_lock.h"
+#include "app/node_identity.h"
 #include "capture/capture_handler.h"
 #include "common/log.h"
 #include "delivery/forwarder.h"
@@ -18,6 +19,7 @@
 #include "http/server.h"
 #include "replay/replay_runner.h"
 #include "store/batch_writer.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_executor.h"
 
@@ -25,9 +27,6 @@ namespace rehook {
 namespace {
 
 constexpr std::uint64_t kApiBodyLimit = 1024 * 1024;
-// The embedded store serves exactly one node (DataDirLock), which may therefore take back
-// every lease when it starts.
-constexpr const char* kSingleNodeId = "local";
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -40,9 +39,15 @@ std::string PrepareDataDir(const Config& config) {
   return config.data_dir;
 }
 
+bool UsesPostgres(const Config& config) { return !config.database.empty(); }
+
 std::unique_ptr<Store> OpenStore(const Config& config) {
-  if (!config.database.empty()) {
-    throw std::invalid_argument("--database: PostgreSQL is not supported by this build yet");
+  if (UsesPostgres(config)) {
+    if (!StartsWith(config.database, "postgres://") &&
+        !StartsWith(config.database, "postgresql://")) {
+      throw std::invalid_argument("--database must be a postgres:// URL");
+    }
+    return std::make_unique<PgStore>(config.database);
   }
   return std::make_unique<SqliteStore>(config.data_dir + "/rehook.db");
 }
@@ -74,6 +79,7 @@ std::unique_ptr<Clock> MakeClock(const Clock& system_clock, const Config& config
 struct Application::Parts {
   explicit Parts(const Config& config)
       : data_dir_lock(PrepareDataDir(config)),
+        owner{ResolveNodeId(config.node_id, UsesPostgres(config), config.data_dir), 5 * 60 * 1000},
         clock(MakeClock(system_clock, config)),
         store(OpenStore(config)),
         store_executor(*store, config.store_threads),
@@ -125,8 +131,8 @@ struct Application::Parts {
     throw ApiError::NotFound("there is nothing at " + request.path);
   }
 
-  TaskOwner owner{kSingleNodeId, 5 * 60 * 1000};
   DataDirLock data_dir_lock;
+  TaskOwner owner;
   SystemClock system_clock;
   std::unique_ptr<Clock> clock;
   std::unique_ptr<Store> store;
@@ -197,14 +203,20 @@ void Application::Start() {
   parts.replay_lane.Start();
   parts.io.Start();
 
-  log::Info("server.started", {{"url", url}, {"data_dir", config_.data_dir}});
+  log::Info("server.started", {{"url", url},
+                               {"data_dir", config_.data_dir},
+                               {"store", UsesPostgres(config_) ? "postgres" : "sqlite"},
+                               {"node_id", parts.owner.node_id}});
   std::cout << "rehook listening on " << url << "\n";
   if (first_key) {
     std::cout << "First start: created organization 'default' with a super_admin API key:\n\n  "
               << *first_key << "\n\nIt is shown once and saved to " << key_file
               << " (mode 0600).\n";
-  } else {
+  } else if (std::filesystem::exists(key_file)) {
     std::cout << "Admin API key: see " << key_file << "\n";
+  } else {
+    std::cout << "The store already has an organization: use one of its API keys (the first one "
+                 "was printed by the node that created it).\n";
   }
   std::cout << std::flush;
 }

@@ -11,6 +11,7 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./rehook-data";
   std::string database;    // postgres://... ; empty: SQLite in data_dir
+  std::string node_id;     // lease owner name; empty: see ResolveNodeId
   std::string public_url;  // base of ingest URLs; default http://<listen>
   bool allow_private_targets = false;
   std::vector<std::string> allow_target_cidrs;

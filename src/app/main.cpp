@@ -37,6 +37,11 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
                   "PostgreSQL URL (postgres://...); default: SQLite in the data dir")
       ->envname("REHOOK_DATABASE");
   serve
+      .add_option(
+          "--node-id", config.node_id,
+          "Name of this node in leases (PostgreSQL); default: a random one kept in the data dir")
+      ->envname("REHOOK_NODE_ID");
+  serve
       .add_option("--public-url", config.public_url,
                   "Base URL clients use to reach rehook (for ingest URLs); default: http://LISTEN")
       ->envname("REHOOK_PUBLIC_URL");

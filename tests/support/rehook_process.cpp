@@ -27,7 +27,10 @@ std::string ReadFile(const std::string& path) {
 
 }  // namespace
 
-RehookProcess::RehookProcess(RehookOptions options) : options_(std::move(options)) { Launch(); }
+RehookProcess::RehookProcess(RehookOptions options) : options_(std::move(options)) {
+  if (EndToEndOnPostgres()) database_.emplace();
+  Launch();
+}
 
 RehookProcess::~RehookProcess() {
   if (::testing::Test::HasFailure()) {
@@ -45,6 +48,7 @@ void RehookProcess::Launch() {
   std::string listen = "127.0.0.1:" + std::to_string(port_);  // 0 on the first launch
   std::vector<std::string> args = {REHOOK_BINARY, "serve",      "--listen",
                                    listen,        "--data-dir", data_dir()};
+  if (database_) args.insert(args.end(), {"--database", database_->url()});
   args.insert(args.end(), options_.args.begin(), options_.args.end());
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());

@@ -2,16 +2,21 @@
 // Runs the real rehook binary for end-to-end tests: a fresh data directory, a free loopback
 // port, the admin key read from <data-dir>/admin.key. Can kill -9 and restart on the same data
 // and port. Logs go to files; a failing test prints the tail of stderr.
+//
+// The store is SQLite in the data directory, or, when the suite runs on PostgreSQL
+// (EndToEndOnPostgres()), a fresh database of its own on the test cluster.
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "support/http_client.h"
 #include "support/temp_dir.h"
+#include "support/test_postgres.h"
 
 namespace rehook::testing {
 
@@ -54,6 +59,7 @@ class RehookProcess {
 
   RehookOptions options_;
   TempDir dir_;
+  std::optional<TestDatabase> database_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   std::string url_;

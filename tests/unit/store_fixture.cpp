@@ -1,12 +1,18 @@
 #include "unit/store_fixture.h"
 
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace rehook {
 
 std::vector<StoreFactory> AllStores() {
-  return {StoreFactory{"Sqlite", [](const std::string& dir) {
-                         return std::make_unique<SqliteStore>(dir + "/test.db");
+  return {StoreFactory{"Sqlite",
+                       [](StoreScratch& scratch) {
+                         return std::make_unique<SqliteStore>(scratch.dir.path() + "/test.db");
+                       }},
+          StoreFactory{"Postgres", [](StoreScratch& scratch) {
+                         scratch.database.emplace();
+                         return std::make_unique<PgStore>(scratch.database->url());
                        }}};
 }
 

@@ -6,24 +6,37 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "common/ids.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "support/test_postgres.h"
 
 namespace rehook {
 
+// Where a test's store keeps its data: a temporary directory (SQLite) or a database of its own
+// on the test cluster (PostgreSQL), both removed after the test.
+struct StoreScratch {
+  testing::TempDir dir;
+  std::optional<testing::TestDatabase> database;
+};
+
 struct StoreFactory {
   std::string name;
-  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+  std::function<std::unique_ptr<Store>(StoreScratch& scratch)> open;
 };
+
+// Test names show the implementation's name rather than the struct's bytes.
+inline void PrintTo(const StoreFactory& factory, std::ostream* out) { *out << factory.name; }
 
 class StoreTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
-    store_ = GetParam().open(dir_.path());
+    store_ = GetParam().open(scratch_);
     org_ = Organization{NewId("org", 1000), "acme", 30, 1000};
     store_->InsertOrganization(org_);
   }
@@ -57,7 +70,7 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
     store_->SyncBatches();
   }
 
-  testing::TempDir dir_;
+  StoreScratch scratch_;
   std::unique_ptr<Store> store_;
   Organization org_;
 };

@@ -151,12 +151,7 @@ TEST(SqliteStoreTest, CreatesWalDatabaseWith16KbPagesAndIncrementalVacuum) {
   EXPECT_EQ(pragma("auto_vacuum"), "2");  // incremental
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreTest,
-                         ::testing::Values(StoreFactory{"Sqlite",
-                                                        [](const std::string& dir) {
-                                                          return std::make_unique<SqliteStore>(
-                                                              dir + "/test.db");
-                                                        }}),
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::ValuesIn(AllStores()),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -66,22 +66,22 @@ void SqliteStore::InsertOrganization(const Organization& org) {
 
 std::optional<Organization> SqliteStore::GetOrganization(const std::string& org_id) {
   auto db = readers_.Acquire();
-  auto select = db->Prepare(std::string("SELECT ") + sqlite::kOrganizationColumns +
+  auto select = db->Prepare(std::string("SELECT ") + rows::kOrganizationColumns +
                             " FROM organizations WHERE id = ?1");
   select->BindAll(org_id);
   if (!select->Step()) return std::nullopt;
-  return sqlite::ReadOrganization(*select);
+  return rows::ReadOrganization(*select);
 }
 
 Page<Organization> SqliteStore::ListOrganizations(const PageRequest& page) {
   auto db = readers_.Acquire();
-  auto select = db->Prepare(std::string("SELECT ") + sqlite::kOrganizationColumns +
+  auto select = db->Prepare(std::string("SELECT ") + rows::kOrganizationColumns +
                             " FROM organizations WHERE (?1 IS NULL OR (created_at, id) < (?1, ?2))"
                             " ORDER BY created_at DESC, id DESC LIMIT ?3");
   select->Bind(1, page.after ? std::optional(page.after->time) : std::nullopt);
   select->Bind(2, page.after ? page.after->id : std::string());
   select->Bind(3, page.limit + 1);
-  return CollectPage<Organization>(*select, page.limit, sqlite::ReadOrganization,
+  return CollectPage<Organization>(*select, page.limit, rows::ReadOrganization<sqlite::Statement>,
                                    [](const Organization& org) { return org.created_at; });
 }
 
@@ -91,33 +91,33 @@ void SqliteStore::InsertApiKey(const ApiKey& key) {
 
 std::optional<ApiKey> SqliteStore::FindApiKeyByHash(const std::string& key_hash) {
   auto db = readers_.Acquire();
-  auto select = db->Prepare(std::string("SELECT ") + sqlite::kApiKeyColumns +
+  auto select = db->Prepare(std::string("SELECT ") + rows::kApiKeyColumns +
                             " FROM api_keys WHERE key_hash = ?1");
   select->BindAll(Blob{key_hash});
   if (!select->Step()) return std::nullopt;
-  return sqlite::ReadApiKey(*select);
+  return rows::ReadApiKey(*select);
 }
 
 std::optional<ApiKey> SqliteStore::GetApiKey(const std::string& org_id, const std::string& key_id) {
   auto db = readers_.Acquire();
-  auto select = db->Prepare(std::string("SELECT ") + sqlite::kApiKeyColumns +
+  auto select = db->Prepare(std::string("SELECT ") + rows::kApiKeyColumns +
                             " FROM api_keys WHERE org_id = ?1 AND id = ?2");
   select->BindAll(org_id, key_id);
   if (!select->Step()) return std::nullopt;
-  return sqlite::ReadApiKey(*select);
+  return rows::ReadApiKey(*select);
 }
 
 Page<ApiKey> SqliteStore::ListApiKeys(const std::string& org_id, const PageRequest& page) {
   auto db = readers_.Acquire();
   auto select =
-      db->Prepare(std::string("SELECT ") + sqlite::kApiKeyColumns +
+      db->Prepare(std::string("SELECT ") + rows::kApiKeyColumns +
                   " FROM api_keys WHERE org_id = ?1 AND (?2 IS NULL OR (created_at, id) < (?2, ?3))"
                   " ORDER BY created_at DESC, id DESC LIMIT ?4");
   select->Bind(1, org_id);
   select->Bind(2, page.after ? std::optional(page.after->time) : std::nullopt);
   select->Bind(3, page.after ? page.after->id : std::string());
   select->Bind(4, page.limit + 1);
-  return CollectPage<ApiKey>(*select, page.limit, sqlite::ReadApiKey,
+  return CollectPage<ApiKey>(*select, page.limit, rows::ReadApiKey<sqlite::Statement>,
                              [](const ApiKey& key) { return key.created_at; });
 }
 
@@ -150,7 +150,7 @@ std::optional<ApiKey> SqliteStore::FindSessionKey(const std::string& token_hash,
       "WHERE s.token_hash = ?1 AND s.expires_at > ?2");
   select->BindAll(Blob{token_hash}, now);
   if (!select->Step()) return std::nullopt;
-  return sqlite::ReadApiKey(*select);
+  return rows::ReadApiKey(*select);
 }
 
 void SqliteStore::DeleteSession(const std::string& token_hash) {

@@ -20,7 +20,7 @@ void InsertEvent(sqlite::Database& db, const Event& event) {
 }
 
 void InsertTask(sqlite::Database& db, const DeliveryTask& task) {
-  auto insert = db.Prepare(std::string("INSERT INTO delivery_tasks (") + sqlite::kTaskColumns +
+  auto insert = db.Prepare(std::string("INSERT INTO delivery_tasks (") + rows::kTaskColumns +
                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   insert->BindAll(task.id, task.org_id, task.event_id, task.destination_id, task.connection_id,
                   task.attempts, task.next_attempt_at, task.lease_owner, task.lease_until,
@@ -29,9 +29,8 @@ void InsertTask(sqlite::Database& db, const DeliveryTask& task) {
 }
 
 void InsertAttempt(sqlite::Database& db, const DeliveryAttempt& attempt) {
-  auto insert =
-      db.Prepare(std::string("INSERT INTO delivery_attempts (") + sqlite::kAttemptColumns +
-                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  auto insert = db.Prepare(std::string("INSERT INTO delivery_attempts (") + rows::kAttemptColumns +
+                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   sqlite::BindAttempt(*insert, attempt);
   insert->Run();
 }
@@ -103,10 +102,10 @@ std::vector<DeliveryTask> SqliteStore::ClaimDueTasks(TimeMs now, const std::stri
                     "SELECT id FROM delivery_tasks WHERE next_attempt_at <= ?3 AND "
                     "(lease_owner = '' OR lease_until <= ?3) ORDER BY next_attempt_at LIMIT ?4) "
                     "RETURNING ") +
-        sqlite::kTaskColumns);
+        rows::kTaskColumns);
     claim->BindAll(owner, lease_until, now, limit);
     std::vector<DeliveryTask> tasks;
-    while (claim->Step()) tasks.push_back(sqlite::ReadTask(*claim));
+    while (claim->Step()) tasks.push_back(rows::ReadTask(*claim));
     return tasks;
   });
 }
@@ -134,12 +133,12 @@ std::int64_t SqliteStore::CountPendingTasks() {
 std::vector<DeliveryAttempt> SqliteStore::ListAttemptsOfEvent(const std::string& org_id,
                                                               const std::string& event_id) {
   auto db = readers_.Acquire();
-  auto select = db->Prepare(std::string("SELECT ") + sqlite::kAttemptColumns +
+  auto select = db->Prepare(std::string("SELECT ") + rows::kAttemptColumns +
                             " FROM delivery_attempts WHERE event_id = ?1 AND org_id = ?2 "
                             "ORDER BY seq");
   select->BindAll(event_id, org_id);
   std::vector<DeliveryAttempt> attempts;
-  while (select->Step()) attempts.push_back(sqlite::ReadAttempt(*select));
+  while (select->Step()) attempts.push_back(rows::ReadAttempt(*select));
   return attempts;
 }
 

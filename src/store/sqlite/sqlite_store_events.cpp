@@ -9,20 +9,19 @@ std::optional<Event> SqliteStore::GetEvent(const std::string& org_id, const std:
                                            bool with_body) {
   auto db = readers_.Acquire();
   auto select =
-      db->Prepare(std::string("SELECT ") + sqlite::kEventColumns + (with_body ? ", body" : "") +
+      db->Prepare(std::string("SELECT ") + rows::kEventColumns + (with_body ? ", body" : "") +
                   " FROM events WHERE id = ?1 AND org_id = ?2");
   select->BindAll(id, org_id);
   if (!select->Step()) return std::nullopt;
-  Event event = sqlite::ReadEvent(*select);
-  if (with_body) event.body = select->Bytes(sqlite::kEventBodyColumn);
+  Event event = rows::ReadEvent(*select);
+  if (with_body) event.body = select->Bytes(rows::kEventBodyColumn);
   return event;
 }
 
 Page<Event> SqliteStore::ListEvents(const EventQuery& query) {
   // Only the conditions in use go into the SQL, so that SQLite picks the (source|org, received_at,
   // id) index and walks it backwards from the cursor: a page costs the same at any depth.
-  std::string sql =
-      std::string("SELECT ") + sqlite::kEventColumns + " FROM events WHERE org_id = ?1";
+  std::string sql = std::string("SELECT ") + rows::kEventColumns + " FROM events WHERE org_id = ?1";
   if (query.source_id) sql += " AND source_id = ?2";
   if (query.from) sql += " AND received_at >= ?3";
   if (query.to) sql += " AND received_at <= ?4";
@@ -40,7 +39,7 @@ Page<Event> SqliteStore::ListEvents(const EventQuery& query) {
     select->Bind(6, query.page.after->id);
   }
   select->Bind(7, query.page.limit + 1);
-  return sqlite::CollectPage<Event>(*select, query.page.limit, sqlite::ReadEvent,
+  return sqlite::CollectPage<Event>(*select, query.page.limit, rows::ReadEvent<sqlite::Statement>,
                                     [](const Event& event) { return event.received_at; });
 }
 

@@ -7,7 +7,7 @@ namespace rehook {
 std::vector<Event> SqliteStore::ListEventsForReplay(const ReplayRange& range) {
   // Only the conditions in use go into the SQL, so SQLite walks the (source|org, received_at,
   // id) index forwards from the cursor.
-  std::string sql = std::string("SELECT ") + sqlite::kEventColumns +
+  std::string sql = std::string("SELECT ") + rows::kEventColumns +
                     (range.with_bodies ? ", body" : "") +
                     " FROM events WHERE org_id = ?1 AND received_at >= ?3 AND received_at <= ?4";
   if (range.source_id) sql += " AND source_id = ?2";
@@ -27,15 +27,15 @@ std::vector<Event> SqliteStore::ListEventsForReplay(const ReplayRange& range) {
   select->Bind(7, range.limit);
   std::vector<Event> events;
   while (select->Step()) {
-    events.push_back(sqlite::ReadEvent(*select));
-    if (range.with_bodies) events.back().body = select->Bytes(sqlite::kEventBodyColumn);
+    events.push_back(rows::ReadEvent(*select));
+    if (range.with_bodies) events.back().body = select->Bytes(rows::kEventBodyColumn);
   }
   return events;
 }
 
 void SqliteStore::InsertReplayJob(const ReplayJob& job) {
   WithWriter([&](sqlite::Database& db) {
-    auto insert = db.Prepare(std::string("INSERT INTO replay_jobs (") + sqlite::kReplayJobColumns +
+    auto insert = db.Prepare(std::string("INSERT INTO replay_jobs (") + rows::kReplayJobColumns +
                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
                              "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)");
     insert->BindAll(
@@ -52,18 +52,18 @@ void SqliteStore::InsertReplayJob(const ReplayJob& job) {
 std::optional<ReplayJob> SqliteStore::GetReplayJob(const std::string& org_id,
                                                    const std::string& id) {
   auto db = readers_.Acquire();
-  auto select = db->Prepare(std::string("SELECT ") + sqlite::kReplayJobColumns +
+  auto select = db->Prepare(std::string("SELECT ") + rows::kReplayJobColumns +
                             " FROM replay_jobs WHERE org_id = ?1 AND id = ?2");
   select->BindAll(org_id, id);
   if (!select->Step()) return std::nullopt;
-  return sqlite::ReadReplayJob(*select);
+  return rows::ReadReplayJob(*select);
 }
 
 Page<ReplayJob> SqliteStore::ListReplayJobs(const std::string& org_id, TimeMs now,
                                             const PageRequest& page) {
   auto db = readers_.Acquire();
   auto select =
-      db->Prepare(std::string("SELECT ") + sqlite::kReplayJobColumns +
+      db->Prepare(std::string("SELECT ") + rows::kReplayJobColumns +
                   " FROM replay_jobs WHERE org_id = ?1 AND (expires_at IS NULL OR expires_at > ?5) "
                   "AND (?2 IS NULL OR (created_at, id) < (?2, ?3)) "
                   "ORDER BY created_at DESC, id DESC LIMIT ?4");
@@ -72,7 +72,7 @@ Page<ReplayJob> SqliteStore::ListReplayJobs(const std::string& org_id, TimeMs no
   select->Bind(3, page.after ? page.after->id : std::string());
   select->Bind(4, page.limit + 1);
   select->Bind(5, now);
-  return sqlite::CollectPage<ReplayJob>(*select, page.limit, sqlite::ReadReplayJob,
+  return sqlite::CollectPage<ReplayJob>(*select, page.limit, rows::ReadReplayJob<sqlite::Statement>,
                                         [](const ReplayJob& job) { return job.created_at; });
 }
 
@@ -98,10 +98,10 @@ std::vector<ReplayJob> SqliteStore::ClaimReplayJobs(TimeMs now, const std::strin
                     "SELECT id FROM replay_jobs WHERE status IN ('running', 'paused') AND "
                     "(lease_owner = '' OR lease_until <= ?3) ORDER BY created_at LIMIT ?4) "
                     "RETURNING ") +
-        sqlite::kReplayJobColumns);
+        rows::kReplayJobColumns);
     claim->BindAll(owner, lease_until, now, limit);
     std::vector<ReplayJob> jobs;
-    while (claim->Step()) jobs.push_back(sqlite::ReadReplayJob(*claim));
+    while (claim->Step()) jobs.push_back(rows::ReadReplayJob(*claim));
     return jobs;
   });
 }
@@ -113,10 +113,10 @@ std::optional<ReplayJob> SqliteStore::RenewReplayLease(const std::string& id,
     auto renew = db.Prepare(
         std::string("UPDATE replay_jobs SET lease_until = ?3 WHERE id = ?1 AND lease_owner = ?2 "
                     "RETURNING ") +
-        sqlite::kReplayJobColumns);
+        rows::kReplayJobColumns);
     renew->BindAll(id, owner, lease_until);
     if (!renew->Step()) return std::nullopt;
-    ReplayJob job = sqlite::ReadReplayJob(*renew);
+    ReplayJob job = rows::ReadReplayJob(*renew);
     while (renew->Step()) {
     }
     return job;
@@ -146,7 +146,7 @@ int SqliteStore::DeleteExpiredReplayJobs(TimeMs now, int limit) {
 void SqliteStore::InsertSingleReplay(const SingleReplay& replay) {
   WithWriter([&](sqlite::Database& db) {
     auto insert =
-        db.Prepare(std::string("INSERT INTO single_replays (") + sqlite::kSingleReplayColumns +
+        db.Prepare(std::string("INSERT INTO single_replays (") + rows::kSingleReplayColumns +
                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     insert->BindAll(replay.id, replay.org_id, replay.source_id, replay.event_id, replay.target_url,
                     replay.status_code, replay.response_time_ms, replay.success, replay.error,
@@ -159,11 +159,11 @@ std::vector<SingleReplay> SqliteStore::ListSingleReplays(const std::string& org_
                                                          const std::string& event_id) {
   auto db = readers_.Acquire();
   auto select =
-      db->Prepare(std::string("SELECT ") + sqlite::kSingleReplayColumns +
+      db->Prepare(std::string("SELECT ") + rows::kSingleReplayColumns +
                   " FROM single_replays WHERE event_id = ?1 AND org_id = ?2 ORDER BY seq");
   select->BindAll(event_id, org_id);
   std::vector<SingleReplay> replays;
-  while (select->Step()) replays.push_back(sqlite::ReadSingleReplay(*select));
+  while (select->Step()) replays.push_back(rows::ReadSingleReplay(*select));
   return replays;
 }
 

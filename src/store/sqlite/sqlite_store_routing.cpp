@@ -7,9 +7,8 @@ namespace rehook {
 
 void SqliteStore::InsertDestination(const Destination& destination) {
   WithWriter([&](sqlite::Database& db) {
-    auto insert =
-        db.Prepare(std::string("INSERT INTO destinations (") + sqlite::kDestinationColumns +
-                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    auto insert = db.Prepare(std::string("INSERT INTO destinations (") + rows::kDestinationColumns +
+                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     std::string headers = EncodeHeaders(destination.headers);
     insert->BindAll(destination.id, destination.org_id, destination.name, destination.url,
                     destination.timeout_ms, sqlite::Blob{headers}, destination.secret,
@@ -21,25 +20,26 @@ void SqliteStore::InsertDestination(const Destination& destination) {
 std::optional<Destination> SqliteStore::GetDestination(const std::string& org_id,
                                                        const std::string& id) {
   auto db = readers_.Acquire();
-  auto select = db->Prepare(std::string("SELECT ") + sqlite::kDestinationColumns +
+  auto select = db->Prepare(std::string("SELECT ") + rows::kDestinationColumns +
                             " FROM destinations WHERE org_id = ?1 AND id = ?2");
   select->BindAll(org_id, id);
   if (!select->Step()) return std::nullopt;
-  return sqlite::ReadDestination(*select);
+  return rows::ReadDestination(*select);
 }
 
 Page<Destination> SqliteStore::ListDestinations(const std::string& org_id,
                                                 const PageRequest& page) {
   auto db = readers_.Acquire();
   auto select = db->Prepare(
-      std::string("SELECT ") + sqlite::kDestinationColumns +
+      std::string("SELECT ") + rows::kDestinationColumns +
       " FROM destinations WHERE org_id = ?1 AND (?2 IS NULL OR (created_at, id) < (?2, ?3))"
       " ORDER BY created_at DESC, id DESC LIMIT ?4");
   select->Bind(1, org_id);
   select->Bind(2, page.after ? std::optional(page.after->time) : std::nullopt);
   select->Bind(3, page.after ? page.after->id : std::string());
   select->Bind(4, page.limit + 1);
-  return sqlite::CollectPage<Destination>(*select, page.limit, sqlite::ReadDestination,
+  return sqlite::CollectPage<Destination>(*select, page.limit,
+                                          rows::ReadDestination<sqlite::Statement>,
                                           [](const Destination& d) { return d.created_at; });
 }
 
@@ -74,7 +74,7 @@ bool SqliteStore::DeleteDestination(const std::string& org_id, const std::string
 
 void SqliteStore::InsertConnection(const Connection& connection) {
   WithWriter([&](sqlite::Database& db) {
-    auto insert = db.Prepare(std::string("INSERT INTO connections (") + sqlite::kConnectionColumns +
+    auto insert = db.Prepare(std::string("INSERT INTO connections (") + rows::kConnectionColumns +
                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     insert->BindAll(connection.id, connection.org_id, connection.source_id,
                     connection.destination_id, connection.filter_json, connection.enabled,
@@ -86,34 +86,35 @@ void SqliteStore::InsertConnection(const Connection& connection) {
 std::optional<Connection> SqliteStore::GetConnection(const std::string& org_id,
                                                      const std::string& id) {
   auto db = readers_.Acquire();
-  auto select = db->Prepare(std::string("SELECT ") + sqlite::kConnectionColumns +
+  auto select = db->Prepare(std::string("SELECT ") + rows::kConnectionColumns +
                             " FROM connections WHERE org_id = ?1 AND id = ?2");
   select->BindAll(org_id, id);
   if (!select->Step()) return std::nullopt;
-  return sqlite::ReadConnection(*select);
+  return rows::ReadConnection(*select);
 }
 
 Page<Connection> SqliteStore::ListConnections(const std::string& org_id, const PageRequest& page) {
   auto db = readers_.Acquire();
   auto select = db->Prepare(
-      std::string("SELECT ") + sqlite::kConnectionColumns +
+      std::string("SELECT ") + rows::kConnectionColumns +
       " FROM connections WHERE org_id = ?1 AND (?2 IS NULL OR (created_at, id) < (?2, ?3))"
       " ORDER BY created_at DESC, id DESC LIMIT ?4");
   select->Bind(1, org_id);
   select->Bind(2, page.after ? std::optional(page.after->time) : std::nullopt);
   select->Bind(3, page.after ? page.after->id : std::string());
   select->Bind(4, page.limit + 1);
-  return sqlite::CollectPage<Connection>(*select, page.limit, sqlite::ReadConnection,
+  return sqlite::CollectPage<Connection>(*select, page.limit,
+                                         rows::ReadConnection<sqlite::Statement>,
                                          [](const Connection& c) { return c.created_at; });
 }
 
 std::vector<Connection> SqliteStore::ListConnectionsOfSource(const std::string& source_id) {
   auto db = readers_.Acquire();
-  auto select = db->Prepare(std::string("SELECT ") + sqlite::kConnectionColumns +
+  auto select = db->Prepare(std::string("SELECT ") + rows::kConnectionColumns +
                             " FROM connections WHERE source_id = ?1 ORDER BY created_at, id");
   select->BindAll(source_id);
   std::vector<Connection> connections;
-  while (select->Step()) connections.push_back(sqlite::ReadConnection(*select));
+  while (select->Step()) connections.push_back(rows::ReadConnection(*select));
   return connections;
 }
 

@@ -17,33 +17,33 @@ void SqliteStore::InsertSource(const Source& source) {
 
 std::optional<Source> SqliteStore::GetSource(const std::string& org_id, const std::string& id) {
   auto db = readers_.Acquire();
-  auto select = db->Prepare(std::string("SELECT ") + sqlite::kSourceColumns +
+  auto select = db->Prepare(std::string("SELECT ") + rows::kSourceColumns +
                             " FROM sources WHERE org_id = ?1 AND id = ?2");
   select->BindAll(org_id, id);
   if (!select->Step()) return std::nullopt;
-  return sqlite::ReadSource(*select);
+  return rows::ReadSource(*select);
 }
 
 std::optional<Source> SqliteStore::FindSourceForCapture(const std::string& id) {
   auto db = readers_.Acquire();
   auto select =
-      db->Prepare(std::string("SELECT ") + sqlite::kSourceColumns + " FROM sources WHERE id = ?1");
+      db->Prepare(std::string("SELECT ") + rows::kSourceColumns + " FROM sources WHERE id = ?1");
   select->BindAll(id);
   if (!select->Step()) return std::nullopt;
-  return sqlite::ReadSource(*select);
+  return rows::ReadSource(*select);
 }
 
 Page<Source> SqliteStore::ListSources(const std::string& org_id, const PageRequest& page) {
   auto db = readers_.Acquire();
   auto select =
-      db->Prepare(std::string("SELECT ") + sqlite::kSourceColumns +
+      db->Prepare(std::string("SELECT ") + rows::kSourceColumns +
                   " FROM sources WHERE org_id = ?1 AND (?2 IS NULL OR (created_at, id) < (?2, ?3))"
                   " ORDER BY created_at DESC, id DESC LIMIT ?4");
   select->Bind(1, org_id);
   select->Bind(2, page.after ? std::optional(page.after->time) : std::nullopt);
   select->Bind(3, page.after ? page.after->id : std::string());
   select->Bind(4, page.limit + 1);
-  return sqlite::CollectPage<Source>(*select, page.limit, sqlite::ReadSource,
+  return sqlite::CollectPage<Source>(*select, page.limit, rows::ReadSource<sqlite::Statement>,
                                      [](const Source& source) { return source.created_at; });
 }
 

@@ -1,0 +1,223 @@
+#include "store/postgres/pg_schema.h"
+
+#include <string>
+#include <vector>
+
+namespace rehook::pg {
+namespace {
+
+// Serializes migrations between nodes (an arbitrary constant: "rehook" in ASCII).
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(125779421274731)";
+
+// Append new migrations at the end; never edit one that has shipped. Column names and order
+// follow the SQLite schema (the row readers are shared); bytes that need not be UTF-8 (request
+// paths and queries, header blocks, bodies, hashes) are bytea.
+const std::vector<std::string>& Migrations() {
+  static const std::vector<std::string> migrations = {
+      // 1: organizations, keys, sessions, sources, events.
+      R"sql(
+        CREATE TABLE organizations (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          retention_days BIGINT NOT NULL DEFAULT 30,
+          created_at BIGINT NOT NULL
+        );
+        CREATE INDEX organizations_by_time ON organizations(created_at, id);
+
+        CREATE TABLE api_keys (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL REFERENCES organizations(id),
+          name TEXT NOT NULL,
+          role TEXT NOT NULL,
+          key_hash BYTEA NOT NULL UNIQUE,
+          key_prefix TEXT NOT NULL,
+          created_at BIGINT NOT NULL
+        );
+        CREATE INDEX api_keys_by_org ON api_keys(org_id, created_at, id);
+
+        CREATE TABLE sessions (
+          token_hash BYTEA PRIMARY KEY,
+          key_id TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+          created_at BIGINT NOT NULL,
+          expires_at BIGINT NOT NULL
+        );
+        CREATE INDEX sessions_by_key ON sessions(key_id);
+
+        CREATE TABLE sources (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL REFERENCES organizations(id),
+          name TEXT NOT NULL,
+          config TEXT NOT NULL DEFAULT '{}',
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX sources_by_org ON sources(org_id, created_at, id);
+
+        CREATE TABLE events (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL,
+          source_id TEXT NOT NULL,
+          received_at BIGINT NOT NULL,
+          method TEXT NOT NULL,
+          path BYTEA NOT NULL,
+          query BYTEA NOT NULL,
+          headers BYTEA NOT NULL,
+          client_ip TEXT NOT NULL,
+          size BIGINT NOT NULL,
+          verified BOOLEAN NOT NULL,
+          body BYTEA NOT NULL
+        );
+        CREATE INDEX events_by_org_time ON events(org_id, received_at, id);
+        CREATE INDEX events_by_source_time ON events(source_id, received_at, id);
+      )sql",
+      // 2: destinations, connections, pending deliveries and the attempt log.
+      R"sql(
+        CREATE TABLE destinations (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL REFERENCES organizations(id),
+          name TEXT NOT NULL,
+          url TEXT NOT NULL,
+          timeout_ms BIGINT NOT NULL,
+          headers BYTEA NOT NULL,
+          secret TEXT NOT NULL,
+          rate_limit BIGINT,
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX destinations_by_org ON destinations(org_id, created_at, id);
+
+        CREATE TABLE connections (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL,
+          source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+          destination_id TEXT NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+          filter TEXT NOT NULL,
+          enabled BOOLEAN NOT NULL,
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX connections_by_org ON connections(org_id, created_at, id);
+        CREATE INDEX connections_by_source ON connections(source_id);
+        CREATE INDEX connections_by_destination ON connections(destination_id);
+
+        -- No foreign keys here: a task is written with its event in a capture batch, and a
+        -- connection deleted meanwhile must not fail the whole batch. Deletes clean up instead.
+        CREATE TABLE delivery_tasks (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL,
+          event_id TEXT NOT NULL,
+          destination_id TEXT NOT NULL,
+          connection_id TEXT NOT NULL,
+          attempts BIGINT NOT NULL,
+          next_attempt_at BIGINT NOT NULL,
+          lease_owner TEXT NOT NULL,
+          lease_until BIGINT NOT NULL,
+          created_at BIGINT NOT NULL
+        );
+        CREATE INDEX delivery_tasks_due ON delivery_tasks(next_attempt_at);
+        CREATE INDEX delivery_tasks_by_connection ON delivery_tasks(connection_id);
+        CREATE INDEX delivery_tasks_by_destination ON delivery_tasks(destination_id);
+
+        CREATE TABLE delivery_attempts (
+          seq BIGSERIAL PRIMARY KEY,
+          id TEXT NOT NULL,
+          org_id TEXT NOT NULL,
+          event_id TEXT NOT NULL,
+          destination_id TEXT NOT NULL,
+          connection_id TEXT,
+          replay_job_id TEXT,
+          attempt BIGINT NOT NULL,
+          status_code BIGINT,
+          response_time_ms BIGINT,
+          success BOOLEAN NOT NULL,
+          error TEXT NOT NULL,
+          next_retry_at BIGINT,
+          created_at BIGINT NOT NULL
+        );
+        CREATE INDEX delivery_attempts_by_event ON delivery_attempts(event_id, seq);
+      )sql",
+      // 3: replay jobs and single-request replays.
+      R"sql(
+        CREATE TABLE replay_jobs (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL,
+          destination_id TEXT NOT NULL,
+          source_id TEXT,
+          connection_id TEXT,
+          filter TEXT NOT NULL,
+          range_from BIGINT NOT NULL,
+          range_to BIGINT NOT NULL,
+          rate_limit BIGINT NOT NULL,
+          max_events BIGINT NOT NULL,
+          status TEXT NOT NULL,
+          status_reason TEXT NOT NULL,
+          total BIGINT NOT NULL,
+          processed BIGINT NOT NULL,
+          succeeded BIGINT NOT NULL,
+          failed BIGINT NOT NULL,
+          cursor_time BIGINT,
+          cursor_id TEXT,
+          created_at BIGINT NOT NULL,
+          started_at BIGINT NOT NULL,
+          completed_at BIGINT,
+          expires_at BIGINT,
+          lease_owner TEXT NOT NULL,
+          lease_until BIGINT NOT NULL
+        );
+        CREATE INDEX replay_jobs_by_org ON replay_jobs(org_id, created_at, id);
+        CREATE INDEX replay_jobs_active ON replay_jobs(status)
+          WHERE status IN ('running', 'paused');
+        CREATE INDEX replay_jobs_expiry ON replay_jobs(expires_at) WHERE expires_at IS NOT NULL;
+        CREATE INDEX delivery_attempts_by_job ON delivery_attempts(replay_job_id)
+          WHERE replay_job_id IS NOT NULL;
+
+        CREATE TABLE single_replays (
+          seq BIGSERIAL PRIMARY KEY,
+          id TEXT NOT NULL,
+          org_id TEXT NOT NULL,
+          source_id TEXT NOT NULL,
+          event_id TEXT NOT NULL,
+          target_url TEXT NOT NULL,
+          status_code BIGINT,
+          response_time_ms BIGINT,
+          success BOOLEAN NOT NULL,
+          error TEXT NOT NULL,
+          created_at BIGINT NOT NULL
+        );
+        CREATE INDEX single_replays_by_event ON single_replays(event_id, seq);
+      )sql",
+  };
+  return migrations;
+}
+
+int CurrentVersion(Connection& connection) {
+  connection.ExecScript(
+      "CREATE TABLE IF NOT EXISTS rehook_schema (version BIGINT NOT NULL);"
+      "INSERT INTO rehook_schema SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM rehook_schema)");
+  Result result = connection.Exec("SELECT version FROM rehook_schema");
+  return static_cast<int>(result.row(0).Int64(0));
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+void MigrateToLatest(Connection& connection) {
+  Transaction transaction(connection);
+  connection.ExecScript(kMigrationLock);
+  int version = CurrentVersion(connection);
+  if (version > LatestSchemaVersion()) {
+    throw StoreError("the database schema (version " + std::to_string(version) +
+                     ") is newer than this rehook (version " +
+                     std::to_string(LatestSchemaVersion()) + "); upgrade rehook");
+  }
+  // All pending migrations in one transaction: a node that fails midway leaves nothing behind.
+  const auto& migrations = Migrations();
+  for (int next = version + 1; next <= LatestSchemaVersion(); ++next) {
+    connection.ExecScript(migrations[static_cast<size_t>(next - 1)]);
+  }
+  connection.Exec("UPDATE rehook_schema SET version = $1", Params(LatestSchemaVersion()));
+  transaction.Commit();
+}
+
+}  // namespace rehook::pg

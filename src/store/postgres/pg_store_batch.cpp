@@ -1,0 +1,146 @@
+// PgStore: group-committed writes (captured events with their deliveries, delivery outcomes,
+// replay progress), delivery tasks and the attempt log.
+#include "store/header_codec.h"
+#include "store/postgres/pg_store.h"
+#include "store/row_readers.h"
+
+namespace rehook {
+
+using pg::Params;
+
+namespace {
+
+const std::string kInsertEvent =
+    "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
+    "client_ip, size, verified, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+const std::string kInsertTask = std::string("INSERT INTO delivery_tasks (") + rows::kTaskColumns +
+                                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const std::string kInsertAttempt =
+    std::string("INSERT INTO delivery_attempts (") + rows::kAttemptColumns +
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+const std::string kRescheduleTask =
+    "UPDATE delivery_tasks SET attempts = attempts + $2, next_attempt_at = $3, "
+    "lease_owner = '', lease_until = 0 WHERE id = $1";
+const std::string kFinishTask = "DELETE FROM delivery_tasks WHERE id = $1";
+// Counters and cursor always; a status change only while the job is live (a cancellation made
+// through the API meanwhile stands).
+const std::string kUpdateReplayProgress =
+    "UPDATE replay_jobs SET processed = $2, succeeded = $3, failed = $4, "
+    "cursor_time = COALESCE($5, cursor_time), cursor_id = COALESCE($6, cursor_id), "
+    "status = CASE WHEN $7::text IS NOT NULL AND status IN ('running', 'paused') THEN $7 "
+    "ELSE status END, "
+    "status_reason = CASE WHEN $7::text IS NOT NULL AND status IN ('running', 'paused') THEN $8 "
+    "ELSE status_reason END, "
+    "completed_at = CASE WHEN $7::text IS NOT NULL AND status IN ('running', 'paused') THEN $9 "
+    "ELSE completed_at END, "
+    "expires_at = CASE WHEN $7::text IS NOT NULL AND status IN ('running', 'paused') THEN $10 "
+    "ELSE expires_at END "
+    "WHERE id = $1";
+
+Params EventParams(const Event& event) {
+  return Params(event.id, event.org_id, event.source_id, event.received_at, event.method,
+                pg::Bytes{event.path}, pg::Bytes{event.query},
+                pg::Bytes{EncodeHeaders(event.headers)}, event.client_ip, event.size,
+                event.verified, pg::Bytes{event.body});
+}
+
+Params TaskParams(const DeliveryTask& task) {
+  return Params(task.id, task.org_id, task.event_id, task.destination_id, task.connection_id,
+                task.attempts, task.next_attempt_at, task.lease_owner, task.lease_until,
+                task.created_at);
+}
+
+Params AttemptParams(const DeliveryAttempt& attempt) {
+  return Params(attempt.id, attempt.org_id, attempt.event_id, attempt.destination_id,
+                attempt.connection_id, attempt.replay_job_id, attempt.attempt, attempt.status_code,
+                attempt.response_time_ms, attempt.success, attempt.error, attempt.next_retry_at,
+                attempt.created_at);
+}
+
+Params ReplayProgressParams(const ReplayProgress& progress) {
+  std::optional<std::string> status;
+  if (progress.status) status = std::string(ReplayStatusName(*progress.status));
+  return Params(progress.job_id, progress.processed, progress.succeeded, progress.failed,
+                progress.cursor ? std::optional(progress.cursor->time) : std::nullopt,
+                progress.cursor ? std::optional(progress.cursor->id) : std::nullopt, status,
+                progress.status_reason, progress.completed_at, progress.expires_at);
+}
+
+std::vector<pg::Connection::Statement> BatchStatements(const WriteBatch& batch) {
+  std::vector<pg::Connection::Statement> statements;
+  for (const NewEvent& item : batch.events) {
+    statements.push_back({&kInsertEvent, EventParams(*item.event)});
+    for (const DeliveryTask& task : item.tasks) {
+      statements.push_back({&kInsertTask, TaskParams(task)});
+    }
+  }
+  for (const TaskUpdate& update : batch.task_updates) {
+    if (update.attempt) statements.push_back({&kInsertAttempt, AttemptParams(*update.attempt)});
+    if (update.retry_at) {
+      statements.push_back(
+          {&kRescheduleTask, Params(update.task_id, update.attempt ? 1 : 0, *update.retry_at)});
+    } else {
+      statements.push_back({&kFinishTask, Params(update.task_id)});
+    }
+  }
+  for (const ReplayProgress& progress : batch.replay_progress) {
+    if (progress.attempt) {
+      statements.push_back({&kInsertAttempt, AttemptParams(*progress.attempt)});
+    }
+    statements.push_back({&kUpdateReplayProgress, ReplayProgressParams(progress)});
+  }
+  return statements;
+}
+
+}  // namespace
+
+void PgStore::ApplyBatch(const WriteBatch& batch) {
+  if (batch.empty()) return;
+  auto statements = BatchStatements(batch);
+  auto db = pool_.Acquire();
+  db->ExecPipelined(statements);
+}
+
+// ApplyBatch commits with synchronous_commit on: its batches are durable already.
+void PgStore::SyncBatches() {}
+
+std::vector<DeliveryTask> PgStore::ClaimDueTasks(TimeMs now, const std::string& owner,
+                                                 TimeMs lease_until, int limit) {
+  // SKIP LOCKED: nodes claiming at the same moment take different tasks instead of waiting.
+  auto db = pool_.Acquire();
+  return db
+      ->Exec(std::string("UPDATE delivery_tasks SET lease_owner = $1, lease_until = $2 WHERE id IN "
+                         "(SELECT id FROM delivery_tasks WHERE next_attempt_at <= $3 AND "
+                         "(lease_owner = '' OR lease_until <= $3) ORDER BY next_attempt_at "
+                         "LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING ") +
+                 rows::kTaskColumns,
+             Params(owner, lease_until, now, limit))
+      .ReadAll(rows::ReadTask<pg::Row>);
+}
+
+void PgStore::ReleaseLeases(const std::string& owner) {
+  auto db = pool_.Acquire();
+  pg::Transaction transaction(*db);
+  db->Exec("UPDATE delivery_tasks SET lease_owner = '', lease_until = 0 WHERE lease_owner = $1",
+           Params(owner));
+  db->Exec("UPDATE replay_jobs SET lease_owner = '', lease_until = 0 WHERE lease_owner = $1",
+           Params(owner));
+  transaction.Commit();
+}
+
+std::int64_t PgStore::CountPendingTasks() {
+  auto db = pool_.Acquire();
+  return db->Exec("SELECT COUNT(*) FROM delivery_tasks").row(0).Int64(0);
+}
+
+std::vector<DeliveryAttempt> PgStore::ListAttemptsOfEvent(const std::string& org_id,
+                                                          const std::string& event_id) {
+  auto db = pool_.Acquire();
+  return db
+      ->Exec(std::string("SELECT ") + rows::kAttemptColumns +
+                 " FROM delivery_attempts WHERE event_id = $1 AND org_id = $2 ORDER BY seq",
+             Params(event_id, org_id))
+      .ReadAll(rows::ReadAttempt<pg::Row>);
+}
+
+}  // namespace rehook

@@ -1,0 +1,117 @@
+// PgStore: replay jobs and single-request replays.
+#include "store/postgres/pg_store.h"
+#include "store/row_readers.h"
+
+namespace rehook {
+
+using pg::Params;
+
+void PgStore::InsertReplayJob(const ReplayJob& job) {
+  auto db = pool_.Acquire();
+  db->Exec(
+      std::string("INSERT INTO replay_jobs (") + rows::kReplayJobColumns +
+          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+          "$17, $18, $19, $20, $21, $22, $23, $24)",
+      Params(job.id, job.org_id, job.destination_id, job.source_id, job.connection_id,
+             job.filter_json, job.from, job.to, job.rate_limit, job.max_events,
+             std::string(ReplayStatusName(job.status)), job.status_reason, job.total, job.processed,
+             job.succeeded, job.failed, job.cursor ? std::optional(job.cursor->time) : std::nullopt,
+             job.cursor ? std::optional(job.cursor->id) : std::nullopt, job.created_at,
+             job.started_at, job.completed_at, job.expires_at, job.lease_owner, job.lease_until));
+}
+
+std::optional<ReplayJob> PgStore::GetReplayJob(const std::string& org_id, const std::string& id) {
+  auto db = pool_.Acquire();
+  return db
+      ->Exec(std::string("SELECT ") + rows::kReplayJobColumns +
+                 " FROM replay_jobs WHERE org_id = $1 AND id = $2",
+             Params(org_id, id))
+      .ReadFirst(rows::ReadReplayJob<pg::Row>);
+}
+
+Page<ReplayJob> PgStore::ListReplayJobs(const std::string& org_id, TimeMs now,
+                                        const PageRequest& page) {
+  auto db = pool_.Acquire();
+  auto result = db->Exec(
+      std::string("SELECT ") + rows::kReplayJobColumns +
+          " FROM replay_jobs WHERE org_id = $1 AND (expires_at IS NULL OR expires_at > $5) "
+          "AND ($2::bigint IS NULL OR (created_at, id) < ($2, $3)) "
+          "ORDER BY created_at DESC, id DESC LIMIT $4",
+      Params(org_id, page.after ? std::optional(page.after->time) : std::nullopt,
+             page.after ? page.after->id : std::string(), page.limit + 1, now));
+  return rows::TrimToPage<ReplayJob>(result.ReadAll(rows::ReadReplayJob<pg::Row>), page.limit,
+                                     [](const ReplayJob& job) { return job.created_at; });
+}
+
+bool PgStore::CancelReplayJob(const std::string& org_id, const std::string& id, TimeMs now,
+                              TimeMs expires_at) {
+  auto db = pool_.Acquire();
+  return db->Exec(
+               "UPDATE replay_jobs SET status = 'cancelled', "
+               "status_reason = 'cancelled through the API', completed_at = $3, "
+               "expires_at = $4 WHERE org_id = $1 AND id = $2 "
+               "AND status IN ('running', 'paused')",
+               Params(org_id, id, now, expires_at))
+             .affected() > 0;
+}
+
+std::vector<ReplayJob> PgStore::ClaimReplayJobs(TimeMs now, const std::string& owner,
+                                                TimeMs lease_until, int limit) {
+  // SKIP LOCKED: nodes claiming at the same moment take different jobs instead of waiting.
+  auto db = pool_.Acquire();
+  return db
+      ->Exec(std::string("UPDATE replay_jobs SET lease_owner = $1, lease_until = $2 WHERE id IN ("
+                         "SELECT id FROM replay_jobs WHERE status IN ('running', 'paused') AND "
+                         "(lease_owner = '' OR lease_until <= $3) ORDER BY created_at LIMIT $4 "
+                         "FOR UPDATE SKIP LOCKED) RETURNING ") +
+                 rows::kReplayJobColumns,
+             Params(owner, lease_until, now, limit))
+      .ReadAll(rows::ReadReplayJob<pg::Row>);
+}
+
+std::optional<ReplayJob> PgStore::RenewReplayLease(const std::string& id, const std::string& owner,
+                                                   TimeMs lease_until) {
+  auto db = pool_.Acquire();
+  return db
+      ->Exec(std::string("UPDATE replay_jobs SET lease_until = $3 WHERE id = $1 AND "
+                         "lease_owner = $2 RETURNING ") +
+                 rows::kReplayJobColumns,
+             Params(id, owner, lease_until))
+      .ReadFirst(rows::ReadReplayJob<pg::Row>);
+}
+
+std::vector<std::string> PgStore::ListReplayedEventIds(const std::string& job_id) {
+  auto db = pool_.Acquire();
+  return db->Exec("SELECT event_id FROM delivery_attempts WHERE replay_job_id = $1", Params(job_id))
+      .ReadAll([](const pg::Row& row) { return row.Text(0); });
+}
+
+int PgStore::DeleteExpiredReplayJobs(TimeMs now, int limit) {
+  auto db = pool_.Acquire();
+  return static_cast<int>(db->Exec("DELETE FROM replay_jobs WHERE id IN (SELECT id FROM "
+                                   "replay_jobs WHERE expires_at IS NOT NULL AND "
+                                   "expires_at <= $1 LIMIT $2)",
+                                   Params(now, limit))
+                              .affected());
+}
+
+void PgStore::InsertSingleReplay(const SingleReplay& replay) {
+  auto db = pool_.Acquire();
+  db->Exec(std::string("INSERT INTO single_replays (") + rows::kSingleReplayColumns +
+               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+           Params(replay.id, replay.org_id, replay.source_id, replay.event_id, replay.target_url,
+                  replay.status_code, replay.response_time_ms, replay.success, replay.error,
+                  replay.created_at));
+}
+
+std::vector<SingleReplay> PgStore::ListSingleReplays(const std::string& org_id,
+                                                     const std::string& event_id) {
+  auto db = pool_.Acquire();
+  return db
+      ->Exec(std::string("SELECT ") + rows::kSingleReplayColumns +
+                 " FROM single_replays WHERE event_id = $1 AND org_id = $2 ORDER BY seq",
+             Params(event_id, org_id))
+      .ReadAll(rows::ReadSingleReplay<pg::Row>);
+}
+
+}  // namespace rehook
