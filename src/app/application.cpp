@@ -73,6 +73,14 @@ std::unique_ptr<Clock> MakeClock(const Clock& system_clock, const Config& config
   return std::make_unique<OffsetClock>(system_clock, config.test_clock_offset_ms);
 }
 
+ReplayRunnerOptions ReplayOptions(const Config& config, const std::string& node_id) {
+  // Renewed well before it lapses, so a busy lane never loses a live job's lease.
+  return ReplayRunnerOptions{
+      .node_id = node_id,
+      .lease_ms = config.replay_lease_ms,
+      .renew_interval_ms = std::min<TimeMs>(2000, config.replay_lease_ms / 3)};
+}
+
 }  // namespace
 
 // Declared in the order they are built; destroyed in reverse.
@@ -98,7 +106,7 @@ struct Application::Parts {
             ForwarderOptions{.owner = owner,
                              .max_in_flight_per_destination = config.destination_concurrency}),
         replay_runner(replay_lane.context(0), store_executor, batch_writer, outbound, breakers,
-                      destination_cache, *clock, ReplayRunnerOptions{.node_id = owner.node_id}),
+                      destination_cache, *clock, ReplayOptions(config, owner.node_id)),
         authenticator(store_executor, *clock),
         rate_limiter(*clock, config.api_rate_limit, config.api_rate_burst),
         services{.clock = *clock,

@@ -28,6 +28,8 @@ struct Config {
   std::string log_level = "info";
   // Hidden, for end-to-end tests: run the clock this far ahead of real time.
   std::int64_t test_clock_offset_ms = 0;
+  // Hidden: how long a replay job stays with a node that stopped renewing its lease.
+  std::int64_t replay_lease_ms = 30'000;
 };
 
 // "127.0.0.1:8080" / "[::1]:8080" -> host and port; throws std::invalid_argument.

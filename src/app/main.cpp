@@ -109,6 +109,10 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
   serve.add_option("--test-clock-offset-ms", config.test_clock_offset_ms)
       ->envname("REHOOK_TEST_CLOCK_OFFSET_MS")
       ->group("");
+  // For end-to-end tests of a node taking over the replay jobs of one that died.
+  serve.add_option("--replay-lease-ms", config.replay_lease_ms)
+      ->check(CLI::Range(std::int64_t{300}, std::int64_t{3'600'000}))
+      ->group("");
 }
 
 int Serve(const rehook::Config& config) {

@@ -28,7 +28,7 @@ std::string ReadFile(const std::string& path) {
 }  // namespace
 
 RehookProcess::RehookProcess(RehookOptions options) : options_(std::move(options)) {
-  if (EndToEndOnPostgres()) database_.emplace();
+  if (options_.database_url.empty() && EndToEndOnPostgres()) database_.emplace();
   Launch();
 }
 
@@ -48,7 +48,8 @@ void RehookProcess::Launch() {
   std::string listen = "127.0.0.1:" + std::to_string(port_);  // 0 on the first launch
   std::vector<std::string> args = {REHOOK_BINARY, "serve",      "--listen",
                                    listen,        "--data-dir", data_dir()};
-  if (database_) args.insert(args.end(), {"--database", database_->url()});
+  std::string database_url = database_ ? database_->url() : options_.database_url;
+  if (!database_url.empty()) args.insert(args.end(), {"--database", database_url});
   args.insert(args.end(), options_.args.begin(), options_.args.end());
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());

@@ -23,6 +23,8 @@ namespace rehook::testing {
 struct RehookOptions {
   std::vector<std::string> args = {};  // extra `rehook serve` flags
   std::vector<std::pair<std::string, std::string>> env = {};
+  // Run on this PostgreSQL database (several nodes sharing one) instead of the suite's store.
+  std::string database_url = {};
 };
 
 class RehookProcess {
