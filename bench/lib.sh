@@ -8,6 +8,7 @@ bench_pids=()
 bench_cleanup() {
   for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -d "$bench_tmp/pg" ] && "$bench_root/scripts/test-postgres.sh" stop "$bench_tmp/pg"
   rm -rf "$bench_tmp"
 }
 trap bench_cleanup EXIT
@@ -36,6 +37,19 @@ bench_start_rehook() {
   done
   [ -n "$REHOOK_URL" ] || { echo "rehook did not start: $(cat "$dir/stderr")" >&2; exit 1; }
   REHOOK_KEY=$(cat "$dir/data/admin.key")
+}
+
+# bench_start_postgres: a throw-away PostgreSQL with fsync on, on loopback; sets BENCH_PG_URL
+# (its server processes share the two cores with everything else in the run).
+bench_start_postgres() {
+  "$bench_root/scripts/test-postgres.sh" start "$bench_tmp/pg" durable >/dev/null
+  BENCH_PG_URL=$(cat "$bench_tmp/pg/url")
+}
+
+# bench_new_database NAME: creates database NAME on it and prints its URL.
+bench_new_database() {
+  psql -q "$BENCH_PG_URL" -c "CREATE DATABASE $1" >/dev/null
+  echo "${BENCH_PG_URL%/*}/$1"
 }
 
 bench_create_source() {

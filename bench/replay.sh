@@ -19,17 +19,20 @@
 #       with less free space it runs 2000 events and says so.
 #   all: rate, then rss, with their default sizes.
 #   --quick: 50 jobs for 10 s, and 500 events for rss (for development).
+#   --postgres: rehook on a local PostgreSQL (fsync on) instead of its embedded SQLite store.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 mode=rate
 quick=0
+store=sqlite
 args=()
 for arg in "$@"; do
   case "$arg" in
     rate | rss | all) mode="$arg" ;;
     --quick) quick=1 ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --postgres) store=postgres ;;
+    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$arg") ;;
   esac
 done
@@ -50,6 +53,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 500 outbound connections plus t
 summary=()
 
 bench_build
+[ "$store" = postgres ] && bench_start_postgres
 
 # --- The sink: nginx answering 200, logging when each replayed delivery arrived -------------
 sink_port=$(bench_free_port)
@@ -246,7 +250,10 @@ mb() { awk -v kb="${1:-0}" 'BEGIN { printf "%.1f", kb / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b == 0 ? 0 : a / b) }'; }
 
 start_scenario() {  # start_scenario NAME [serve flags...]: rehook, a source, a destination
-  bench_start_rehook "$@" --allow-private-targets --api-rate-limit 100000 --api-rate-burst 100000
+  local store_flags=()
+  [ "$store" = postgres ] && store_flags=(--database "$(bench_new_database "$1")")
+  bench_start_rehook "$@" "${store_flags[@]}" --allow-private-targets --api-rate-limit 100000 \
+    --api-rate-burst 100000
   rss_file="$bench_tmp/$1/rss"
   bench_watch_rss "$REHOOK_PID" "$rss_file"
   source_id=$(bench_create_source)
@@ -348,7 +355,7 @@ run_rate() {
 
   summary+=(
     ""
-    "replay rate: $jobs jobs x rate_limit $rate/s, $(printf %.1f "$elapsed")s window after all jobs were created"
+    "replay rate ($store): $jobs jobs x rate_limit $rate/s, $(printf %.1f "$elapsed")s window after all jobs were created"
     "$(printf '  %-44s %12s %14s %7s' "" "measured" "baseline" "ratio")"
     "$(printf '  %-44s %12s %14s %7s' "aggregate deliveries/s" "$aggregate" "$((jobs * rate)) (limit)" "$(ratio "$aggregate" $((jobs * rate)))")"
     "$(printf '  %-44s %12s %14s %7s' "median per-job rate/s (target >= 0.95)" "$median" "$rate (limit)" "$(ratio "$median" "$rate")")"
@@ -465,7 +472,7 @@ run_rss() {
 
   summary+=(
     ""
-    "replay RSS: one job over $total events of 1 MiB at rate_limit $rate/s ($status after ${elapsed}s)"
+    "replay RSS ($store): one job over $total events of 1 MiB at rate_limit $rate/s ($status after ${elapsed}s)"
     "${progress_rows[@]}"
     "$(printf '  %-44s %12s' "RSS before the job (MB)" "$(mb "$rss_before")")"
     "$(printf '  %-44s %12s' "RSS min / max during the job (MB)" "$rss_min / $rss_max")"

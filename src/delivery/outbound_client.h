@@ -60,8 +60,10 @@ struct OutboundClientOptions {
   bool allow_private_targets = false;
   std::vector<std::string> allowed_target_cidrs;
   std::string ca_file;  // extra trusted CAs (PEM); empty for none
-  // Every replay job to a destination holds a connection to it between deliveries.
-  std::size_t max_idle_per_host = 256;
+  // Every replay job to a destination holds a connection to it between deliveries, and a node
+  // runs up to 1000 jobs (ReplayRunnerOptions::max_jobs): with fewer, the 500-job benchmark
+  // closed and reopened a connection every ~27 deliveries.
+  std::size_t max_idle_per_host = 1024;
   std::chrono::milliseconds idle_timeout{30000};
   std::size_t max_response_bytes = 1 << 20;  // read and discarded beyond kept_body_bytes
   std::size_t kept_body_bytes = 1024;
