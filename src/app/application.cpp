@@ -13,6 +13,7 @@
 #include "app/node_identity.h"
 #include "capture/capture_handler.h"
 #include "common/log.h"
+#include "delivery/circuit_sync.h"
 #include "delivery/forwarder.h"
 #include "http/api_error.h"
 #include "http/json_response.h"
@@ -95,16 +96,18 @@ struct Application::Parts {
         source_cache(*clock, 2000),
         route_cache(*clock, 2000),
         destination_cache(*clock, 2000),
-        breakers(*clock, BreakerOptions{config.breaker_threshold, config.breaker_cooldown_ms}),
+        breakers(*clock, BreakerOptions{config.breaker_threshold, config.breaker_cooldown_ms,
+                                        UsesPostgres(config)}),
         outbound(MakeOutboundShared(OutboundOptions(config))),
         io(config.io_threads),
         delivery_lane(1),
         replay_lane(1),
-        forwarder(
-            delivery_lane.context(0), store_executor, batch_writer, outbound, breakers,
-            destination_cache, ParseRetrySchedule(config.retry_schedule), *clock,
-            ForwarderOptions{.owner = owner,
-                             .max_in_flight_per_destination = config.destination_concurrency}),
+        forwarder(delivery_lane.context(0), store_executor, batch_writer, outbound, breakers,
+                  destination_cache, ParseRetrySchedule(config.retry_schedule), *clock,
+                  ForwarderOptions{.owner = owner,
+                                   .max_in_flight_per_destination = config.destination_concurrency,
+                                   .shared_pacing = UsesPostgres(config)}),
+        circuit_sync(delivery_lane.context(0), store_executor, breakers, *clock),
         replay_runner(replay_lane.context(0), store_executor, batch_writer, outbound, breakers,
                       destination_cache, *clock, ReplayOptions(config, owner.node_id)),
         authenticator(store_executor, *clock),
@@ -155,6 +158,7 @@ struct Application::Parts {
   IoPool delivery_lane;
   IoPool replay_lane;
   Forwarder forwarder;
+  CircuitSync circuit_sync;
   ReplayRunner replay_runner;
   Authenticator authenticator;
   RateLimiter rate_limiter;
@@ -206,6 +210,7 @@ void Application::Start() {
   // Before the io threads run, so no handler can see it unset.
   if (parts.services.public_url.empty()) parts.services.public_url = url;
   parts.forwarder.Start();
+  if (UsesPostgres(config_)) parts.circuit_sync.Start();
   parts.delivery_lane.Start();
   parts.replay_runner.Start();
   parts.replay_lane.Start();
@@ -234,6 +239,7 @@ void Application::Stop() {
   log::Info("server.stopping");
   parts_->server->Shutdown();
   parts_->forwarder.Stop();
+  parts_->circuit_sync.Stop();
   parts_->replay_runner.Stop();
   parts_->io.Drain(std::chrono::seconds(10));
   parts_->delivery_lane.Drain(std::chrono::seconds(10));

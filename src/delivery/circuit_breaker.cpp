@@ -39,7 +39,14 @@ bool CircuitBreakers::Allow(const std::string& destination) {
 
 void CircuitBreakers::RecordSuccess(const std::string& destination) {
   std::lock_guard lock(mutex_);
-  breakers_.erase(destination);  // closed with no failures is the default state
+  // Only a success that ends a run of failures changes the shared circuit, so the common case
+  // (all is well) costs the database nothing.
+  bool ends_failures = breakers_.erase(destination) > 0;  // closed, no failures: the default
+  if (options_.shared && ends_failures) {
+    CircuitReport& report = reports_[destination];
+    report.trailing_failures = 0;
+    report.saw_success = true;
+  }
 }
 
 void CircuitBreakers::RecordFailure(const std::string& destination) {
@@ -47,6 +54,7 @@ void CircuitBreakers::RecordFailure(const std::string& destination) {
   Breaker& breaker = breakers_[destination];
   TimeMs now = clock_.Now();
   ++breaker.consecutive_failures;
+  if (options_.shared) ++reports_[destination].trailing_failures;
   bool probe_failed = breaker.probe_in_flight;
   breaker.probe_in_flight = false;
   if (probe_failed || breaker.consecutive_failures >= options_.failure_threshold) {
@@ -83,6 +91,31 @@ TimeMs CircuitBreakers::RetryAt(const std::string& destination) {
 void CircuitBreakers::Forget(const std::string& destination) {
   std::lock_guard lock(mutex_);
   breakers_.erase(destination);
+  reports_.erase(destination);
+}
+
+std::vector<CircuitReport> CircuitBreakers::TakeReports() {
+  std::lock_guard lock(mutex_);
+  std::vector<CircuitReport> reports;
+  reports.reserve(reports_.size());
+  for (auto& [destination, report] : reports_) {
+    report.destination_id = destination;
+    reports.push_back(std::move(report));
+  }
+  reports_.clear();
+  return reports;
+}
+
+void CircuitBreakers::Adopt(const CircuitRecord& record) {
+  std::lock_guard lock(mutex_);
+  if (record.consecutive_failures == 0 && record.retry_at == 0) {
+    breakers_.erase(record.destination_id);
+    return;
+  }
+  Breaker& breaker = breakers_[record.destination_id];
+  breaker.consecutive_failures = record.consecutive_failures;
+  breaker.opened_at = record.opened_at;
+  breaker.retry_at = record.retry_at;
 }
 
 }  // namespace rehook

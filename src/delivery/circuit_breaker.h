@@ -4,20 +4,25 @@
 // and lets a single probe through: success closes it, failure opens it again for another
 // cool-down. Protects a struggling service from a flood and saves futile attempts.
 //
-// In memory, per node. Thread-safe.
+// In memory, per node, and thread-safe. When several nodes share one database (`shared`), each
+// node also collects what it saw for CircuitSync to fold into the circuit all nodes share, and
+// adopts the shared state back, so that a destination failing on one node is spared by all.
 
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/clock.h"
+#include "store/model.h"
 
 namespace rehook {
 
 struct BreakerOptions {
   int failure_threshold = 5;
   TimeMs cooldown_ms = 30'000;
+  bool shared = false;  // collect reports for CircuitSync (several nodes)
 };
 
 enum class CircuitState { closed, open, half_open };
@@ -47,6 +52,13 @@ class CircuitBreakers {
   TimeMs RetryAt(const std::string& destination);
   void Forget(const std::string& destination);
 
+  const BreakerOptions& options() const { return options_; }
+  // Shared circuits: the outcomes seen since the last call, one report per destination.
+  std::vector<CircuitReport> TakeReports();
+  // Shared circuits: takes the state all nodes agreed on (another node may have opened or
+  // closed the circuit, or counted failures of its own).
+  void Adopt(const CircuitRecord& record);
+
  private:
   struct Breaker {
     int consecutive_failures = 0;
@@ -60,6 +72,7 @@ class CircuitBreakers {
   BreakerOptions options_;
   std::mutex mutex_;
   std::unordered_map<std::string, Breaker> breakers_;
+  std::unordered_map<std::string, CircuitReport> reports_;  // shared circuits only
 };
 
 }  // namespace rehook

@@ -99,10 +99,20 @@ asio::awaitable<void> Forwarder::Pace(Lane& lane, const Destination& destination
   // Starts reserved on a grid 1000 / rate ms apart (rounded up to whole ms), so at most `rate`
   // are planned in any one-second window. (Replay jobs use Pacer, which also bounds the
   // windows of the actual starts; here deliveries run concurrently and reserve slots ahead.)
+  const TimeMs spacing_ms =
+      std::chrono::ceil<std::chrono::milliseconds>(Pacer(*destination.rate_limit).spacing())
+          .count();
   TimeMs now = clock_.Now();
-  TimeMs slot = std::max(now, lane.next_slot);
-  const auto spacing = Pacer(*destination.rate_limit).spacing();
-  lane.next_slot = slot + std::chrono::ceil<std::chrono::milliseconds>(spacing).count();
+  TimeMs slot = 0;
+  if (options_.shared_pacing) {
+    const std::string& id = destination.id;
+    slot = co_await store_.Run(
+        [&](Store& store) { return store.ReserveDeliverySlot(id, now, spacing_ms); });
+    now = clock_.Now();
+  } else {
+    slot = std::max(now, lane.next_slot);
+    lane.next_slot = slot + spacing_ms;
+  }
   if (slot > now) {
     asio::steady_timer wait(lane_io_, std::chrono::milliseconds(slot - now));
     co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));

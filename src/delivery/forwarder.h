@@ -52,6 +52,9 @@ struct ForwarderOptions {
   // is room. Bodies held in memory are bounded separately (loaded again when over the budget).
   std::size_t max_queued = 50000;
   std::size_t max_queued_body_bytes = 256 << 20;
+  // Several nodes share the store: a destination's rate_limit slots are reserved in it
+  // (Store::ReserveDeliverySlot) so that the limit holds across all nodes together.
+  bool shared_pacing = false;
 };
 
 class Forwarder {
@@ -80,7 +83,7 @@ class Forwarder {
   struct Lane {
     std::deque<Work> queue;
     int in_flight = 0;
-    TimeMs next_slot = 0;  // rate limit: the earliest time the next delivery may start
+    TimeMs next_slot = 0;  // rate limit: the earliest time the next delivery may start (one node)
   };
 
   void Accept(Work work);

@@ -194,6 +194,24 @@ struct SingleReplay {
   TimeMs created_at = 0;
 };
 
+// What a node saw of a destination's deliveries since it last reported them, to be folded into
+// the circuit all nodes share (PostgreSQL): the failures after its last success, and whether a
+// success happened at all (which ends the shared run of failures).
+struct CircuitReport {
+  std::string destination_id;
+  int trailing_failures = 0;
+  bool saw_success = false;
+};
+
+// A destination's shared circuit: open while retry_at > now, half-open once it has passed,
+// closed when retry_at is 0.
+struct CircuitRecord {
+  std::string destination_id;
+  int consecutive_failures = 0;
+  TimeMs opened_at = 0;
+  TimeMs retry_at = 0;
+};
+
 struct PageRequest {
   int limit = 50;
   std::optional<Cursor> after;  // continue after this item

@@ -208,6 +208,19 @@ DeliveryAttempt ReadAttempt(const Row& row) {
   return attempt;
 }
 
+inline constexpr const char* kCircuitColumns =
+    "destination_id, consecutive_failures, opened_at, retry_at";
+
+template <class Row>
+CircuitRecord ReadCircuit(const Row& row) {
+  CircuitRecord record;
+  record.destination_id = row.Text(0);
+  record.consecutive_failures = static_cast<int>(row.Int64(1));
+  record.opened_at = row.Int64(2);
+  record.retry_at = row.Int64(3);
+  return record;
+}
+
 // Builds a page from rows fetched with limit + 1: when the extra row exists it is dropped and
 // `next` points at the last kept item.
 template <class T, class TimeOf>

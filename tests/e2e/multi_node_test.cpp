@@ -1,9 +1,11 @@
 // Several rehook nodes on one PostgreSQL: replay jobs created through either node are each
-// completed exactly once, and the jobs of a node killed with SIGKILL mid-run are finished by the
-// other one from their persisted cursors, with no event skipped. Only meaningful on PostgreSQL
-// (the SQLite store serves one node), so the SQLite run of the suite skips it.
+// completed exactly once; the jobs of a node killed with SIGKILL mid-run are finished by the
+// other one from their persisted cursors, with no event skipped; a destination's rate limit and
+// circuit hold across the nodes. Only meaningful on PostgreSQL (the SQLite store serves one
+// node), so the SQLite run of the suite skips it.
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <thread>
@@ -22,9 +24,14 @@ class MultiNodeTest : public ::testing::Test {
   void SetUp() override {
     if (!EndToEndOnPostgres()) GTEST_SKIP() << "nodes share work only on PostgreSQL";
     database_.emplace();
+  }
+
+  // Starts nodes A and B on the test's database, with `extra_args`.
+  void StartNodes(std::vector<std::string> extra_args = {}) {
     // A short replay lease, so that a dead node's jobs move within seconds rather than 30 s.
     RehookOptions options{.args = {"--allow-private-targets", "--replay-lease-ms", "1500"},
                           .database_url = database_->url()};
+    options.args.insert(options.args.end(), extra_args.begin(), extra_args.end());
     node_a_.emplace(options);
     node_b_.emplace(options);
     admin_a_.emplace(node_a_->Admin());
@@ -66,6 +73,18 @@ class MultiNodeTest : public ::testing::Test {
     return state;
   }
 
+  // The most requests the sink received within any one-second window.
+  int MostInAnySecond() const {
+    std::deque<std::chrono::steady_clock::time_point> window;
+    int most = 0;
+    for (const auto& request : sink_.requests()) {
+      window.push_back(request.received_at);
+      while (request.received_at - window.front() >= 1s) window.pop_front();
+      most = std::max(most, static_cast<int>(window.size()));
+    }
+    return most;
+  }
+
   // How many times each body reached the sink under `path`.
   std::map<std::string, int> BodiesAt(const std::string& path) const {
     std::map<std::string, int> counts;
@@ -87,6 +106,7 @@ class MultiNodeTest : public ::testing::Test {
 TEST_F(MultiNodeTest, TwentyJobsCreatedThroughEitherNodeAreEachCompletedExactlyOnce) {
   constexpr int kEvents = 10;
   constexpr int kJobs = 20;
+  StartNodes();
   CaptureThroughBothNodes(kEvents);
 
   std::vector<std::string> jobs;
@@ -116,6 +136,7 @@ TEST_F(MultiNodeTest, TwentyJobsCreatedThroughEitherNodeAreEachCompletedExactlyO
 TEST_F(MultiNodeTest, JobsOfAKilledNodeAreFinishedByTheOtherWithNoEventSkipped) {
   constexpr int kEvents = 30;
   constexpr int kJobs = 4;
+  StartNodes();
   CaptureThroughBothNodes(kEvents);
 
   // Created through node A, which claims them at once; at 10/s each takes 3 s.
@@ -146,6 +167,56 @@ TEST_F(MultiNodeTest, JobsOfAKilledNodeAreFinishedByTheOtherWithNoEventSkipped) 
   }
   std::cout << "sent by A before the kill: " << sent_before_kill
             << ", total at the sink: " << sink_.requests().size() << "\n";
+}
+
+TEST_F(MultiNodeTest, ADestinationsRateLimitHoldsForAllNodesTogether) {
+  constexpr int kRate = 5;
+  constexpr int kEvents = 20;
+  StartNodes();
+  std::string destination =
+      CreateDestination(*admin_a_, sink_.url() + "/paced", {{"rate_limit", kRate}});
+  CreateConnection(*admin_a_, source_, destination);
+  // Both nodes capture and forward at once: alone, each would send 5/s.
+  CaptureThroughBothNodes(kEvents);
+  ASSERT_TRUE(sink_.WaitForCount(kEvents, 20s));
+
+  auto requests = sink_.requests();
+  auto span = requests.back().received_at - requests.front().received_at;
+  // The nodes share one grid of slots 200 ms apart: 20 deliveries span at least 19 slots.
+  EXPECT_GE(span, 3500ms) << "two nodes each pacing alone would take about 1.9 s";
+  // Starts are 200 ms apart; an arrival can trail its slot by a few ms, so one window of
+  // exactly one second may hold one more than the rate, never more.
+  EXPECT_LE(MostInAnySecond(), kRate + 1);
+}
+
+TEST_F(MultiNodeTest, ACircuitOpenedByOneNodeHoldsOnTheOther) {
+  StartNodes(
+      {"--breaker-threshold", "3", "--breaker-cooldown-ms", "60000", "--retry-schedule", ""});
+  sink_.SetStatus(500);
+  std::string destination = CreateDestination(*admin_a_, sink_.url() + "/failing");
+  CreateConnection(*admin_a_, source_, destination);
+
+  // Three failures through node A open the circuit there...
+  HttpClient client_a = node_a_->Client();
+  for (int i = 0; i < 3; ++i) Capture(client_a, source_);
+  ASSERT_TRUE(sink_.WaitForCount(3, 10s));
+
+  // ...and node B learns it within a sync round or two.
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  std::string state_on_b;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto circuit = admin_b_->Get("/v1/destinations/" + destination).Json().at("circuit");
+    state_on_b = JsonString(circuit, "state");
+    if (state_on_b == "open") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(state_on_b, "open");
+
+  // Node B does not send to it either: its events wait for the circuit.
+  HttpClient client_b = node_b_->Client();
+  for (int i = 0; i < 3; ++i) Capture(client_b, source_);
+  std::this_thread::sleep_for(2s);
+  EXPECT_EQ(sink_.requests().size(), 3u);
 }
 
 }  // namespace

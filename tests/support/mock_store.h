@@ -73,6 +73,10 @@ class MockStore : public Store {
   MOCK_METHOD(void, InsertSingleReplay, (const SingleReplay&), (override));
   MOCK_METHOD(std::vector<SingleReplay>, ListSingleReplays,
               (const std::string&, const std::string&), (override));
+  MOCK_METHOD(TimeMs, ReserveDeliverySlot, (const std::string&, TimeMs, TimeMs), (override));
+  MOCK_METHOD(CircuitRecord, ReportCircuit, (const CircuitReport&, int, TimeMs, TimeMs),
+              (override));
+  MOCK_METHOD(std::vector<CircuitRecord>, ListTroubledCircuits, (), (override));
 };
 
 }  // namespace rehook::testing

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "store/shared_state_sql.h"
+
 namespace rehook::pg {
 namespace {
 
@@ -186,6 +188,8 @@ const std::vector<std::string>& Migrations() {
         );
         CREATE INDEX single_replays_by_event ON single_replays(event_id, seq);
       )sql",
+      // 4: destination state shared by several nodes (rate-limit slots, circuits).
+      shared_state_sql::kCreateTables,
   };
   return migrations;
 }

@@ -88,6 +88,12 @@ class PgStore final : public Store {
   std::vector<SingleReplay> ListSingleReplays(const std::string& org_id,
                                               const std::string& event_id) override;
 
+  TimeMs ReserveDeliverySlot(const std::string& destination_id, TimeMs now,
+                             TimeMs spacing_ms) override;
+  CircuitRecord ReportCircuit(const CircuitReport& report, int threshold, TimeMs cooldown_ms,
+                              TimeMs now) override;
+  std::vector<CircuitRecord> ListTroubledCircuits() override;
+
  private:
   pg::ConnectionPool pool_;
 };

@@ -71,6 +71,10 @@ bool PgStore::DeleteDestination(const std::string& org_id, const std::string& id
           .affected() > 0;
   db->Exec("DELETE FROM delivery_tasks WHERE destination_id = $1 AND org_id = $2",
            Params(id, org_id));
+  if (deleted) {
+    db->Exec("DELETE FROM destination_pacing WHERE destination_id = $1", Params(id));
+    db->Exec("DELETE FROM destination_circuits WHERE destination_id = $1", Params(id));
+  }
   transaction.Commit();
   return deleted;
 }

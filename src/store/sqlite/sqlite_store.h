@@ -92,6 +92,12 @@ class SqliteStore final : public Store {
   std::vector<SingleReplay> ListSingleReplays(const std::string& org_id,
                                               const std::string& event_id) override;
 
+  TimeMs ReserveDeliverySlot(const std::string& destination_id, TimeMs now,
+                             TimeMs spacing_ms) override;
+  CircuitRecord ReportCircuit(const CircuitReport& report, int threshold, TimeMs cooldown_ms,
+                              TimeMs now) override;
+  std::vector<CircuitRecord> ListTroubledCircuits() override;
+
  private:
   // Runs `fn` with the writer connection held exclusively, then makes its commit durable.
   template <class F>

@@ -1,5 +1,6 @@
 // SqliteStore: destinations and connections.
 #include "store/header_codec.h"
+#include "store/shared_state_sql.h"
 #include "store/sqlite/sqlite_rows.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -67,6 +68,13 @@ bool SqliteStore::DeleteDestination(const std::string& org_id, const std::string
     auto tasks = db.Prepare("DELETE FROM delivery_tasks WHERE destination_id = ?1 AND org_id = ?2");
     tasks->BindAll(id, org_id);
     tasks->Run();
+    if (deleted) {
+      for (const char* sql : {shared_state_sql::kForgetPacing, shared_state_sql::kForgetCircuit}) {
+        auto forget = db.Prepare(sql);
+        forget->BindAll(id);
+        forget->Run();
+      }
+    }
     transaction.Commit();
     return deleted;
   });
