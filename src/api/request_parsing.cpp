@@ -74,6 +74,11 @@ std::optional<std::string> OptionalString(const boost::json::object& body, std::
     throw ApiError::BadRequest(Quoted(field) + " must be at most " + std::to_string(max_length) +
                                " characters");
   }
+  // Valid JSON ("\u0000"), but no use in a name or URL, and PostgreSQL's text type cannot
+  // hold it: refused the same way on both stores.
+  if (text.find('\0') != boost::json::string::npos) {
+    throw ApiError::BadRequest(Quoted(field) + " must not contain NUL characters");
+  }
   return std::string(text);
 }
 

@@ -50,6 +50,16 @@ TEST_F(ApiErrorsTest, WrongTypesNameTheField) {
               "'api_key'");
 }
 
+TEST_F(ApiErrorsTest, NulCharactersInNamesAreRefusedOnEveryStore) {
+  // Valid JSON, but PostgreSQL's text type cannot hold U+0000: both stores refuse it alike,
+  // with a 400 naming the field rather than a 500 from the database.
+  ExpectError(admin_.Request("POST", "/v1/sources", R"({"name":"a\u0000b"})"), 400, "bad_request",
+              "'name'");
+  ExpectError(admin_.Request("POST", "/v1/api-keys", R"({"name":"\u0000","role":"viewer"})"), 400,
+              "bad_request", "'name'");
+  EXPECT_EQ(admin_.PostJson("/v1/sources", {{"name", "still serving"}}).status, 201);
+}
+
 TEST_F(ApiErrorsTest, UnknownRoutesAndMethods) {
   ExpectError(admin_.Get("/v1/nothing-here"), 404, "not_found");
   ExpectError(admin_.Get("/nothing-here"), 404, "not_found");
