@@ -110,7 +110,7 @@ Connection::Connection(const std::string& url) : conn_(PQconnectdb(url.c_str()))
 
 Connection::~Connection() { PQfinish(conn_); }
 
-bool Connection::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+bool Connection::healthy() const { return !in_pipeline_ && PQstatus(conn_) == CONNECTION_OK; }
 
 void Connection::Fail(std::string_view what, const PGresult* result) const {
   std::string message = Trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
@@ -149,6 +149,7 @@ void Connection::ExecPipelined(const std::vector<Statement>& statements) {
   for (const Statement& statement : statements) Prepared(*statement.sql, statement.params);
 
   if (PQenterPipelineMode(conn_) != 1) Fail("enter pipeline mode");
+  in_pipeline_ = true;
   // Blocking sends are safe from deadlock even for long pipelines: when libpq cannot write, it
   // reads (and buffers) what the server sends meanwhile.
   for (const Statement& statement : statements) {
@@ -168,7 +169,7 @@ void Connection::ExecPipelined(const std::vector<Statement>& statements) {
     PGresult* raw = PQgetResult(conn_);
     if (raw == nullptr) {
       // The end of one statement's results; a broken connection never reaches the sync point.
-      if (!healthy()) Fail("pipeline");
+      if (PQstatus(conn_) != CONNECTION_OK) Fail("pipeline");
       continue;
     }
     Result result(raw);
@@ -184,6 +185,7 @@ void Connection::ExecPipelined(const std::vector<Statement>& statements) {
     }
   }
   if (PQexitPipelineMode(conn_) != 1) Fail("exit pipeline mode");
+  in_pipeline_ = false;
   if (!first_error.empty()) throw StoreError("postgres: batch: " + first_error);
 }
 

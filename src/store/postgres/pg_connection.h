@@ -163,6 +163,9 @@ class Connection {
 
   PGconn* conn_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+  // Set while a pipeline is under way: one that failed midway leaves the connection in a state
+  // no later caller should inherit, so the pool drops it.
+  bool in_pipeline_ = false;
 };
 
 // BEGIN on construction; ROLLBACK on destruction unless Commit() was called.
