@@ -90,6 +90,10 @@ std::optional<TimeMs> ParseIso8601(std::string_view text) {
   auto local =
       date::sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second} + milliseconds{millis};
   auto utc = local - minutes{*offset_minutes};
+  // An offset can carry 0000-01-01 and 9999-12-31 into years that have no four-digit form.
+  const auto earliest = date::sys_days{date::year{0} / 1 / 1};
+  const auto end = date::sys_days{date::year{10000} / 1 / 1};
+  if (utc < earliest || utc >= end) return std::nullopt;
   return duration_cast<milliseconds>(utc.time_since_epoch()).count();
 }
 

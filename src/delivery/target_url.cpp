@@ -39,9 +39,10 @@ std::optional<ip::address> ParseIpv6(std::string_view text) {
 
 // inet_aton is the parser getaddrinfo itself uses for numeric hosts, so it accepts exactly the
 // legacy spellings that would otherwise reach a resolver and come back as an address. It also
-// tolerates trailing whitespace and garbage after it, hence the character check first.
+// tolerates trailing whitespace and garbage after it, hence the character check first. No length
+// limit: it takes any number of leading zeros ("127.000000...0.0.1"), and so does the resolver.
 std::optional<ip::address> ParseIpv4AnySpelling(std::string_view text) {
-  if (text.empty() || text.size() > 64 || !IsDigit(text.front())) return std::nullopt;
+  if (text.empty() || !IsDigit(text.front())) return std::nullopt;
   for (char c : text) {
     if (!IsHexDigit(c) && c != '.' && c != 'x' && c != 'X') return std::nullopt;
   }

@@ -49,7 +49,9 @@
 //
 // Limits (FilterError beyond them): nesting deeper than kMaxFilterDepth JSON levels, or more than
 // kMaxFilterValues JSON values in total. Matching therefore costs at most about
-// (filter size x input size) and never recurses deeper than the filter.
+// (filter size x input size) and never recurses deeper than the filter. Numbers beyond the double
+// range (1e400) are refused too: Boost.JSON reads them as infinity, which serializes as
+// "Infinity", so the stored spec would not load again.
 //
 // A Filter is immutable and cheap to copy; Matches may be called from many threads at once.
 

@@ -1,6 +1,7 @@
 // Validation and compilation of filter specs (see filter.h for the language).
 
 #include <array>
+#include <cmath>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -75,7 +76,7 @@ class Compiler {
  public:
   FilterNode Compile(const boost::json::value& spec, Position position, const std::string& path,
                      int depth) {
-    Count(path, depth);
+    Count(spec, path, depth);
     FilterNode node;
     if (position == Position::kTop && !spec.is_object()) {
       throw FilterError("the filter at " + Where(path) + " must be a JSON object");
@@ -99,7 +100,7 @@ class Compiler {
  private:
   // Every JSON value of the spec passes here once, so depth and size are bounded before any
   // recursion goes further.
-  void Count(const std::string& path, int depth) {
+  void Count(const boost::json::value& value, const std::string& path, int depth) {
     if (depth > kMaxFilterDepth) {
       throw FilterError("the filter is nested more than " + std::to_string(kMaxFilterDepth) +
                         " levels deep at " + Where(path));
@@ -108,11 +109,16 @@ class Compiler {
       throw FilterError("the filter has more than " + std::to_string(kMaxFilterValues) +
                         " values (limit reached at " + Where(path) + ")");
     }
+    // Boost.JSON reads a number beyond the double range (1e400) as infinity, which has no JSON
+    // spelling: the spec would be stored as "Infinity" and fail to load again.
+    if (value.is_double() && !std::isfinite(value.get_double())) {
+      throw FilterError("the number at " + Where(path) + " is out of range");
+    }
   }
 
   // Literal operands are not filters, but they still count towards the limits.
   void CountLiteral(const boost::json::value& literal, const std::string& path, int depth) {
-    Count(path, depth);
+    Count(literal, path, depth);
     if (literal.is_array()) {
       const boost::json::array& elements = literal.get_array();
       for (std::size_t i = 0; i < elements.size(); ++i) {
@@ -205,7 +211,7 @@ class Compiler {
     if (!operand.is_array() || operand.get_array().empty()) {
       FailOperand(name, path, "a non-empty array of filters");
     }
-    Count(JoinPath(path, name), depth + 1);
+    Count(operand, JoinPath(path, name), depth + 1);
     const boost::json::array& filters = operand.get_array();
     for (std::size_t i = 0; i < filters.size(); ++i) {
       condition.filters.push_back(

@@ -13,8 +13,22 @@ namespace {
 constexpr std::uint64_t kReserveLimit = 1 << 20;
 }  // namespace
 
+void RequestParser::header_limit(std::uint32_t limit) {
+  head_limit_ = limit;
+  basic_parser::header_limit(limit);
+}
+
+void RequestParser::CountHeadBytes(std::size_t bytes, beast::error_code& error) {
+  head_bytes_ += bytes;
+  if (head_bytes_ > head_limit_) error = http::error::header_limit;
+}
+
 void RequestParser::on_request_impl(http::verb method, beast::string_view method_string,
-                                    beast::string_view target, int version, beast::error_code&) {
+                                    beast::string_view target, int version,
+                                    beast::error_code& error) {
+  // "METHOD SP target SP HTTP/1.1 CRLF"
+  CountHeadBytes(method_string.size() + target.size() + 12, error);
+  if (error) return;
   method_ = method;
   version_ = version;
   request_.method = std::string(method_string);
@@ -30,7 +44,9 @@ void RequestParser::on_response_impl(int, beast::string_view, int, beast::error_
 }
 
 void RequestParser::on_field_impl(http::field, beast::string_view name, beast::string_view value,
-                                  beast::error_code&) {
+                                  beast::error_code& error) {
+  CountHeadBytes(name.size() + value.size() + 4, error);  // "name: value CRLF"
+  if (error) return;
   request_.headers.push_back({std::string(name), std::string(value)});
 }
 

@@ -336,6 +336,19 @@ TEST(FilterErrorTest, RejectsPathologicalSpecs) {
   EXPECT_EQ(message, "the filter has more than 1000 values (limit reached at body.n[997])");
 }
 
+// Found by tests/fuzz/filter_fuzz: Boost.JSON reads 1e400 as infinity and serializes it as
+// "Infinity", so such a filter was accepted but stored as text that is not JSON (every later
+// read of the connection or replay job failed).
+TEST(FilterErrorTest, RejectsNumbersBeyondTheDoubleRange) {
+  EXPECT_EQ(ParseError(R"({"body":{"amount":{"$gt":1e400}}})"),
+            "the number at body.amount.$gt is out of range");
+  EXPECT_EQ(ParseError(R"({"body":{"n":-1e309}})"), "the number at body.n is out of range");
+  EXPECT_EQ(ParseError(R"({"body":{"n":{"$in":[1,[2e999]]}}})"),
+            "the number at body.n.$in[1][0] is out of range");
+  EXPECT_EQ(ParseError(R"({"body":{"n":{"$lt":1.7976931348623157e308,"$gt":1e-400}}})"),
+            "(no error)");  // the largest double, and an underflow to 0
+}
+
 // FilterInput.
 
 Event SampleEvent() {

@@ -38,6 +38,20 @@ TEST(Iso8601Test, AcceptsLeapDay) {
   EXPECT_FALSE(ParseIso8601("2027-02-29T00:00:00Z").has_value());
 }
 
+// Found by tests/fuzz/iso8601_fuzz: the offset moved these out of the four-digit years, and the
+// API echoed them as "00-1-12-31T23:00:00.000Z" and "10000-01-01T00:59:59.999Z".
+TEST(Iso8601Test, RejectsInstantsOutsideYears0000To9999) {
+  EXPECT_FALSE(ParseIso8601("0000-01-01T00:00:00+01:00").has_value());
+  EXPECT_FALSE(ParseIso8601("9999-12-31T23:59:59.999-01:00").has_value());
+  auto first = ParseIso8601("0000-01-01T00:00:00Z");
+  auto last = ParseIso8601("9999-12-31T23:59:59.999Z");
+  ASSERT_TRUE(first && last);
+  EXPECT_EQ(FormatIso8601(*first), "0000-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatIso8601(*last), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(ParseIso8601("0000-01-01T01:00:00+01:00"), first);
+  EXPECT_EQ(ParseIso8601("9999-12-31T22:59:59.999-01:00"), last);
+}
+
 TEST(Iso8601Test, FormatsUtcWithMilliseconds) {
   EXPECT_EQ(FormatIso8601(kMarch1), "2026-03-01T00:00:00.000Z");
   EXPECT_EQ(FormatIso8601(kMarch1 + 42), "2026-03-01T00:00:00.042Z");

@@ -185,6 +185,20 @@ TEST(ParseHostLiteralTest, AcceptsEveryIpv4SpellingResolversAccept) {
   EXPECT_EQ(ParseHostLiteral("0xa9fea9fe"), ip::make_address("169.254.169.254"));
 }
 
+// Found by tests/fuzz/target_url_fuzz: spellings longer than 64 characters were taken for DNS
+// names, although the resolver reads them as addresses (only the check of resolved addresses
+// stood between them and the target).
+TEST(ParseHostLiteralTest, AcceptsLongSpellings) {
+  const std::string zeros(70, '0');
+  EXPECT_EQ(ParseHostLiteral("127." + zeros + ".0.1"), ip::make_address("127.0.0.1"));
+  EXPECT_EQ(ParseHostLiteral(zeros + "0x7f.1"), std::nullopt);  // inet_aton refuses this too
+  EXPECT_EQ(ParseHostLiteral("0x" + zeros + "7f000001"), ip::make_address("127.0.0.1"));
+  auto url = ParseTargetUrl("http://127." + zeros + ".0.1/admin", false);
+  ASSERT_TRUE(std::holds_alternative<TargetUrl>(url));
+  EXPECT_TRUE(std::get<TargetUrl>(url).host_is_ip);
+  EXPECT_EQ(std::get<TargetUrl>(url).host, "127.0.0.1");
+}
+
 TEST(ParseHostLiteralTest, AcceptsIpv6WithOrWithoutBrackets) {
   EXPECT_EQ(ParseHostLiteral("[::1]"), ip::make_address("::1"));
   EXPECT_EQ(ParseHostLiteral("::1"), ip::make_address("::1"));
