@@ -1,6 +1,7 @@
 // PgStore: set-up, organizations, API keys and sessions.
 #include "store/postgres/pg_store.h"
 
+#include "store/postgres/pg_paging.h"
 #include "store/postgres/pg_schema.h"
 #include "store/row_readers.h"
 
@@ -104,12 +105,9 @@ std::optional<ApiKey> PgStore::GetApiKey(const std::string& org_id, const std::s
 
 Page<ApiKey> PgStore::ListApiKeys(const std::string& org_id, const PageRequest& page) {
   auto db = pool_.Acquire();
-  auto result = db->Exec(
-      std::string("SELECT ") + rows::kApiKeyColumns +
-          " FROM api_keys WHERE org_id = $1 AND ($2::bigint IS NULL OR (created_at, id) < ($2, "
-          "$3)) ORDER BY created_at DESC, id DESC LIMIT $4",
-      Params(org_id, page.after ? std::optional(page.after->time) : std::nullopt,
-             page.after ? page.after->id : std::string(), page.limit + 1));
+  auto result =
+      db->Exec(std::string("SELECT ") + rows::kApiKeyColumns + " FROM api_keys" + pg::kOrgPage,
+               pg::OrgPageParams(org_id, page));
   return rows::TrimToPage<ApiKey>(result.ReadAll(rows::ReadApiKey<pg::Row>), page.limit,
                                   [](const ApiKey& key) { return key.created_at; });
 }

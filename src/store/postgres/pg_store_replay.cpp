@@ -1,4 +1,5 @@
 // PgStore: replay jobs and single-request replays.
+#include "store/postgres/pg_paging.h"
 #include "store/postgres/pg_store.h"
 #include "store/row_readers.h"
 
@@ -31,14 +32,15 @@ std::optional<ReplayJob> PgStore::GetReplayJob(const std::string& org_id, const 
 
 Page<ReplayJob> PgStore::ListReplayJobs(const std::string& org_id, TimeMs now,
                                         const PageRequest& page) {
+  Params params = pg::OrgPageParams(org_id, page);
+  params.Add(now);  // $5
   auto db = pool_.Acquire();
   auto result = db->Exec(
       std::string("SELECT ") + rows::kReplayJobColumns +
           " FROM replay_jobs WHERE org_id = $1 AND (expires_at IS NULL OR expires_at > $5) "
           "AND ($2::bigint IS NULL OR (created_at, id) < ($2, $3)) "
           "ORDER BY created_at DESC, id DESC LIMIT $4",
-      Params(org_id, page.after ? std::optional(page.after->time) : std::nullopt,
-             page.after ? page.after->id : std::string(), page.limit + 1, now));
+      params);
   return rows::TrimToPage<ReplayJob>(result.ReadAll(rows::ReadReplayJob<pg::Row>), page.limit,
                                      [](const ReplayJob& job) { return job.created_at; });
 }

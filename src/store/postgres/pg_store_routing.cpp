@@ -1,25 +1,12 @@
 // PgStore: destinations and connections.
 #include "store/header_codec.h"
+#include "store/postgres/pg_paging.h"
 #include "store/postgres/pg_store.h"
 #include "store/row_readers.h"
 
 namespace rehook {
 
 using pg::Params;
-
-namespace {
-
-// The keyset condition and order of the org-scoped list pages: $2/$3 is the cursor, $4 the limit.
-constexpr const char* kOrgPage =
-    " WHERE org_id = $1 AND ($2::bigint IS NULL OR (created_at, id) < ($2, $3))"
-    " ORDER BY created_at DESC, id DESC LIMIT $4";
-
-Params OrgPageParams(const std::string& org_id, const PageRequest& page) {
-  return Params(org_id, page.after ? std::optional(page.after->time) : std::nullopt,
-                page.after ? page.after->id : std::string(), page.limit + 1);
-}
-
-}  // namespace
 
 void PgStore::InsertDestination(const Destination& destination) {
   auto db = pool_.Acquire();
@@ -43,9 +30,9 @@ std::optional<Destination> PgStore::GetDestination(const std::string& org_id,
 
 Page<Destination> PgStore::ListDestinations(const std::string& org_id, const PageRequest& page) {
   auto db = pool_.Acquire();
-  auto result =
-      db->Exec(std::string("SELECT ") + rows::kDestinationColumns + " FROM destinations" + kOrgPage,
-               OrgPageParams(org_id, page));
+  auto result = db->Exec(
+      std::string("SELECT ") + rows::kDestinationColumns + " FROM destinations" + pg::kOrgPage,
+      pg::OrgPageParams(org_id, page));
   return rows::TrimToPage<Destination>(result.ReadAll(rows::ReadDestination<pg::Row>), page.limit,
                                        [](const Destination& d) { return d.created_at; });
 }
@@ -99,9 +86,9 @@ std::optional<Connection> PgStore::GetConnection(const std::string& org_id, cons
 
 Page<Connection> PgStore::ListConnections(const std::string& org_id, const PageRequest& page) {
   auto db = pool_.Acquire();
-  auto result =
-      db->Exec(std::string("SELECT ") + rows::kConnectionColumns + " FROM connections" + kOrgPage,
-               OrgPageParams(org_id, page));
+  auto result = db->Exec(
+      std::string("SELECT ") + rows::kConnectionColumns + " FROM connections" + pg::kOrgPage,
+      pg::OrgPageParams(org_id, page));
   return rows::TrimToPage<Connection>(result.ReadAll(rows::ReadConnection<pg::Row>), page.limit,
                                       [](const Connection& c) { return c.created_at; });
 }

@@ -1,4 +1,5 @@
 // PgStore: sources.
+#include "store/postgres/pg_paging.h"
 #include "store/postgres/pg_store.h"
 #include "store/row_readers.h"
 
@@ -34,12 +35,9 @@ std::optional<Source> PgStore::FindSourceForCapture(const std::string& id) {
 
 Page<Source> PgStore::ListSources(const std::string& org_id, const PageRequest& page) {
   auto db = pool_.Acquire();
-  auto result = db->Exec(
-      std::string("SELECT ") + rows::kSourceColumns +
-          " FROM sources WHERE org_id = $1 AND ($2::bigint IS NULL OR (created_at, id) < ($2, $3))"
-          " ORDER BY created_at DESC, id DESC LIMIT $4",
-      Params(org_id, page.after ? std::optional(page.after->time) : std::nullopt,
-             page.after ? page.after->id : std::string(), page.limit + 1));
+  auto result =
+      db->Exec(std::string("SELECT ") + rows::kSourceColumns + " FROM sources" + pg::kOrgPage,
+               pg::OrgPageParams(org_id, page));
   return rows::TrimToPage<Source>(result.ReadAll(rows::ReadSource<pg::Row>), page.limit,
                                   [](const Source& source) { return source.created_at; });
 }
