@@ -10,10 +10,7 @@
 #include "http/http_types.h"
 
 namespace rehook {
-namespace {
 
-// JSON strings must be UTF-8; header values may not be. Invalid bytes show as U+FFFD here (the
-// stored and forwarded bytes are untouched).
 std::string Displayable(std::string_view bytes) {
   if (IsValidUtf8(bytes)) return std::string(bytes);
   std::string out;
@@ -26,6 +23,8 @@ std::string Displayable(std::string_view bytes) {
   }
   return out;
 }
+
+namespace {
 
 std::string Lowercase(std::string_view text) {
   std::string out(text);

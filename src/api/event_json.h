@@ -13,6 +13,10 @@ namespace rehook {
 // the exact order, case and repeats.
 boost::json::object EventJson(const Event& event, bool with_body);
 
+// JSON strings must be UTF-8; captured paths and header values may not be. Invalid bytes show
+// as U+FFFD (the stored and forwarded bytes are untouched).
+std::string Displayable(std::string_view bytes);
+
 // {"id","event_id","destination_id","connection_id","replay_job_id","attempt","status_code",
 //  "response_time_ms","success","error","next_retry_at","created_at"}; absent values are null.
 boost::json::object AttemptJson(const DeliveryAttempt& attempt);

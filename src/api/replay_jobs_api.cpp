@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/event_json.h"
 #include "api/request_parsing.h"
 #include "api/routes.h"
 #include "common/ids.h"
@@ -133,11 +134,20 @@ boost::asio::awaitable<HttpResponse> CreateReplayJob(ApiRequest& request) {
                              "] that passes the job's source and filter");
   }
   if (dry_run) {
+    boost::json::array samples;
+    for (const ScopeSample& sample : count.samples) {
+      samples.push_back(boost::json::object{{"id", sample.id},
+                                            {"method", sample.method},
+                                            {"path", Displayable(sample.path)},
+                                            {"size", sample.size},
+                                            {"received_at", FormatIso8601(sample.received_at)}});
+    }
     co_return JsonResponse(
         200, boost::json::object{{"job", nullptr},
                                  {"total", count.total},
                                  {"first_received_at", TimeOrNull(count.first_received_at)},
-                                 {"last_received_at", TimeOrNull(count.last_received_at)}});
+                                 {"last_received_at", TimeOrNull(count.last_received_at)},
+                                 {"samples", std::move(samples)}});
   }
   const TimeMs now = request.services.clock.Now();
   job.id = NewId("job", now);

@@ -52,6 +52,10 @@ ScopeCount CountReplayScope(Store& store, const ReplayScope& scope, int max_even
       if (count.total == max_events || !MatchesScope(scope, event)) continue;
       ++count.total;
       if (!count.first_received_at) count.first_received_at = event.received_at;
+      if (count.samples.size() < ScopeCount::kMaxSamples) {
+        count.samples.push_back(
+            {event.id, event.method, event.path, event.size, event.received_at});
+      }
       count.last_received_at = event.received_at;
     }
     average_body_bytes = body_bytes / page.size();

@@ -23,11 +23,23 @@ struct ReplayScope {
 // The scope of a stored job. Throws FilterError if its stored filter no longer compiles.
 ReplayScope ScopeOfJob(const ReplayJob& job);
 
+// One of the first matching events, shown by a dry run so users see what they would replay.
+struct ScopeSample {
+  std::string id;
+  std::string method;
+  std::string path;
+  std::int64_t size = 0;
+  TimeMs received_at = 0;
+};
+
 // What POST /v1/replay tells before a job starts.
 struct ScopeCount {
+  static constexpr std::size_t kMaxSamples = 3;
+
   int total = 0;  // matching events, at most `max_events`
   std::optional<TimeMs> first_received_at;
   std::optional<TimeMs> last_received_at;  // of the last event counted
+  std::vector<ScopeSample> samples;        // the first kMaxSamples matching events, oldest first
 };
 
 // Counts the first `max_events` matching events. Blocking: run it on the store's threads.

@@ -146,15 +146,25 @@ TEST_F(ReplayTest, ValidationNamesTheField) {
   EXPECT_EQ(sink_.count(), 0u);
 }
 
-TEST_F(ReplayTest, DryRunCountsWithoutDelivering) {
-  CaptureEvents(5);
-  auto response = admin_.PostJson("/v1/replay?dry_run=true", JobBody({{"max_events", 3}}));
+TEST_F(ReplayTest, DryRunCountsAndShowsSamplesWithoutDelivering) {
+  std::vector<std::string> ids = CaptureEvents(5);
+  auto response = admin_.PostJson("/v1/replay?dry_run=true", JobBody({{"max_events", 4}}));
   ASSERT_EQ(response.status, 200) << response.body;
   auto json = response.Json();
   EXPECT_TRUE(json.at("job").is_null());
-  EXPECT_EQ(json.at("total").as_int64(), 3);
+  EXPECT_EQ(json.at("total").as_int64(), 4);
   EXPECT_TRUE(json.at("first_received_at").is_string());
   EXPECT_TRUE(json.at("last_received_at").is_string());
+  // The first three events the job would send, in the order it would send them.
+  const auto& samples = json.at("samples").as_array();
+  ASSERT_EQ(samples.size(), 3u);
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    EXPECT_EQ(JsonString(samples[i], "id"), ids[i]);
+    EXPECT_EQ(JsonString(samples[i], "method"), "POST");
+    EXPECT_EQ(JsonString(samples[i], "path"), "/");
+    EXPECT_EQ(samples[i].at("size").as_int64(), static_cast<std::int64_t>(BodyOf(ids[i]).size()));
+  }
+  EXPECT_EQ(JsonString(samples[0], "received_at"), JsonString(json, "first_received_at"));
   EXPECT_EQ(admin_.Get("/v1/replay").Json().at("data").as_array().size(), 0u);
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(sink_.count(), 0u);
