@@ -21,6 +21,7 @@
 #include "delivery/target_guard.h"
 #include "http/http_types.h"
 #include "http/router.h"
+#include "metrics/metrics.h"
 #include "replay/replay_runner.h"
 #include "store/model.h"
 #include "store/store_executor.h"
@@ -37,6 +38,7 @@ struct ApiServices {
   const TargetPolicy& target_policy;         // the SSRF guard, applied to URLs when they are saved
   std::shared_ptr<OutboundShared> outbound;  // for single-request replays
   ReplayRunner& replay_runner;               // told about new and cancelled jobs
+  Metrics& metrics;                          // counts single-request replays
   std::string public_url;                    // e.g. "http://127.0.0.1:8080", for ingest URLs
   TimeMs session_ttl_ms = 12 * 3600 * 1000;
 };

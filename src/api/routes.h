@@ -14,5 +14,9 @@ void AddDestinationRoutes(ApiRouter& router);
 void AddConnectionRoutes(ApiRouter& router);
 void AddReplayJobRoutes(ApiRouter& router);
 void AddRequestReplayRoutes(ApiRouter& router);
+void AddOpenApiRoutes(ApiRouter& router);
+
+// All of the above: the whole /v1 API.
+void AddAllApiRoutes(ApiRouter& router);
 
 }  // namespace rehook

@@ -18,6 +18,7 @@
 #include "http/api_error.h"
 #include "http/json_response.h"
 #include "http/server.h"
+#include "metrics/metrics_page.h"
 #include "replay/replay_runner.h"
 #include "store/batch_writer.h"
 #include "store/postgres/pg_store.h"
@@ -103,13 +104,13 @@ struct Application::Parts {
         delivery_lane(1),
         replay_lane(1),
         forwarder(delivery_lane.context(0), store_executor, batch_writer, outbound, breakers,
-                  destination_cache, ParseRetrySchedule(config.retry_schedule), *clock,
+                  destination_cache, ParseRetrySchedule(config.retry_schedule), *clock, metrics,
                   ForwarderOptions{.owner = owner,
                                    .max_in_flight_per_destination = config.destination_concurrency,
                                    .shared_pacing = UsesPostgres(config)}),
         circuit_sync(delivery_lane.context(0), store_executor, breakers, *clock),
         replay_runner(replay_lane.context(0), store_executor, batch_writer, outbound, breakers,
-                      destination_cache, *clock, ReplayOptions(config, owner.node_id)),
+                      destination_cache, *clock, metrics, ReplayOptions(config, owner.node_id)),
         authenticator(store_executor, *clock),
         rate_limiter(*clock, config.api_rate_limit, config.api_rate_burst),
         services{.clock = *clock,
@@ -121,10 +122,12 @@ struct Application::Parts {
                  .target_policy = PolicyOf(*outbound),
                  .outbound = outbound,
                  .replay_runner = replay_runner,
+                 .metrics = metrics,
                  .public_url = config.public_url},
         api(services, authenticator, rate_limiter),
         capture(CaptureHandler::Parts{store_executor, batch_writer, source_cache, route_cache,
-                                      forwarder, *clock, owner}) {}
+                                      forwarder, *clock, owner, metrics}),
+        metrics_page(metrics, store_executor, breakers, batch_writer) {}
 
   boost::asio::awaitable<HttpResponse> Route(HttpRequest& request) {
     if (StartsWith(request.path, "/in/")) co_return co_await capture.Handle(request);
@@ -134,6 +137,7 @@ struct Application::Parts {
     if (request.path == "/healthz") {
       co_return JsonResponse(200, boost::json::object{{"status", "ok"}});
     }
+    if (request.path == "/metrics") co_return co_await metrics_page.Serve();
     if (request.path == "/readyz") {
       bool ready = co_await store_executor.Run([](Store& s) { return s.Ping(); });
       if (!ready) throw ApiError::Unavailable("the store is not reachable", 5);
@@ -153,6 +157,7 @@ struct Application::Parts {
   RouteCache route_cache;
   DestinationCache destination_cache;
   CircuitBreakers breakers;
+  Metrics metrics;
   std::shared_ptr<OutboundShared> outbound;
   IoPool io;
   IoPool delivery_lane;
@@ -165,6 +170,7 @@ struct Application::Parts {
   ApiServices services;
   ApiDispatcher api;
   CaptureHandler capture;
+  MetricsPage metrics_page;
   std::unique_ptr<HttpServer> server;
   std::uint16_t port = 0;
 };
@@ -184,20 +190,16 @@ void Application::Start() {
   // Deliveries this node was working on when it last stopped are free to be taken again.
   parts.store->ReleaseLeases(parts.owner.node_id);
 
-  ApiRouter& router = parts.api.router();
-  AddAuthRoutes(router);
-  AddOrganizationRoutes(router);
-  AddApiKeyRoutes(router);
-  AddSourceRoutes(router);
-  AddEventRoutes(router);
-  AddDestinationRoutes(router);
-  AddConnectionRoutes(router);
-  AddReplayJobRoutes(router);
-  AddRequestReplayRoutes(router);
+  AddAllApiRoutes(parts.api.router());
 
   ServerOptions options;
   options.host = host;
   options.port = port;
+  options.head_timeout = std::chrono::milliseconds(config_.head_timeout_ms);
+  options.on_response = [&metrics = parts.metrics](std::string_view path, int status,
+                                                   std::chrono::steady_clock::duration elapsed) {
+    metrics.CountResponse(path, status, std::chrono::duration<double>(elapsed).count());
+  };
   const std::uint64_t max_body = config_.max_body_bytes;
   parts.server = std::make_unique<HttpServer>(
       parts.io, options, [&parts](HttpRequest& request) { return parts.Route(request); },

@@ -101,6 +101,13 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
       ->envname("REHOOK_STORE_THREADS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  serve
+      .add_option("--head-timeout-ms", config.head_timeout_ms,
+                  "Longest wait for a complete request head, after connecting or after the "
+                  "previous response: closes idle keep-alive connections and slow senders")
+      ->envname("REHOOK_HEAD_TIMEOUT_MS")
+      ->check(CLI::Range(std::int64_t{100}, std::int64_t{3'600'000}))
+      ->capture_default_str();
   serve.add_option("--log-level", config.log_level, "debug, info, warn or error")
       ->envname("REHOOK_LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))

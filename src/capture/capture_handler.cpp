@@ -1,5 +1,7 @@
 #include "capture/capture_handler.h"
 
+#include <chrono>
+
 #include "common/await_callback.h"
 #include "common/ids.h"
 #include "http/api_error.h"
@@ -33,6 +35,7 @@ boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> CaptureHandler::Find
 }
 
 boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
   auto [source_id, sub_path] = SplitIngestPath(request.path);
   std::optional<Source> source;
   if (HasIdShape(source_id, "src")) source = co_await FindSource(source_id);
@@ -62,6 +65,8 @@ boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request
                          [complete](std::exception_ptr error) { complete(error, !error); });
   });
   if (!tasks.empty()) parts_.forwarder.Enqueue(std::move(event), std::move(tasks));
+  parts_.metrics.CountCapture(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   // The reply of the hot path, built without a JSON document (an id needs no escaping).
   co_return HttpResponse::Text(200, "application/json", "{\"id\":\"" + id + "\"}");
 }

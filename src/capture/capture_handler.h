@@ -11,6 +11,7 @@
 #include "delivery/forwarder.h"
 #include "delivery/routing.h"
 #include "http/http_types.h"
+#include "metrics/metrics.h"
 #include "store/batch_writer.h"
 #include "store/store_executor.h"
 
@@ -26,6 +27,7 @@ class CaptureHandler {
     Forwarder& forwarder;
     const Clock& clock;
     TaskOwner owner;
+    Metrics& metrics;
   };
 
   explicit CaptureHandler(Parts parts) : parts_(std::move(parts)) {}

@@ -78,6 +78,19 @@ CircuitSnapshot CircuitBreakers::Snapshot(const std::string& destination) {
                          breaker.opened_at, breaker.retry_at};
 }
 
+std::vector<std::pair<std::string, CircuitSnapshot>> CircuitBreakers::SnapshotAll() {
+  std::lock_guard lock(mutex_);
+  const TimeMs now = clock_.Now();
+  std::vector<std::pair<std::string, CircuitSnapshot>> all;
+  all.reserve(breakers_.size());
+  for (const auto& [destination, breaker] : breakers_) {
+    all.emplace_back(destination,
+                     CircuitSnapshot{StateOf(breaker, now), breaker.consecutive_failures,
+                                     breaker.opened_at, breaker.retry_at});
+  }
+  return all;
+}
+
 TimeMs CircuitBreakers::RetryAt(const std::string& destination) {
   std::lock_guard lock(mutex_);
   auto it = breakers_.find(destination);

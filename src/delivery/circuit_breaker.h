@@ -48,6 +48,8 @@ class CircuitBreakers {
   void Release(const std::string& destination);
 
   CircuitSnapshot Snapshot(const std::string& destination);
+  // Every destination this node has a breaker for (one it has delivered to), for /metrics.
+  std::vector<std::pair<std::string, CircuitSnapshot>> SnapshotAll();
   // When a delivery refused by Allow() should be tried again.
   TimeMs RetryAt(const std::string& destination);
   void Forget(const std::string& destination);

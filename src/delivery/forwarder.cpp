@@ -18,7 +18,7 @@ namespace asio = boost::asio;
 Forwarder::Forwarder(asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
                      std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
                      DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
-                     ForwarderOptions options)
+                     Metrics& metrics, ForwarderOptions options)
     : lane_io_(lane),
       store_(store),
       writer_(writer),
@@ -26,6 +26,7 @@ Forwarder::Forwarder(asio::io_context& lane, StoreExecutor& store, BatchWriter& 
       breakers_(breakers),
       schedule_(std::move(schedule)),
       clock_(clock),
+      metrics_(metrics),
       options_(std::move(options)),
       destinations_(destinations),
       poll_timer_(lane),
@@ -195,6 +196,8 @@ asio::awaitable<void> Forwarder::Deliver(Work work) {
         } else {
           breakers_.RecordFailure(destination->id);
         }
+        metrics_.CountDelivery(DeliveryKind::forward, result.success(),
+                               static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
         Submit(Outcome(task, result));
       }
     }

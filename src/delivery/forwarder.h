@@ -34,6 +34,7 @@
 #include "delivery/outbound_client.h"
 #include "delivery/retry_schedule.h"
 #include "delivery/routing.h"
+#include "metrics/metrics.h"
 #include "store/batch_writer.h"
 #include "store/store_executor.h"
 
@@ -62,7 +63,7 @@ class Forwarder {
   Forwarder(boost::asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
             std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
             DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
-            ForwarderOptions options);
+            Metrics& metrics, ForwarderOptions options);
   ~Forwarder();
 
   // Starts the poller. Call once, before running the lane.
@@ -103,6 +104,7 @@ class Forwarder {
   CircuitBreakers& breakers_;
   RetrySchedule schedule_;
   const Clock& clock_;
+  Metrics& metrics_;
   ForwarderOptions options_;
   DestinationCache& destinations_;
 

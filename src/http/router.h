@@ -53,10 +53,15 @@ class Router {
     return match;
   }
 
-  // Every registered (method, pattern), for the OpenAPI check.
-  std::vector<std::pair<std::string, std::string>> Routes() const {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const Route& route : routes_) out.emplace_back(route.method, route.pattern);
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+    const Payload* payload;
+  };
+  // Every registered route, in registration order (to check the OpenAPI document against).
+  std::vector<RouteInfo> Routes() const {
+    std::vector<RouteInfo> out;
+    for (const Route& route : routes_) out.push_back({route.method, route.pattern, &route.payload});
     return out;
   }
 

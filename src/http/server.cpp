@@ -122,6 +122,21 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   // discards what the client is still sending for a moment ("lingering close"): closing with
   // unread data makes the kernel send a reset, and the client would lose the response (a 413
   // answered before the body was sent, typically).
+  void CountResponse(std::string_view path, int status,
+                     std::chrono::steady_clock::time_point started) const {
+    if (options_.on_response) {
+      options_.on_response(path, status, std::chrono::steady_clock::now() - started);
+    }
+  }
+
+  // Counts and writes an error that ends the connection (see WriteErrorAndClose).
+  asio::awaitable<void> RefuseAndClose(beast::tcp_stream& stream, const ApiError& error,
+                                       std::string_view path,
+                                       std::chrono::steady_clock::time_point started) {
+    CountResponse(path, error.status(), started);
+    co_await WriteErrorAndClose(stream, error, options_.write_timeout);
+  }
+
   static asio::awaitable<void> WriteErrorAndClose(beast::tcp_stream& stream, const ApiError& error,
                                                   std::chrono::milliseconds timeout) {
     auto message = ToBeastResponse(ErrorResponse(error), 11, false);
@@ -151,7 +166,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     live->stream = &stream;
     self->Register(live, stream.get_executor());
 
-    beast::flat_buffer buffer;
+    beast::flat_buffer buffer(self->options_.read_buffer_limit);
     // Room for a whole typical webhook (head and body) in one read: Beast otherwise reads in
     // 512-byte steps, three system calls for a 1 KB request.
     buffer.reserve(16 * 1024);
@@ -167,17 +182,19 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       stream.expires_after(options.head_timeout);
       auto [read_error, head_bytes] =
           co_await http::async_read_header(stream, buffer, parser, kTuple);
+      auto started = std::chrono::steady_clock::now();
       if (read_error) {
-        if (read_error == http::error::header_limit) {
-          co_await WriteErrorAndClose(stream,
-                                      ApiError(431, "header_too_large",
-                                               "request headers are larger than " +
-                                                   std::to_string(options.header_limit) + " bytes"),
-                                      options.write_timeout);
+        if (read_error == http::error::header_limit || read_error == http::error::buffer_overflow) {
+          co_await self->RefuseAndClose(
+              stream,
+              ApiError(431, "header_too_large",
+                       "request headers are larger than " + std::to_string(options.header_limit) +
+                           " bytes"),
+              "", started);
         } else if (!IsQuietDisconnect(read_error)) {
-          co_await WriteErrorAndClose(
-              stream, ApiError::BadRequest("malformed HTTP request: " + read_error.message()),
-              options.write_timeout);
+          co_await self->RefuseAndClose(
+              stream, ApiError::BadRequest("malformed HTTP request: " + read_error.message()), "",
+              started);
         }
         break;
       }
@@ -187,10 +204,10 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       std::uint64_t limit = self->body_limit_(request.target);
       parser.body_limit(limit);
       if (parser.content_length() && *parser.content_length() > limit) {
-        co_await WriteErrorAndClose(stream,
-                                    ApiError::PayloadTooLarge("the request body is larger than " +
-                                                              std::to_string(limit) + " bytes"),
-                                    options.write_timeout);
+        co_await self->RefuseAndClose(stream,
+                                      ApiError::PayloadTooLarge("the request body is larger than " +
+                                                                std::to_string(limit) + " bytes"),
+                                      request.path, started);
         break;
       }
       auto expect = request.Header("expect");
@@ -206,14 +223,21 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
       if (body_error) {
         if (body_error == http::error::body_limit) {
-          co_await WriteErrorAndClose(stream,
-                                      ApiError::PayloadTooLarge("the request body is larger than " +
-                                                                std::to_string(limit) + " bytes"),
-                                      options.write_timeout);
+          co_await self->RefuseAndClose(
+              stream,
+              ApiError::PayloadTooLarge("the request body is larger than " + std::to_string(limit) +
+                                        " bytes"),
+              request.path, started);
+        } else if (body_error == http::error::buffer_overflow) {
+          co_await self->RefuseAndClose(
+              stream,
+              ApiError::BadRequest("a chunk header or trailer of the request body is longer than " +
+                                   std::to_string(options.read_buffer_limit) + " bytes"),
+              request.path, started);
         } else if (!IsQuietDisconnect(body_error)) {
-          co_await WriteErrorAndClose(
+          co_await self->RefuseAndClose(
               stream, ApiError::BadRequest("malformed HTTP request body: " + body_error.message()),
-              options.write_timeout);
+              request.path, started);
         }
         break;
       }
@@ -244,6 +268,15 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   asio::awaitable<HttpResponse> Handle(HttpRequest& request) {
+    const auto started = std::chrono::steady_clock::now();
+    // Handlers may move parts of the request away; the path is kept for the observer.
+    std::string path = options_.on_response ? request.path : std::string();
+    HttpResponse response = co_await HandleOrExplain(request);
+    CountResponse(path, response.status, started);
+    co_return response;
+  }
+
+  asio::awaitable<HttpResponse> HandleOrExplain(HttpRequest& request) {
     try {
       co_return co_await handler_(request);
     } catch (const ApiError& error) {

@@ -27,6 +27,15 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout{60000};
   std::chrono::milliseconds write_timeout{30000};
   std::size_t max_connections = 10000;
+  // Bytes read ahead but not yet parsed (a request head, or chunk-size lines, extensions and
+  // trailers in a chunked body, which Beast keeps whole until their line ends). Body bytes
+  // go straight into the request and do not count.
+  std::size_t read_buffer_limit = 1024 * 1024;
+  // Told about every response: the request path (empty when the head could not be read), the
+  // status and how long the handler took (zero for requests refused while being read). For
+  // metrics; must be cheap and thread-safe.
+  std::function<void(std::string_view path, int status, std::chrono::steady_clock::duration)>
+      on_response;
 };
 
 using RequestHandler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest&)>;

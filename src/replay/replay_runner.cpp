@@ -54,7 +54,7 @@ struct ReplayRunner::Job {
 
 ReplayRunner::ReplayRunner(asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
                            std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
-                           DestinationCache& destinations, const Clock& clock,
+                           DestinationCache& destinations, const Clock& clock, Metrics& metrics,
                            ReplayRunnerOptions options)
     : lane_io_(lane),
       store_(store),
@@ -63,6 +63,7 @@ ReplayRunner::ReplayRunner(asio::io_context& lane, StoreExecutor& store, BatchWr
       breakers_(breakers),
       destinations_(destinations),
       clock_(clock),
+      metrics_(metrics),
       options_(std::move(options)),
       claim_timer_(lane),
       renew_timer_(lane) {}
@@ -340,6 +341,8 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
       result.error = e.what();
     }
   }
+  metrics_.CountDelivery(DeliveryKind::replay_job, result.success(),
+                         static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
   if (result.success()) {
     breakers_.RecordSuccess(job->destination.id);
   } else {

@@ -49,7 +49,8 @@ class ReplayRunner {
  public:
   ReplayRunner(boost::asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
                std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
-               DestinationCache& destinations, const Clock& clock, ReplayRunnerOptions options);
+               DestinationCache& destinations, const Clock& clock, Metrics& metrics,
+               ReplayRunnerOptions options);
   ~ReplayRunner();
 
   // Starts claiming jobs. Call once, before running the lane.
@@ -90,6 +91,7 @@ class ReplayRunner {
   CircuitBreakers& breakers_;
   DestinationCache& destinations_;
   const Clock& clock_;
+  Metrics& metrics_;
   ReplayRunnerOptions options_;
 
   // Touched only on the lane's thread.

@@ -17,8 +17,7 @@ std::string_view ReplayStatusName(ReplayStatus status) {
 }
 
 std::optional<ReplayStatus> ParseReplayStatus(std::string_view name) {
-  for (auto status : {ReplayStatus::running, ReplayStatus::paused, ReplayStatus::completed,
-                      ReplayStatus::cancelled}) {
+  for (auto status : kReplayStatuses) {
     if (ReplayStatusName(status) == name) return status;
   }
   return std::nullopt;

@@ -1,6 +1,7 @@
 #pragma once
 // The records rehook keeps. Plain data, shared by every Store implementation and the API layer.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -137,6 +138,8 @@ struct DeliveryAttempt {
 };
 
 enum class ReplayStatus { running, paused, completed, cancelled };
+constexpr std::array<ReplayStatus, 4> kReplayStatuses = {
+    ReplayStatus::running, ReplayStatus::paused, ReplayStatus::completed, ReplayStatus::cancelled};
 std::string_view ReplayStatusName(ReplayStatus status);
 std::optional<ReplayStatus> ParseReplayStatus(std::string_view name);
 
@@ -215,6 +218,18 @@ struct CircuitRecord {
 struct PageRequest {
   int limit = 50;
   std::optional<Cursor> after;  // continue after this item
+};
+
+// Work the store holds right now, across all organizations and nodes (for /metrics).
+struct WorkCounts {
+  std::int64_t pending_deliveries = 0;  // delivery tasks not yet done (first attempts and retries)
+  std::int64_t pending_retries = 0;     // ... of which failed at least once
+  std::array<std::int64_t, kReplayStatuses.size()> replay_jobs{};  // indexed by ReplayStatus
+
+  void AddReplayJobs(std::string_view status, std::int64_t count) {
+    if (auto known = ParseReplayStatus(status))
+      replay_jobs[static_cast<std::size_t>(*known)] += count;
+  }
 };
 
 template <class T>

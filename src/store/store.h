@@ -108,7 +108,7 @@ class Store {
   // Frees the delivery task and replay job leases of `owner` (a node taking back what it held
   // before a restart).
   virtual void ReleaseLeases(const std::string& owner) = 0;
-  virtual std::int64_t CountPendingTasks() = 0;
+  virtual WorkCounts CountWork() = 0;
   // Attempts for one event, oldest first.
   virtual std::vector<DeliveryAttempt> ListAttemptsOfEvent(const std::string& org_id,
                                                            const std::string& event_id) = 0;

@@ -53,7 +53,7 @@ class MockStore : public Store {
   MOCK_METHOD(std::vector<DeliveryTask>, ClaimDueTasks, (TimeMs, const std::string&, TimeMs, int),
               (override));
   MOCK_METHOD(void, ReleaseLeases, (const std::string&), (override));
-  MOCK_METHOD(std::int64_t, CountPendingTasks, (), (override));
+  MOCK_METHOD(WorkCounts, CountWork, (), (override));
   MOCK_METHOD(std::vector<DeliveryAttempt>, ListAttemptsOfEvent,
               (const std::string&, const std::string&), (override));
   MOCK_METHOD(std::vector<Event>, ListEventsForReplay, (const ReplayRange&), (override));

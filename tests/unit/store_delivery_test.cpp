@@ -103,7 +103,7 @@ TEST_P(StoreDeliveryTest, ConnectionsAreFoundBySource) {
 
 TEST_P(StoreDeliveryTest, DueTasksAreClaimedOnceUntilTheLeaseLapses) {
   CaptureWithTasks(3000, {3000, 4000, 9000});
-  EXPECT_EQ(store_->CountPendingTasks(), 3);
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 3);
 
   auto first = store_->ClaimDueTasks(5000, "node-a", 65000, 10);
   ASSERT_EQ(first.size(), 2u);  // the third is not due yet
@@ -134,6 +134,9 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   failed.next_retry_at = 33100;
   failed.created_at = 3100;
   Apply(TaskUpdate{task.id, failed, 33100});
+  WorkCounts waiting = store_->CountWork();
+  EXPECT_EQ(waiting.pending_deliveries, 1);
+  EXPECT_EQ(waiting.pending_retries, 1);
 
   auto retried = store_->ClaimDueTasks(40000, "node-a", 100000, 10);
   ASSERT_EQ(retried.size(), 1u);  // rescheduled and the lease released
@@ -148,7 +151,7 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   delivered.next_retry_at.reset();
   delivered.created_at = 40100;
   Apply(TaskUpdate{task.id, delivered, std::nullopt});
-  EXPECT_EQ(store_->CountPendingTasks(), 0);
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
 
   auto attempts = store_->ListAttemptsOfEvent(org_.id, event.id);
   ASSERT_EQ(attempts.size(), 2u);
@@ -173,22 +176,22 @@ TEST_P(StoreDeliveryTest, APostponedTaskKeepsItsAttemptCount) {
 
 TEST_P(StoreDeliveryTest, DeletingAConnectionDestinationOrSourceDropsPendingTasks) {
   CaptureWithTasks(3000, {3000, 3000});
-  EXPECT_EQ(store_->CountPendingTasks(), 2);
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 2);
   EXPECT_FALSE(store_->DeleteConnection("org_other", connection_.id));
   EXPECT_TRUE(store_->DeleteConnection(org_.id, connection_.id));
-  EXPECT_EQ(store_->CountPendingTasks(), 0);
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
 
   store_->InsertConnection(connection_);
   CaptureWithTasks(3001, {3001});
   EXPECT_TRUE(store_->DeleteDestination(org_.id, destination_.id));
-  EXPECT_EQ(store_->CountPendingTasks(), 0);
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
   EXPECT_FALSE(store_->GetConnection(org_.id, connection_.id).has_value());  // cascaded
 
   store_->InsertDestination(destination_);
   store_->InsertConnection(connection_);
   CaptureWithTasks(3002, {3002});
   EXPECT_TRUE(store_->DeleteSource(org_.id, source_.id));
-  EXPECT_EQ(store_->CountPendingTasks(), 0);
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
   EXPECT_TRUE(store_->ListConnectionsOfSource(source_.id).empty());
 }
 
@@ -203,7 +206,7 @@ TEST_P(StoreDeliveryTest, AnUpdateForAVanishedTaskOnlyLogsTheAttempt) {
   attempt.destination_id = destination_.id;
   attempt.created_at = 3100;
   Apply(TaskUpdate{task.id, attempt, 9000});
-  EXPECT_EQ(store_->CountPendingTasks(), 0);
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
   EXPECT_EQ(store_->ListAttemptsOfEvent(org_.id, event.id).size(), 1u);
 }
 

@@ -128,9 +128,17 @@ void PgStore::ReleaseLeases(const std::string& owner) {
   transaction.Commit();
 }
 
-std::int64_t PgStore::CountPendingTasks() {
+WorkCounts PgStore::CountWork() {
   auto db = pool_.Acquire();
-  return db->Exec("SELECT COUNT(*) FROM delivery_tasks").row(0).Int64(0);
+  WorkCounts counts;
+  auto tasks =
+      db->Exec("SELECT COUNT(*), COUNT(*) FILTER (WHERE attempts > 0) FROM delivery_tasks");
+  counts.pending_deliveries = tasks.row(0).Int64(0);
+  counts.pending_retries = tasks.row(0).Int64(1);
+  auto jobs = db->Exec("SELECT status, COUNT(*) FROM replay_jobs GROUP BY status");
+  for (int i = 0; i < jobs.rows(); ++i)
+    counts.AddReplayJobs(jobs.row(i).Text(0), jobs.row(i).Int64(1));
+  return counts;
 }
 
 std::vector<DeliveryAttempt> PgStore::ListAttemptsOfEvent(const std::string& org_id,

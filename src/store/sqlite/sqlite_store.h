@@ -71,7 +71,7 @@ class SqliteStore final : public Store {
   std::vector<DeliveryTask> ClaimDueTasks(TimeMs now, const std::string& owner, TimeMs lease_until,
                                           int limit) override;
   void ReleaseLeases(const std::string& owner) override;
-  std::int64_t CountPendingTasks() override;
+  WorkCounts CountWork() override;
   std::vector<DeliveryAttempt> ListAttemptsOfEvent(const std::string& org_id,
                                                    const std::string& event_id) override;
 

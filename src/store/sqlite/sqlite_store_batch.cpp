@@ -123,11 +123,16 @@ void SqliteStore::ReleaseLeases(const std::string& owner) {
   });
 }
 
-std::int64_t SqliteStore::CountPendingTasks() {
+WorkCounts SqliteStore::CountWork() {
   auto db = readers_.Acquire();
-  auto count = db->Prepare("SELECT COUNT(*) FROM delivery_tasks");
-  count->Step();
-  return count->Int64(0);
+  WorkCounts counts;
+  auto tasks = db->Prepare("SELECT COUNT(*), COALESCE(SUM(attempts > 0), 0) FROM delivery_tasks");
+  tasks->Step();
+  counts.pending_deliveries = tasks->Int64(0);
+  counts.pending_retries = tasks->Int64(1);
+  auto jobs = db->Prepare("SELECT status, COUNT(*) FROM replay_jobs GROUP BY status");
+  while (jobs->Step()) counts.AddReplayJobs(jobs->Text(0), jobs->Int64(1));
+  return counts;
 }
 
 std::vector<DeliveryAttempt> SqliteStore::ListAttemptsOfEvent(const std::string& org_id,

@@ -1,0 +1,18 @@
+#include "api/routes.h"
+
+namespace rehook {
+
+void AddAllApiRoutes(ApiRouter& router) {
+  AddAuthRoutes(router);
+  AddOrganizationRoutes(router);
+  AddApiKeyRoutes(router);
+  AddSourceRoutes(router);
+  AddEventRoutes(router);
+  AddDestinationRoutes(router);
+  AddConnectionRoutes(router);
+  AddReplayJobRoutes(router);
+  AddRequestReplayRoutes(router);
+  AddOpenApiRoutes(router);
+}
+
+}  // namespace rehook

@@ -1,0 +1,59 @@
+#include "metrics/metrics.h"
+
+namespace rehook {
+
+std::string_view DeliveryKindName(DeliveryKind kind) {
+  switch (kind) {
+    case DeliveryKind::forward:
+      return "forward";
+    case DeliveryKind::replay_job:
+      return "replay_job";
+    case DeliveryKind::request_replay:
+      return "request_replay";
+  }
+  return "forward";
+}
+
+std::string_view HttpAreaName(HttpArea area) {
+  switch (area) {
+    case HttpArea::capture:
+      return "capture";
+    case HttpArea::api:
+      return "api";
+    case HttpArea::other:
+      return "other";
+  }
+  return "other";
+}
+
+HttpArea AreaOfPath(std::string_view path) {
+  if (path.substr(0, 4) == "/in/") return HttpArea::capture;
+  if (path == "/v1" || path.substr(0, 4) == "/v1/") return HttpArea::api;
+  return HttpArea::other;
+}
+
+Metrics::Metrics()
+    : capture_seconds_(LatencyBuckets()),
+      delivery_seconds_{Histogram(LatencyBuckets()), Histogram(LatencyBuckets()),
+                        Histogram(LatencyBuckets())},
+      request_seconds_{Histogram(LatencyBuckets()), Histogram(LatencyBuckets()),
+                       Histogram(LatencyBuckets())} {}
+
+void Metrics::CountCapture(double seconds) {
+  captured_events_.Add();
+  capture_seconds_.Observe(seconds);
+}
+
+void Metrics::CountDelivery(DeliveryKind kind, bool success, double seconds) {
+  deliveries_[Index(kind)][success ? 1 : 0].Add();
+  delivery_seconds_[Index(kind)].Observe(seconds);
+}
+
+void Metrics::CountResponse(std::string_view path, int status, double seconds) {
+  HttpArea area = AreaOfPath(path);
+  std::size_t status_class = status < 300 ? 0 : status < 400 ? 1 : status < 500 ? 2 : 3;
+  responses_[Index(area)][status_class].Add();
+  request_seconds_[Index(area)].Observe(seconds);
+}
+
+}  // namespace rehook

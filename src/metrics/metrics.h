@@ -1,0 +1,64 @@
+#pragma once
+// Everything rehook counts as it runs, in one place, for /metrics. One instance lives in the
+// Application and is handed by reference to the parts that count (capture, forwarder, replay,
+// the HTTP server). Gauges that describe stored state (pending retries, replay jobs by status)
+// are not kept here: MetricsPage asks the store for them at scrape time, so they are right
+// across restarts and across nodes.
+
+#include <array>
+#include <string_view>
+
+#include "metrics/instruments.h"
+
+namespace rehook {
+
+// Why a request was sent to a destination.
+enum class DeliveryKind { forward, replay_job, request_replay };
+constexpr std::array<DeliveryKind, 3> kDeliveryKinds = {
+    DeliveryKind::forward, DeliveryKind::replay_job, DeliveryKind::request_replay};
+std::string_view DeliveryKindName(DeliveryKind kind);
+
+// Which part of the server answered an HTTP request.
+enum class HttpArea { capture, api, other };
+constexpr std::array<HttpArea, 3> kHttpAreas = {HttpArea::capture, HttpArea::api, HttpArea::other};
+std::string_view HttpAreaName(HttpArea area);
+HttpArea AreaOfPath(std::string_view path);
+
+// Status classes counted per area: 1xx is never answered by a handler.
+constexpr std::array<std::string_view, 4> kStatusClasses = {"2xx", "3xx", "4xx", "5xx"};
+
+class Metrics {
+ public:
+  Metrics();
+
+  // A webhook acknowledged with 200 after its commit; `seconds` from request head to answer.
+  void CountCapture(double seconds);
+  void CountDelivery(DeliveryKind kind, bool success, double seconds);
+  void CountResponse(std::string_view path, int status, double seconds);
+
+  const Counter& captured_events() const { return captured_events_; }
+  const Histogram& capture_seconds() const { return capture_seconds_; }
+  const Counter& deliveries(DeliveryKind kind, bool success) const {
+    return deliveries_[Index(kind)][success ? 1 : 0];
+  }
+  const Histogram& delivery_seconds(DeliveryKind kind) const {
+    return delivery_seconds_[Index(kind)];
+  }
+  const Counter& responses(HttpArea area, std::size_t status_class) const {
+    return responses_[Index(area)][status_class];
+  }
+  const Histogram& request_seconds(HttpArea area) const { return request_seconds_[Index(area)]; }
+
+ private:
+  static std::size_t Index(DeliveryKind kind) { return static_cast<std::size_t>(kind); }
+  static std::size_t Index(HttpArea area) { return static_cast<std::size_t>(area); }
+
+  Counter captured_events_;
+  Histogram capture_seconds_;
+  std::array<std::array<Counter, 2>, kDeliveryKinds.size()> deliveries_;
+  std::array<Histogram, kDeliveryKinds.size()> delivery_seconds_;
+  std::array<std::array<Counter, kStatusClasses.size()>, kHttpAreas.size()> responses_;
+  std::array<Histogram, kHttpAreas.size()> request_seconds_;
+};
+
+}  // namespace rehook
