@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -22,6 +23,7 @@
 #include <exception>
 #include <future>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -194,6 +196,23 @@ struct SinkServer::Impl {
   }
 
   template <class Stream>
+  static asio::awaitable<beast::error_code> Trickle(Stream& stream,
+                                                    const http::response<http::string_body>& answer,
+                                                    std::chrono::milliseconds interval) {
+    std::ostringstream serialized;
+    serialized << answer;
+    const std::string bytes = serialized.str();
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (char byte : bytes) {
+      auto [error, written] = co_await asio::async_write(stream, asio::buffer(&byte, 1), kTuple);
+      if (error) co_return error;
+      timer.expires_after(interval);
+      co_await timer.async_wait(kTuple);
+    }
+    co_return beast::error_code{};
+  }
+
+  template <class Stream>
   asio::awaitable<void> ServeRequests(Stream& stream, int id) {
     beast::flat_buffer buffer;
     for (;;) {
@@ -226,6 +245,13 @@ struct SinkServer::Impl {
         beast::get_lowest_layer(stream).close();
         co_return;
       }
+      if (response.reset) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream).socket().set_option(asio::socket_base::linger(true, 0),
+                                                            ignored);
+        beast::get_lowest_layer(stream).close();
+        co_return;
+      }
 
       const bool keep_alive = parser.keep_alive() && response.keep_alive;
       http::response<http::string_body> answer;
@@ -236,7 +262,12 @@ struct SinkServer::Impl {
       const std::size_t length = response.content_length.value_or(response.body.size());
       if (parser.method() != http::verb::head) answer.body() = std::move(response.body);
       answer.content_length(length);
-      auto [write_error, written] = co_await http::async_write(stream, answer, kTuple);
+      beast::error_code write_error;
+      if (response.trickle.count() > 0) {
+        write_error = co_await Trickle(stream, answer, response.trickle);
+      } else {
+        std::tie(write_error, std::ignore) = co_await http::async_write(stream, answer, kTuple);
+      }
       if (write_error || !keep_alive) {
         beast::get_lowest_layer(stream).close();
         co_return;

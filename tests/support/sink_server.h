@@ -55,6 +55,11 @@ struct SinkResponse {
   std::chrono::milliseconds delay{0};
   // Closes the connection instead of answering: a destination that crashes mid-request.
   bool close_without_response = false;
+  // Aborts the connection with a TCP reset instead of answering (a crashed process's kernel,
+  // or a firewall).
+  bool reset = false;
+  // Sends the response one byte at a time, this long apart: a destination that trickles.
+  std::chrono::milliseconds trickle{0};
   // false: answers with "Connection: close" and closes the connection afterwards.
   bool keep_alive = true;
   // Announced as Content-Length instead of body.size(). A larger value leaves the client waiting
