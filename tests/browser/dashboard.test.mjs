@@ -68,6 +68,7 @@ async function main() {
   // A half-hour offset zone: the from/to fields must convert local time to UTC correctly.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Kolkata' });
   context.setDefaultTimeout(30000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: rehook.url });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -103,6 +104,7 @@ async function main() {
       assert.match(ingestUrl, /^http:\/\/127\.0\.0\.1:\d+\/in\/src_/);
       await page.getByRole('button', { name: 'Copy the ingest URL of stripe' }).click();
       await expectText(page.getByRole('button', { name: 'Copy the ingest URL of stripe' }), /Copied/);
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), ingestUrl);
     });
 
     const bulkIds = [];
