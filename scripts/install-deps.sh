@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages rehook needs, skipping those already present.
 # Usage: scripts/install-deps.sh run|test|bench
 #   run   — what building and running the server needs
-#   test  — run + what the test suite needs (PostgreSQL, clang sanitizers, openssl CLI, ...)
+#   test  — run + what the test suite needs (PostgreSQL, clang sanitizers, openssl CLI, chromium
+#           and Node.js for the dashboard's browser test, ...)
 #   bench — test + load tools (wrk, nginx, hyperfine, sqlite3)
 set -euo pipefail
 
@@ -18,7 +19,13 @@ test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql openssl curl procps
   clang libclang-rt-14-dev
+  chromium
 )
+# The dashboard's browser test (tests/browser) runs on Node.js with npm. A node already on the
+# PATH is used as it is: NodeSource's nodejs bundles npm and conflicts with Debian's npm package.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  test_packages+=(nodejs npm)
+fi
 bench_packages=(wrk nginx-light hyperfine sqlite3)
 
 packages=("${run_packages[@]}")

@@ -8,6 +8,7 @@
 #include "common/iso8601.h"
 #include "http/api_error.h"
 #include "http/authenticator.h"
+#include "http/cross_origin_guard.h"
 #include "http/json_response.h"
 
 namespace rehook {
@@ -29,12 +30,16 @@ boost::json::object PrincipalJson(const Principal& principal) {
   return json;
 }
 
+// SameSite=Strict: the dashboard's page needs no cookie to load, only its own requests do, so
+// no request started by another site needs to carry it (see http/cross_origin_guard.h).
 std::string SessionCookie(const std::string& value, TimeMs max_age_ms) {
   return std::string(kSessionCookie) + "=" + value +
-         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_ms / 1000);
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_ms / 1000);
 }
 
 boost::asio::awaitable<HttpResponse> Login(ApiRequest& request) {
+  // Another site must not sign the browser in with a key of its choosing (login CSRF).
+  RefuseCrossOriginWrite(request.http);
   auto body = ParseJsonObject(request.http);
   std::string secret = RequiredString(body, "api_key", 200);
   std::string key_hash = HashSecret(secret);

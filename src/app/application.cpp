@@ -24,6 +24,7 @@
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_executor.h"
+#include "web/static_files.h"
 
 namespace rehook {
 namespace {
@@ -143,6 +144,7 @@ struct Application::Parts {
       if (!ready) throw ApiError::Unavailable("the store is not reachable", 5);
       co_return JsonResponse(200, boost::json::object{{"status", "ready"}});
     }
+    if (auto page = ServeWebAsset(request)) co_return std::move(*page);  // the dashboard
     throw ApiError::NotFound("there is nothing at " + request.path);
   }
 

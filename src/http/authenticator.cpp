@@ -2,6 +2,7 @@
 
 #include "auth/secrets.h"
 #include "http/api_error.h"
+#include "http/cross_origin_guard.h"
 
 namespace rehook {
 namespace {
@@ -36,6 +37,7 @@ boost::asio::awaitable<Principal> Authenticator::Authenticate(const HttpRequest&
     co_return ToPrincipal(*found);
   }
   if (auto token = request.Cookie(kSessionCookie)) {
+    RefuseCrossOriginWrite(request);  // the browser attaches the cookie whoever asks (CSRF)
     std::string hash = HashSecret(*token);
     TimeMs now = clock_.Now();
     auto found = co_await store_.Run([&](Store& store) { return store.FindSessionKey(hash, now); });

@@ -148,7 +148,7 @@ TEST_F(AuthTest, SessionCookieSignsInAndOut) {
   std::string cookie = login.Header("Set-Cookie").value_or("");
   EXPECT_NE(cookie.find("rehook.session_token="), std::string::npos);
   EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
-  EXPECT_NE(cookie.find("SameSite=Lax"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
   std::string token = cookie.substr(0, cookie.find(';'));
 
   EXPECT_EQ(browser.Get("/v1/sources", {{"Cookie", token}}).status, 200);

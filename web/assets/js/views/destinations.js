@@ -1,0 +1,63 @@
+// Destinations and the state of their circuit breakers (closed: delivering; open: paused after
+// repeated failures until retry_at; half_open: probing with one delivery).
+
+import { listAll, post } from '../api.js';
+import { announce, field, h, message, replaceChildren, table } from '../dom.js';
+import { timeElement } from '../format.js';
+
+export function circuitBadge(circuit) {
+  const tone = { closed: 'good', open: 'bad', half_open: 'warn' }[circuit.state] ?? '';
+  const label = { closed: 'Closed', open: 'Open', half_open: 'Half-open' }[circuit.state] ?? circuit.state;
+  return h('span', { class: `badge ${tone}` }, label);
+}
+
+function circuitCell(circuit) {
+  return h('div', { class: 'circuit' },
+    circuitBadge(circuit),
+    circuit.failures ? h('span', { class: 'muted' }, ` ${circuit.failures} failure${circuit.failures === 1 ? '' : 's'} in a row`) : null,
+    circuit.retry_at ? h('span', { class: 'muted' }, ' · retry at ', timeElement(circuit.retry_at)) : null);
+}
+
+function createForm(view) {
+  const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 200 });
+  const url = h('input', { type: 'url', name: 'url', required: true, class: 'mono', placeholder: 'https://service.example.com/webhooks' });
+  const feedback = h('div', { class: 'feedback' });
+  return h('form', {
+    class: 'card',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      try {
+        const destination = await post('/v1/destinations', { name: name.value.trim(), url: url.value.trim() });
+        announce(`Destination ${destination.name} created`);
+        view.navigate('/destinations');
+      } catch (error) {
+        replaceChildren(feedback, message('error', error.message));
+      }
+    },
+  },
+  h('h2', {}, 'New destination'),
+  h('div', { class: 'grid' }, field('Name', name), field('URL', url)),
+  h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create destination')),
+  feedback);
+}
+
+export async function renderDestinations(main, view) {
+  const destinations = await listAll('/v1/destinations');
+  if (!view.isCurrent()) return;
+  const rows = destinations.map((destination) => [
+    h('strong', {}, destination.name),
+    h('span', { class: 'mono' }, destination.url),
+    circuitCell(destination.circuit),
+    destination.rate_limit ? `${destination.rate_limit} per second` : 'none',
+    destination.has_secret ? 'yes' : 'no',
+  ]);
+  replaceChildren(main,
+    h('h1', {}, 'Destinations'),
+    h('div', { class: 'toolbar' },
+      h('p', { class: 'muted' }, 'Where connections forward events and replays deliver them.'),
+      h('button', { type: 'button', class: 'secondary small', onclick: () => view.navigate('/destinations') }, 'Refresh')),
+    destinations.length
+      ? table('Destinations', ['Name', 'URL', 'Circuit', 'Rate limit', 'Signed'], rows)
+      : message('info', 'No destinations yet.'),
+    createForm(view));
+}
