@@ -241,7 +241,7 @@ TEST_F(AbuseTest, PathTraversalStaysInsideTheSourceAndTheApi) {
   CreateConnection(admin_, source_, destination);
   // Dot segments in a capture are part of what was sent: stored as is, never resolved against
   // the API, and never appended to the destination's URL.
-  for (const std::string& sub_path : {"/../../v1/api-keys", "/%2e%2e/%2e%2e/v1/api-keys"}) {
+  for (const std::string sub_path : {"/../../v1/api-keys", "/%2e%2e/%2e%2e/v1/api-keys"}) {
     auto captured = client_.Request("POST", "/in/" + source_ + sub_path, "{}");
     ASSERT_EQ(captured.status, 200) << sub_path << " " << captured.body;
     auto event = admin_.Get("/v1/events/" + JsonString(captured.Json(), "id")).Json();
@@ -253,7 +253,7 @@ TEST_F(AbuseTest, PathTraversalStaysInsideTheSourceAndTheApi) {
   EXPECT_EQ(client_.Request("POST", "/in/../v1/sources", "{}").status, 404);
   // Dot segments do not walk from a route a viewer may use into one it may not.
   HttpClient viewer = server_.WithKey(CreateKey(admin_, "viewer"));
-  for (const std::string& path : {"/v1/sources/../api-keys", "/v1/sources/%2e%2e/api-keys"}) {
+  for (const std::string path : {"/v1/sources/../api-keys", "/v1/sources/%2e%2e/api-keys"}) {
     auto response = viewer.Get(path);
     EXPECT_NE(response.status, 200) << path;
     EXPECT_EQ(response.body.find("key_prefix"), std::string::npos) << path;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -24,6 +25,14 @@ long ResidentKiB(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
   }
   return -1;
+}
+
+// A response with some fields set (designated initializers would leave the rest unnamed, which
+// -Wmissing-field-initializers refuses).
+SinkResponse Respond(const std::function<void(SinkResponse&)>& set) {
+  SinkResponse response;
+  set(response);
+  return response;
 }
 
 SinkServer::Policy Always(SinkResponse response) {
@@ -48,14 +57,17 @@ TEST(DestinationFaultsTest, EveryKindOfBrokenDestinationIsSurvivedAndExplained) 
     sink->SetPolicy(Always(std::move(response)));
     faults.push_back({std::move(name), std::move(sink), ""});
   };
-  add("hangs", {.delay = 60s});
-  add("resets", {.reset = true});
-  add("closes", {.close_without_response = true});
-  add("trickles", {.trickle = 100ms});
-  add("fails", {.status = 503, .body = "upstream down"});
-  add("untrusted", {}, {.tls = true});
-  add("huge", {.body = kHugeBody});
-  add("healthy", {});
+  add("hangs", Respond([](SinkResponse& r) { r.delay = 60s; }));
+  add("resets", Respond([](SinkResponse& r) { r.reset = true; }));
+  add("closes", Respond([](SinkResponse& r) { r.close_without_response = true; }));
+  add("trickles", Respond([](SinkResponse& r) { r.trickle = 100ms; }));
+  add("fails", Respond([](SinkResponse& r) {
+        r.status = 503;
+        r.body = "upstream down";
+      }));
+  add("untrusted", SinkResponse{}, {.tls = true, .certificates = std::nullopt});
+  add("huge", Respond([&](SinkResponse& r) { r.body = kHugeBody; }));
+  add("healthy", SinkResponse{});
 
   RehookProcess server(RehookOptions{
       .args = {"--allow-private-targets", "--retry-schedule", "", "--breaker-threshold",
