@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/application.h"
+#include "cli/client_cli.h"
 #include "common/log.h"
 
 namespace {
@@ -156,7 +157,12 @@ int main(int argc, char** argv) {
   rehook::Config config;
   CLI::App* serve = cli.add_subcommand("serve", "Run the rehook server");
   AddServeOptions(*serve, config);
-  CLI11_PARSE(cli, argc, argv);
+  rehook::cli::ClientCli client(cli);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return rehook::cli::ExitForParseError(cli, error);
+  }
   if (serve->parsed()) return Serve(config);
-  return 0;
+  return client.Run();
 }
