@@ -6,6 +6,7 @@
 //   node dashboard.test.mjs --rehook build/dev/src/rehook [--output DIR]
 
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,11 +34,26 @@ async function step(name, body) {
   console.log(`ok ${passed} - ${name} (${Date.now() - started} ms)`);
 }
 
-async function capture(url, { body, headers = {} }) {
-  const response = await fetch(url, { method: 'POST', body, headers });
-  const text = await response.text();
-  assert.equal(response.status, 200, `capture answered ${response.status}: ${text}`);
-  return JSON.parse(text).id;
+// Sends a webhook with curl, as a provider (or someone trying rehook out) would; the body goes
+// through stdin so binary bytes arrive exactly.
+function capture(url, { body, headers = {} }) {
+  const args = ['-sS', '-X', 'POST', '--data-binary', '@-', '-w', '\n%{http_code}', url];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
+  return new Promise((resolve, reject) => {
+    const child = execFile('curl', args, { encoding: 'utf8' }, (error, stdout) => {
+      if (error) return reject(error);
+      const newline = stdout.lastIndexOf('\n');
+      const status = Number(stdout.slice(newline + 1));
+      const text = stdout.slice(0, newline);
+      try {
+        assert.equal(status, 200, `capture answered ${status}: ${text}`);
+        resolve(JSON.parse(text).id);
+      } catch (failure) {
+        reject(failure);
+      }
+    });
+    child.stdin.end(body);
+  });
 }
 
 async function api(rehook, target) {
