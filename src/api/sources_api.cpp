@@ -4,6 +4,7 @@
 
 #include "api/request_parsing.h"
 #include "api/routes.h"
+#include "capture/capture_rules.h"
 #include "common/ids.h"
 #include "common/iso8601.h"
 #include "http/api_error.h"
@@ -17,9 +18,19 @@ boost::json::object SourceJson(const Source& source, const ApiServices& services
   json["id"] = source.id;
   json["name"] = source.name;
   json["ingest_url"] = services.public_url + "/in/" + source.id;
+  AddCaptureRulesJson(ParseCaptureRules(source.config_json), json);
   json["created_at"] = FormatIso8601(source.created_at);
   json["updated_at"] = FormatIso8601(source.updated_at);
   return json;
+}
+
+// ApplyCaptureRuleFields, with its errors answered as 400s.
+void ApplyCaptureRules(const boost::json::object& body, CaptureRules& rules) {
+  try {
+    ApplyCaptureRuleFields(body, rules);
+  } catch (const SourceConfigError& error) {
+    throw ApiError::BadRequest(error.what());
+  }
 }
 
 boost::asio::awaitable<Source> LoadSource(ApiRequest& request) {
@@ -37,6 +48,9 @@ boost::asio::awaitable<HttpResponse> CreateSource(ApiRequest& request) {
   source.id = NewId("src", now);
   source.org_id = request.principal.org_id;
   source.name = RequiredString(body, "name");
+  CaptureRules rules;
+  ApplyCaptureRules(body, rules);
+  source.config_json = CaptureRulesToConfigJson(rules);
   source.created_at = now;
   source.updated_at = now;
   co_await request.services.store.Run([&](Store& store) { store.InsertSource(source); });
@@ -64,6 +78,9 @@ boost::asio::awaitable<HttpResponse> UpdateSource(ApiRequest& request) {
     if (name->empty()) throw ApiError::BadRequest("'name' must not be empty");
     source.name = *name;
   }
+  CaptureRules rules = ParseCaptureRules(source.config_json);
+  ApplyCaptureRules(body, rules);
+  source.config_json = CaptureRulesToConfigJson(rules);
   source.updated_at = request.services.clock.Now();
   bool updated =
       co_await request.services.store.Run([&](Store& store) { return store.UpdateSource(source); });

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/await_callback.h"
+#include "common/encoding.h"
 #include "common/ids.h"
 #include "http/api_error.h"
 
@@ -16,12 +17,20 @@ std::pair<std::string, std::string> SplitIngestPath(std::string_view path) {
   return {std::string(rest.substr(0, slash)), std::string(rest.substr(slash))};
 }
 
-boost::asio::awaitable<std::optional<Source>> CaptureHandler::FindSource(const std::string& id) {
+boost::asio::awaitable<std::optional<CaptureSource>> CaptureHandler::FindSource(
+    const std::string& id) {
   if (auto cached = parts_.sources.Lookup(id)) co_return *cached;
   auto source =
       co_await parts_.store.Run([&](Store& store) { return store.FindSourceForCapture(id); });
-  parts_.sources.Put(id, source);
-  co_return source;
+  std::optional<CaptureSource> found;
+  if (source) {
+    // Stored configs were validated when written, so this does not throw in practice; if it
+    // did, the capture fails with 500 rather than skipping a check the source asked for.
+    CaptureRules rules = ParseCaptureRules(source->config_json);
+    found = CaptureSource{std::move(*source), std::move(rules)};
+  }
+  parts_.sources.Put(id, found);
+  co_return found;
 }
 
 boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> CaptureHandler::FindRoutes(
@@ -37,13 +46,39 @@ boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> CaptureHandler::Find
 boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   auto [source_id, sub_path] = SplitIngestPath(request.path);
-  std::optional<Source> source;
-  if (HasIdShape(source_id, "src")) source = co_await FindSource(source_id);
-  if (!source) throw ApiError::NotFound("source '" + source_id + "' does not exist");
-
-  std::shared_ptr<const SourceRoutes> routes = co_await FindRoutes(source->id);
+  std::optional<CaptureSource> found;
+  if (HasIdShape(source_id, "src")) found = co_await FindSource(source_id);
+  if (!found) throw ApiError::NotFound("source '" + source_id + "' does not exist");
+  const Source* source = &found->source;
+  const CaptureRules& rules = found->rules;
 
   TimeMs now = parts_.clock.Now();
+  bool verified = true;
+  if (rules.verification) {
+    VerificationResult check =
+        VerifySignature(*rules.verification, request.headers, request.body, now / 1000);
+    if (!check) {
+      parts_.metrics.CountUnverifiedCapture();
+      if (!rules.verification->record_failures) {
+        throw ApiError::Unauthorized("signature verification failed: " + check.reason());
+      }
+      verified = false;
+    }
+  }
+  std::optional<NewEvent::DedupClaim> dedup;
+  // Only verified requests take dedup keys: otherwise a forged request carrying a real
+  // webhook's id could make the genuine one look like a duplicate.
+  if (rules.dedup && verified) {
+    if (auto key = DedupKeyOf(*rules.dedup, request.headers, request.body)) {
+      dedup =
+          NewEvent::DedupClaim{HexEncode(Sha256(*key)), now - rules.dedup->window_seconds * 1000};
+    }
+  }
+
+  // An unverified request is kept for inspection only: it routes nowhere.
+  auto routes = std::make_shared<const SourceRoutes>();
+  if (verified) routes = co_await FindRoutes(source->id);
+
   auto event = std::make_shared<Event>();
   event->id = NewId("evt", now);
   event->org_id = source->org_id;
@@ -56,14 +91,23 @@ boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request
   event->client_ip = std::move(request.client_ip);
   event->size = static_cast<std::int64_t>(request.body.size());
   event->body = std::move(request.body);
+  event->verified = verified;
   std::string id = event->id;
 
-  NewEvent item{event, PlanDeliveries(*event, *routes, now, parts_.owner)};
+  NewEvent item{event, PlanDeliveries(*event, *routes, now, parts_.owner), std::move(dedup)};
   std::vector<DeliveryTask> tasks = item.tasks;
-  co_await AwaitCallback<bool>([this, &item](auto complete) {
+  std::string duplicate_of = co_await AwaitCallback<std::string>([this, &item](auto complete) {
     parts_.writer.Submit(std::move(item),
-                         [complete](std::exception_ptr error) { complete(error, !error); });
+                         [complete](std::exception_ptr error, const std::string& original) {
+                           complete(error, original);
+                         });
   });
+  if (!duplicate_of.empty()) {
+    // The earlier event was stored and forwarded; this copy is answered with its id only.
+    parts_.metrics.CountDuplicateCapture();
+    co_return HttpResponse::Text(200, "application/json",
+                                 "{\"id\":\"" + duplicate_of + "\",\"duplicate\":true}");
+  }
   if (!tasks.empty()) parts_.forwarder.Enqueue(std::move(event), std::move(tasks));
   parts_.metrics.CountCapture(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

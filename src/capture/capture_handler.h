@@ -3,6 +3,11 @@
 // with the deliveries its source's connections route it to, and answered 200 {"id":"evt_..."}
 // only once durable (group commit through BatchWriter). Then the deliveries go straight to the
 // forwarder.
+//
+// A source's capture rules apply first: a request failing its signature check is refused with
+// 401 (or stored with verified:false and forwarded nowhere, when the source records failures),
+// and a request whose dedup key an earlier event holds is answered with that event's id,
+// {"id":"evt_...","duplicate":true}, without storing or forwarding anything.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -36,7 +41,7 @@ class CaptureHandler {
   boost::asio::awaitable<HttpResponse> Handle(HttpRequest& request);
 
  private:
-  boost::asio::awaitable<std::optional<Source>> FindSource(const std::string& id);
+  boost::asio::awaitable<std::optional<CaptureSource>> FindSource(const std::string& id);
   boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> FindRoutes(const std::string& id);
 
   Parts parts_;

@@ -36,19 +36,7 @@ bool UsesTimestamp(VerificationKind kind) {
 // ---- configuration ----
 
 [[noreturn]] void Fail(const std::string& path, const std::string& message) {
-  throw VerificationConfigError(path, message);
-}
-
-// RFC 9110 token characters, the only ones a field name may contain.
-bool IsHeaderName(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
-      return false;
-    }
-  }
-  return true;
+  throw SourceConfigError(path, message);
 }
 
 std::optional<std::string> StringField(const boost::json::object& object, std::string_view key,
@@ -363,6 +351,14 @@ SourceVerification ParseSourceVerification(const boost::json::value& json, std::
       verification.tolerance_seconds = *tolerance;
     }
   }
+
+  const std::string on_failure_path = base + ".on_failure";
+  if (auto on_failure = StringField(*object, "on_failure", on_failure_path)) {
+    if (*on_failure != "reject" && *on_failure != "record") {
+      Fail(on_failure_path, "'" + on_failure_path + "' must be 'reject' or 'record'");
+    }
+    verification.record_failures = *on_failure == "record";
+  }
   return verification;
 }
 
@@ -375,6 +371,7 @@ boost::json::object SourceVerificationToJson(const SourceVerification& verificat
     json["header_name"] = verification.header_name;
   }
   if (UsesTimestamp(verification.kind)) json["tolerance_seconds"] = verification.tolerance_seconds;
+  json["on_failure"] = verification.record_failures ? "record" : "reject";
   return json;
 }
 

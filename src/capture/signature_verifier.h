@@ -6,6 +6,8 @@
 // The configuration is part of a source's config JSON under "verification", e.g.
 //   {"kind":"stripe","secret":"whsec_...","tolerance_seconds":300}
 //   {"kind":"header_token","header_name":"X-Token","secret":"s3cret"}
+// plus "on_failure": "reject" (default: answer 401, store nothing) or "record" (store the request
+// with verified:false, forward nothing; for rolling verification out without losing webhooks).
 //
 // Repeated headers: every occurrence of the signature header contributes candidate signatures and
 // the request passes when any candidate matches, but the HMAC itself is computed once per request,
@@ -18,12 +20,12 @@
 
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "capture/source_config_error.h"
 #include "store/model.h"
 
 namespace rehook {
@@ -57,22 +59,12 @@ struct SourceVerification {
   std::string header_name;
   // stripe and standard_webhooks: how far the signed timestamp may be from now, either way.
   std::int64_t tolerance_seconds = kDefaultSignatureToleranceSeconds;
-};
-
-// Invalid verification config: the message is a sentence naming the offending field, e.g.
-// "'verification.secret' is required for stripe"; field() is that field's path.
-class VerificationConfigError : public std::invalid_argument {
- public:
-  VerificationConfigError(std::string field, const std::string& message)
-      : std::invalid_argument(message), field_(std::move(field)) {}
-  const std::string& field() const { return field_; }
-
- private:
-  std::string field_;
+  // on_failure "record": a request that fails is stored with verified:false instead of refused.
+  bool record_failures = false;
 };
 
 // Reads and validates the JSON object found at `field` (of POST/PATCH /v1/sources, or of a stored
-// config). Throws VerificationConfigError. Fields that do not apply to the kind are ignored and
+// config). Throws SourceConfigError. Fields that do not apply to the kind are ignored and
 // not kept (as the API ignores unknown fields).
 SourceVerification ParseSourceVerification(const boost::json::value& json,
                                            std::string_view field = "verification");

@@ -40,6 +40,9 @@ struct HttpResponse {
 // Case-insensitive ASCII comparison, as HTTP field names require.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// True for a valid field name: RFC 9110 token characters only, not empty.
+bool IsHeaderName(std::string_view name);
+
 // Splits "a=1&b=2" into decoded (name, value) pairs ('+' means space); nullopt when the string
 // is not a valid query (e.g. a bad percent-escape). For API parameters; captured requests keep
 // their query raw.

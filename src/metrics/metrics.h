@@ -33,11 +33,17 @@ class Metrics {
 
   // A webhook acknowledged with 200 after its commit; `seconds` from request head to answer.
   void CountCapture(double seconds);
+  // A capture request that failed its source's signature check (refused or recorded).
+  void CountUnverifiedCapture() { unverified_captures_.Add(); }
+  // A capture request answered with an earlier event's id (its dedup key was taken).
+  void CountDuplicateCapture() { duplicate_captures_.Add(); }
   void CountDelivery(DeliveryKind kind, bool success, double seconds);
   void CountResponse(std::string_view path, int status, double seconds);
 
   const Counter& captured_events() const { return captured_events_; }
   const Histogram& capture_seconds() const { return capture_seconds_; }
+  const Counter& unverified_captures() const { return unverified_captures_; }
+  const Counter& duplicate_captures() const { return duplicate_captures_; }
   const Counter& deliveries(DeliveryKind kind, bool success) const {
     return deliveries_[Index(kind)][success ? 1 : 0];
   }
@@ -55,6 +61,8 @@ class Metrics {
 
   Counter captured_events_;
   Histogram capture_seconds_;
+  Counter unverified_captures_;
+  Counter duplicate_captures_;
   std::array<std::array<Counter, 2>, kDeliveryKinds.size()> deliveries_;
   std::array<Histogram, kDeliveryKinds.size()> delivery_seconds_;
   std::array<std::array<Counter, kStatusClasses.size()>, kHttpAreas.size()> responses_;

@@ -12,6 +12,12 @@ void WriteCapture(PrometheusText& out, const Metrics& metrics) {
   out.Family("rehook_capture_duration_seconds", "histogram",
              "From a complete capture request to its acknowledgement (includes the group commit).");
   out.HistogramSamples("rehook_capture_duration_seconds", {}, metrics.capture_seconds().Read());
+  out.Family("rehook_capture_unverified_total", "counter",
+             "Capture requests that failed their source's signature check (refused or recorded).");
+  out.Sample("rehook_capture_unverified_total", {}, metrics.unverified_captures().value());
+  out.Family("rehook_capture_duplicates_total", "counter",
+             "Capture requests answered with an earlier event's id (dedup key already held).");
+  out.Sample("rehook_capture_duplicates_total", {}, metrics.duplicate_captures().value());
 }
 
 void WriteDeliveries(PrometheusText& out, const Metrics& metrics) {

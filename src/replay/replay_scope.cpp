@@ -28,6 +28,9 @@ ReplayScope ScopeOfJob(const ReplayJob& job) {
 }
 
 bool MatchesScope(const ReplayScope& scope, const Event& event) {
+  // Requests that failed their source's signature check are kept for inspection, never
+  // re-delivered in bulk (a single replay of one stays possible).
+  if (!event.verified) return false;
   if (!scope.filter) return true;
   boost::json::value input = FilterInput(event);
   return scope.filter->Matches(input);

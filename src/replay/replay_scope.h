@@ -53,7 +53,7 @@ std::vector<Event> ReadReplayPage(Store& store, const ReplayScope& scope,
                                   const std::optional<Cursor>& after,
                                   std::size_t average_body_bytes, std::size_t page_bytes);
 
-// Whether `event` (body loaded) is in the scope's filter.
+// Whether `event` (body loaded) is in the scope: verified, and passing the filter if any.
 bool MatchesScope(const ReplayScope& scope, const Event& event);
 
 }  // namespace rehook

@@ -12,16 +12,20 @@ BatchWriter::BatchWriter(Store& store, Limits limits)
 
 BatchWriter::~BatchWriter() { Stop(); }
 
-void BatchWriter::Submit(NewEvent item, Completion done) {
-  Enqueue(Pending{std::move(item), std::move(done)});
+void BatchWriter::Submit(NewEvent item, EventCompletion done) {
+  auto duplicate_of = std::make_shared<std::string>();
+  Completion completion = [duplicate_of, done = std::move(done)](std::exception_ptr error) {
+    done(error, *duplicate_of);
+  };
+  Enqueue(Pending{std::move(item), std::move(completion), std::move(duplicate_of)});
 }
 
 void BatchWriter::Submit(TaskUpdate item, Completion done) {
-  Enqueue(Pending{std::move(item), std::move(done)});
+  Enqueue(Pending{std::move(item), std::move(done), nullptr});
 }
 
 void BatchWriter::Submit(ReplayProgress item, Completion done) {
-  Enqueue(Pending{std::move(item), std::move(done)});
+  Enqueue(Pending{std::move(item), std::move(done), nullptr});
 }
 
 void BatchWriter::Enqueue(Pending pending) {
@@ -91,9 +95,11 @@ void BatchWriter::RunCommits() {
     WriteBatch writes;
     Committed committed;
     committed.completions.reserve(batch.size());
+    std::vector<std::shared_ptr<std::string>> event_outcomes;  // parallel to writes.events
     for (auto& pending : batch) {
       if (auto* event = std::get_if<NewEvent>(&pending.item)) {
         writes.events.push_back(std::move(*event));
+        event_outcomes.push_back(std::move(pending.duplicate_of));
       } else if (auto* update = std::get_if<TaskUpdate>(&pending.item)) {
         writes.task_updates.push_back(std::move(*update));
       } else {
@@ -105,7 +111,10 @@ void BatchWriter::RunCommits() {
     batch.clear();
 
     try {
-      store_.ApplyBatch(writes);
+      BatchResult result = store_.ApplyBatch(writes);
+      for (std::size_t i = 0; i < result.duplicate_of.size() && i < event_outcomes.size(); ++i) {
+        *event_outcomes[i] = std::move(result.duplicate_of[i]);
+      }
     } catch (const std::exception& e) {
       log::Error("store.batch_failed",
                  {{"items", committed.completions.size()}, {"error", e.what()}});

@@ -16,7 +16,9 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -29,6 +31,10 @@ class BatchWriter {
  public:
   // Called on a writer thread once the item is durable (error == nullptr) or has failed.
   using Completion = std::function<void(std::exception_ptr error)>;
+  // Same for a captured event; `duplicate_of` is "" when it was stored, or the id of the earlier
+  // event holding its dedup key (nothing was stored; that event is durable).
+  using EventCompletion =
+      std::function<void(std::exception_ptr error, const std::string& duplicate_of)>;
 
   struct Limits {
     std::size_t max_batch_items = 2000;
@@ -39,7 +45,7 @@ class BatchWriter {
   // Commits and syncs whatever is queued, then stops the threads.
   ~BatchWriter();
 
-  void Submit(NewEvent item, Completion done);
+  void Submit(NewEvent item, EventCompletion done);
   void Submit(TaskUpdate item, Completion done);
   void Submit(ReplayProgress item, Completion done);
 
@@ -56,6 +62,9 @@ class BatchWriter {
   struct Pending {
     std::variant<NewEvent, TaskUpdate, ReplayProgress> item;
     Completion done;
+    // Events only: where the commit stage writes what ApplyBatch did with the event, for `done`
+    // to pass on once the batch is durable.
+    std::shared_ptr<std::string> duplicate_of;
   };
   // A committed batch waiting for its fsync.
   struct Committed {

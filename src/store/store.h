@@ -68,8 +68,10 @@ class Store {
   // reads at once, but only guaranteed to survive a crash or power loss once SyncBatches() has
   // returned. Splitting the two lets the group-commit writer insert the next batch while the
   // previous one is being fsync'd (see BatchWriter). A TaskUpdate for a task that no longer
-  // exists (its connection was deleted meanwhile) only logs its attempt.
-  virtual void ApplyBatch(const WriteBatch& batch) = 0;
+  // exists (its connection was deleted meanwhile) only logs its attempt. An event with a dedup
+  // claim is stored only when its key is free (see NewEvent::DedupClaim); the result says which
+  // events were dropped as duplicates.
+  virtual BatchResult ApplyBatch(const WriteBatch& batch) = 0;
   // Returns once every batch applied before the call is durable. Throws StoreError if that
   // cannot be guaranteed (a failed fsync), and keeps throwing afterwards.
   virtual void SyncBatches() = 0;

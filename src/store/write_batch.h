@@ -18,6 +18,14 @@ namespace rehook {
 struct NewEvent {
   std::shared_ptr<const Event> event;
   std::vector<DeliveryTask> tasks;
+  // Set when the source deduplicates and the request carries a key: the event (and its tasks)
+  // is stored only when no event of the source holds the same key since `window_start`;
+  // otherwise nothing is written and the batch reports the earlier event's id.
+  struct DedupClaim {
+    std::string key_hash;  // hex SHA-256 of the key (keys are arbitrary client text)
+    TimeMs window_start = 0;
+  };
+  std::optional<DedupClaim> dedup;
 };
 
 // What became of a delivery task after a turn of the forwarder.
@@ -51,6 +59,14 @@ struct WriteBatch {
   std::vector<ReplayProgress> replay_progress;
 
   bool empty() const { return events.empty() && task_updates.empty() && replay_progress.empty(); }
+};
+
+// What applying a batch did with its events.
+struct BatchResult {
+  // One entry per batch event, in order: "" when it was stored, or the id of the earlier event
+  // of the same source holding its dedup key (the new event was not stored). Empty when the
+  // batch has no events.
+  std::vector<std::string> duplicate_of;
 };
 
 }  // namespace rehook

@@ -4,9 +4,9 @@
 // The handlers read their bodies inside coroutines that also talk to the store, so they cannot
 // run here without the whole server. Each Read* function below therefore repeats one handler's
 // field reads: the same request_parsing calls, fields, limits and order, plus the pure checks it
-// makes on the values (target URL form, webhook secret, role name). Keep them in step with the
-// handlers in src/api/. Not covered: the "headers" object of destinations, which is validated by
-// a function private to destinations_api.cpp.
+// makes on the values (target URL form, webhook secret, role name, source capture rules). Keep them
+// in step with the handlers in src/api/. Not covered: the "headers" object of destinations, which
+// is validated by a function private to destinations_api.cpp.
 //
 // Properties:
 // - A bad body is refused with ApiError 400 "bad_request" only (no other exception, so never a
@@ -30,6 +30,7 @@
 
 #include "api/request_parsing.h"
 #include "auth/role.h"
+#include "capture/capture_rules.h"
 #include "common/iso8601.h"
 #include "delivery/target_url.h"
 #include "delivery/webhook_signer.h"
@@ -105,12 +106,34 @@ void TargetUrlField(const json::object& body, std::string_view field, bool requi
 
 // The endpoints' reads, in handler order.
 
-void ReadCreateSource(const json::object& body) { String(body, "name", true); }
+// sources_api.cpp: ApplyCaptureRules. What is accepted is stored, and every capture of the
+// source reads it back: it must parse again to the same rules.
+void CaptureRuleFields(const json::object& body) {
+  CaptureRules rules;
+  try {
+    ApplyCaptureRuleFields(body, rules);
+  } catch (const SourceConfigError& error) {
+    throw ApiError::BadRequest(error.what());
+  }
+  const std::string stored = CaptureRulesToConfigJson(rules);
+  try {
+    FUZZ_CHECK(CaptureRulesToConfigJson(ParseCaptureRules(stored)) == stored,
+               "stored capture rules read back differently: " + stored);
+  } catch (const SourceConfigError& error) {
+    FUZZ_CHECK(false, "stored capture rules " + stored + " are refused: " + error.what());
+  }
+}
+
+void ReadCreateSource(const json::object& body) {
+  String(body, "name", true);
+  CaptureRuleFields(body);
+}
 
 void ReadUpdateSource(const json::object& body) {
   if (auto name = OptionalString(body, "name"); name && name->empty()) {
     throw ApiError::BadRequest("'name' must not be empty");
   }
+  CaptureRuleFields(body);
 }
 
 // destinations_api.cpp: ApplyOptionalFields, without "headers" (see the top of this file).
@@ -195,8 +218,8 @@ struct Endpoint {
 };
 
 const std::array<Endpoint, 11> kEndpoints = {{
-    {"POST /v1/sources", ReadCreateSource, {"name"}},
-    {"PATCH /v1/sources/{id}", ReadUpdateSource, {"name"}},
+    {"POST /v1/sources", ReadCreateSource, {"name", "verification", "dedup"}},
+    {"PATCH /v1/sources/{id}", ReadUpdateSource, {"name", "verification", "dedup"}},
     {"POST /v1/destinations",
      ReadCreateDestination,
      {"name", "url", "timeout_ms", "secret", "rate_limit"}},
@@ -225,7 +248,10 @@ void CheckRefusal(const Endpoint& endpoint, const ApiError& error) {
   FUZZ_CHECK(error.status() == 400 && error.code() == "bad_request", where);
   bool names_field = message.starts_with("the request body");
   for (std::string_view field : endpoint.fields) {
-    names_field = names_field || message.find("'" + std::string(field) + "'") != std::string::npos;
+    // 'field' itself, or one of its members: 'verification.secret'.
+    names_field = names_field ||
+                  message.find("'" + std::string(field) + "'") != std::string::npos ||
+                  message.find("'" + std::string(field) + ".") != std::string::npos;
   }
   FUZZ_CHECK(names_field, "the error names no field: " + where);
 }

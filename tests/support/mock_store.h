@@ -30,7 +30,7 @@ class MockStore : public Store {
   MOCK_METHOD(Page<Source>, ListSources, (const std::string&, const PageRequest&), (override));
   MOCK_METHOD(bool, UpdateSource, (const Source&), (override));
   MOCK_METHOD(bool, DeleteSource, (const std::string&, const std::string&), (override));
-  MOCK_METHOD(void, ApplyBatch, (const WriteBatch&), (override));
+  MOCK_METHOD(BatchResult, ApplyBatch, (const WriteBatch&), (override));
   MOCK_METHOD(void, SyncBatches, (), (override));
   MOCK_METHOD(std::optional<Event>, GetEvent, (const std::string&, const std::string&, bool),
               (override));

@@ -34,7 +34,7 @@ class BatchWriterTest : public ::testing::Test {
     event->path = "/";
     event->body = std::string(1024, 'x');
     event->size = 1024;
-    return NewEvent{event, {}};
+    return NewEvent{event, {}, std::nullopt};
   }
 
   testing::TempDir dir_;
@@ -54,10 +54,11 @@ TEST_F(BatchWriterTest, CommitsConcurrentSubmissionsInFewerBatches) {
       for (int i = 0; i < kPerThread; ++i) {
         auto promise = std::make_shared<std::promise<void>>();
         waits.push_back(promise->get_future());
-        writer.Submit(MakeEvent(1000 + t * kPerThread + i), [&, promise](std::exception_ptr error) {
-          (error ? failed : committed)++;
-          promise->set_value();
-        });
+        writer.Submit(MakeEvent(1000 + t * kPerThread + i),
+                      [&, promise](std::exception_ptr error, const std::string&) {
+                        (error ? failed : committed)++;
+                        promise->set_value();
+                      });
       }
       for (auto& wait : waits) wait.wait();
     });
@@ -88,7 +89,8 @@ TEST_F(BatchWriterTest, ReportsAFailedCommitToTheSubmitter) {
   NewEvent event = MakeEvent(5000);
   auto submit = [&](NewEvent e) {
     std::promise<std::exception_ptr> result;
-    writer.Submit(std::move(e), [&](std::exception_ptr error) { result.set_value(error); });
+    writer.Submit(std::move(e),
+                  [&](std::exception_ptr error, const std::string&) { result.set_value(error); });
     return result.get_future().get();
   };
   EXPECT_EQ(submit(event), nullptr);
@@ -100,13 +102,14 @@ TEST_F(BatchWriterTest, StopCommitsWhatIsQueuedAndRefusesMore) {
   {
     BatchWriter writer(*store_, BatchWriter::Limits{});
     for (int i = 0; i < 50; ++i) {
-      writer.Submit(MakeEvent(6000 + i), [&](std::exception_ptr error) {
+      writer.Submit(MakeEvent(6000 + i), [&](std::exception_ptr error, const std::string&) {
         if (!error) committed++;
       });
     }
     writer.Stop();
     std::exception_ptr late;
-    writer.Submit(MakeEvent(7000), [&](std::exception_ptr error) { late = error; });
+    writer.Submit(MakeEvent(7000),
+                  [&](std::exception_ptr error, const std::string&) { late = error; });
     EXPECT_NE(late, nullptr);
   }
   EXPECT_EQ(committed.load(), 50);
@@ -131,7 +134,8 @@ TEST(BatchWriterSyncTest, CompletesOnlyAfterTheSyncThatCoversTheEvent) {
   auto completed = done.get_future();
   auto event = std::make_shared<Event>();
   event->id = "evt_1";
-  writer.Submit(NewEvent{event, {}}, [&](std::exception_ptr error) { done.set_value(error); });
+  writer.Submit(NewEvent{event, {}, std::nullopt},
+                [&](std::exception_ptr error, const std::string&) { done.set_value(error); });
 
   while (syncs_started.load() == 0) std::this_thread::yield();
   // Committed, and the sync is under way but has not returned: not acknowledged yet.
@@ -149,8 +153,8 @@ TEST(BatchWriterSyncTest, AFailedSyncFailsTheBatch) {
   ON_CALL(store, SyncBatches()).WillByDefault([] { throw StoreError("fsync failed: EIO"); });
   BatchWriter writer(store, BatchWriter::Limits{});
   std::promise<std::exception_ptr> done;
-  writer.Submit(NewEvent{std::make_shared<Event>(), {}},
-                [&](std::exception_ptr error) { done.set_value(error); });
+  writer.Submit(NewEvent{std::make_shared<Event>(), {}, std::nullopt},
+                [&](std::exception_ptr error, const std::string&) { done.set_value(error); });
   EXPECT_NE(done.get_future().get(), nullptr);
   EXPECT_EQ(writer.events_committed(), 0u);
 }

@@ -7,9 +7,12 @@
 #include <boost/json/serialize.hpp>
 
 #include "common/encoding.h"
+#include "support/provider_examples.h"
 
 namespace rehook {
 namespace {
+
+using namespace provider_examples;
 
 SourceVerification Config(VerificationKind kind, std::string secret) {
   SourceVerification config;
@@ -24,42 +27,6 @@ void ExpectFailure(const VerificationResult& result, std::string_view reason) {
 }
 
 // ---- Stripe ----
-// stripe-dotnet, src/StripeTests/Services/Events/EventUtilityTest.cs: secret "webhook_secret",
-// t=1533204620 and the fixture src/StripeTests/Resources/event_test_signature.json (LF line ends,
-// trailing newline). Re-checked with
-// `(echo -n "1533204620." && cat event_test_signature.json) | openssl sha256 -hmac webhook_secret`.
-constexpr std::string_view kStripeBody = R"({
-  "id": "evt_123",
-  "object": "event",
-  "account": "acct_123",
-  "api_version": "2017-05-25",
-  "created": 1533204620,
-  "data": {
-    "object": {
-      "id": "cus_123",
-      "object": "customer",
-      "created": 123456789,
-      "email": "test@stripe.com",
-      "livemode": false,
-      "metadata": {}
-    }
-  },
-  "livemode": false,
-  "pending_webhooks": 1,
-  "request": {
-    "id": "req_123",
-    "idempotency_key": "idempotency-key-123"
-  },
-  "type": "customer.created"
-}
-)";
-constexpr std::int64_t kStripeTime = 1533204620;
-constexpr std::string_view kStripeV1 =
-    "2220f87ef101a04665f11cdf770523143f875572008577fa0f20882ddb9cc3c7";
-const std::string kStripeHeader =
-    "t=1533204620,v1=2220f87ef101a04665f11cdf770523143f875572008577fa0f20882ddb9cc3c7,"
-    "v0=63f3a72374a733066c4be69ed7f8e5ac85c22c9f0a6a612ab9a025a9e4ee7eef";
-
 VerificationResult VerifyStripe(std::vector<HeaderField> headers,
                                 std::string_view body = kStripeBody,
                                 std::int64_t now = kStripeTime + 100,
@@ -126,12 +93,6 @@ TEST(SignatureVerifierTest, StripeMalformedHeaders) {
 }
 
 // ---- GitHub ----
-// GitHub Docs, "Validating webhook deliveries": secret "It's a Secret to Everybody", payload
-// "Hello, World!". Re-checked with `printf 'Hello, World!' | openssl dgst -sha256 -hmac ...`.
-constexpr std::string_view kGithubSecret = "It's a Secret to Everybody";
-constexpr std::string_view kGithubSignature =
-    "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
-
 VerificationResult VerifyGithub(std::vector<HeaderField> headers,
                                 std::string_view body = "Hello, World!",
                                 std::string_view secret = kGithubSecret) {
@@ -160,11 +121,6 @@ TEST(SignatureVerifierTest, GithubPublishedExample) {
 }
 
 // ---- Shopify ----
-// Shopify/shopify-api-php, tests/Webhooks/RegistryTest.php ($processHeaders / $processBody) with
-// the API secret 'steffi' from tests/BaseTestCase.php. Re-checked with
-// `printf '%s' '{"foo":"bar"}' | openssl dgst -sha256 -hmac steffi -binary | base64`.
-constexpr std::string_view kShopifyHmac = "/Redz4YXHLnSmmSN8grr5/Jl/Ua3d7yX3iWbjb8R8wo=";
-
 VerificationResult VerifyShopify(std::vector<HeaderField> headers,
                                  std::string_view body = R"({"foo":"bar"})",
                                  std::string_view secret = "steffi") {
@@ -186,14 +142,6 @@ TEST(SignatureVerifierTest, ShopifyPublishedExample) {
 }
 
 // ---- Standard Webhooks ----
-// libraries/go/webhook_test.go of github.com/standard-webhooks/standard-webhooks: the signing
-// vector (TestWebhookSign) and the multi-signature and invalid-signature cases of TestWebhook.
-constexpr std::string_view kSwSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-constexpr std::int64_t kSwTime = 1614265330;
-constexpr std::string_view kSwBody = R"({"test": 2432232314})";
-constexpr std::string_view kSwSignature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
-constexpr std::string_view kSwOtherSignature = "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=";
-
 std::vector<HeaderField> SwHeaders(std::string_view signature = kSwSignature) {
   return {{"webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"},
           {"webhook-timestamp", "1614265330"},
@@ -275,7 +223,7 @@ SourceVerification Parse(std::string_view json) {
 std::string ParseError(std::string_view json) {
   try {
     Parse(json);
-  } catch (const VerificationConfigError& error) {
+  } catch (const SourceConfigError& error) {
     return error.what();
   }
   return "no error";
@@ -295,12 +243,16 @@ TEST(SignatureVerifierTest, ParsesAndSerializesConfig) {
   SourceVerification token = Parse(R"({"kind":"header_token","secret":"t","header_name":"X-T"})");
   boost::json::object stored = SourceVerificationToJson(token, true);
   EXPECT_EQ(boost::json::serialize(stored),
-            R"({"kind":"header_token","secret":"t","header_name":"X-T"})");
+            R"({"kind":"header_token","secret":"t","header_name":"X-T","on_failure":"reject"})");
   SourceVerification again = ParseSourceVerification(stored);
   EXPECT_EQ(again.header_name, "X-T");
   EXPECT_EQ(again.secret, "t");
   EXPECT_EQ(boost::json::serialize(SourceVerificationToJson(stripe, false)),
-            R"({"kind":"stripe","tolerance_seconds":300})");
+            R"({"kind":"stripe","tolerance_seconds":300,"on_failure":"reject"})");
+  EXPECT_FALSE(stripe.record_failures);
+  SourceVerification recording = Parse(R"({"kind":"github","secret":"s","on_failure":"record"})");
+  EXPECT_TRUE(recording.record_failures);
+  EXPECT_TRUE(ParseSourceVerification(SourceVerificationToJson(recording, true)).record_failures);
 }
 
 TEST(SignatureVerifierTest, ConfigErrorsNameTheField) {
@@ -312,6 +264,8 @@ TEST(SignatureVerifierTest, ConfigErrorsNameTheField) {
             "'verification.kind' must be one of header_token, stripe, github, shopify, "
             "standard_webhooks");
   EXPECT_EQ(ParseError(R"({"kind":"stripe"})"), "'verification.secret' is required for stripe");
+  EXPECT_EQ(ParseError(R"({"kind":"github","secret":"s","on_failure":"drop"})"),
+            "'verification.on_failure' must be 'reject' or 'record'");
   EXPECT_EQ(ParseError(R"({"kind":"github","secret":""})"),
             "'verification.secret' is required for github");
   EXPECT_EQ(ParseError(R"({"kind":"shopify","secret":42})"),
@@ -330,7 +284,7 @@ TEST(SignatureVerifierTest, ConfigErrorsNameTheField) {
   }
   try {
     Parse(R"({"kind":"stripe"})");
-  } catch (const VerificationConfigError& error) {
+  } catch (const SourceConfigError& error) {
     EXPECT_EQ(error.field(), "verification.secret");
   }
 }

@@ -48,7 +48,7 @@ class StoreDeliveryTest : public StoreTest {
   // Captures an event together with one task per given due time.
   Event CaptureWithTasks(TimeMs at, std::vector<TimeMs> due_times) {
     auto event = std::make_shared<Event>(MakeEvent(source_, at));
-    NewEvent item{event, {}};
+    NewEvent item{event, {}, std::nullopt};
     for (TimeMs due : due_times) item.tasks.push_back(MakeTask(*event, connection_, due));
     WriteBatch batch;
     batch.events.push_back(item);
@@ -208,6 +208,46 @@ TEST_P(StoreDeliveryTest, AnUpdateForAVanishedTaskOnlyLogsTheAttempt) {
   Apply(TaskUpdate{task.id, attempt, 9000});
   EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
   EXPECT_EQ(store_->ListAttemptsOfEvent(org_.id, event.id).size(), 1u);
+}
+
+TEST_P(StoreDeliveryTest, DedupKeysKeepOnlyTheFirstEventWithinTheWindow) {
+  // Events with a dedup claim and one task each; the window is 1000 ms before each event.
+  auto claiming = [&](TimeMs at, const std::string& key_hash) {
+    auto event = std::make_shared<Event>(MakeEvent(source_, at));
+    NewEvent item{
+        event, {MakeTask(*event, connection_, at)}, NewEvent::DedupClaim{key_hash, at - 1000}};
+    return item;
+  };
+  // One batch: a new key, the same key again, another key. The repeat loses within the batch.
+  WriteBatch first;
+  first.events = {claiming(10000, "aa"), claiming(10001, "aa"), claiming(10002, "bb")};
+  BatchResult result = store_->ApplyBatch(first);
+  store_->SyncBatches();
+  ASSERT_EQ(result.duplicate_of.size(), 3u);
+  const std::string& original = first.events[0].event->id;
+  EXPECT_EQ(result.duplicate_of[0], "");
+  EXPECT_EQ(result.duplicate_of[1], original);
+  EXPECT_EQ(result.duplicate_of[2], "");
+  EXPECT_FALSE(store_->GetEvent(org_.id, first.events[1].event->id, false).has_value());
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 2);  // the duplicate's task was not stored
+
+  // A later batch: still within the window of "aa", and past it.
+  WriteBatch later;
+  later.events = {claiming(10900, "aa"), claiming(11500, "aa")};
+  result = store_->ApplyBatch(later);
+  store_->SyncBatches();
+  ASSERT_EQ(result.duplicate_of.size(), 2u);
+  EXPECT_EQ(result.duplicate_of[0], original);
+  EXPECT_EQ(result.duplicate_of[1], "");  // 10000 is before 11500 - 1000: the key is free again
+  EXPECT_TRUE(store_->GetEvent(org_.id, later.events[1].event->id, false).has_value());
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 3);
+
+  // Keys belong to their source: another source's event with the same key is stored.
+  Source other = MakeSource(org_.id, 12000);
+  auto event = std::make_shared<Event>(MakeEvent(other, 12000));
+  WriteBatch elsewhere;
+  elsewhere.events.push_back({event, {}, NewEvent::DedupClaim{"bb", 11000}});
+  EXPECT_EQ(store_->ApplyBatch(elsewhere).duplicate_of, std::vector<std::string>{""});
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreDeliveryTest, ::testing::ValuesIn(AllStores()),

@@ -65,7 +65,8 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
 
   void Append(const std::vector<Event>& events) {
     WriteBatch batch;
-    for (const auto& event : events) batch.events.push_back({std::make_shared<Event>(event), {}});
+    for (const auto& event : events)
+      batch.events.push_back({std::make_shared<Event>(event), {}, std::nullopt});
     store_->ApplyBatch(batch);
     store_->SyncBatches();
   }

@@ -165,11 +165,13 @@ void Connection::ExecPipelined(const std::vector<Statement>& statements) {
   if (PQpipelineSync(conn_) != 1) Fail("sync");
 
   std::string first_error;
+  std::size_t statement = 0;  // whose results are being read
   for (bool synced = false; !synced;) {
     PGresult* raw = PQgetResult(conn_);
     if (raw == nullptr) {
       // The end of one statement's results; a broken connection never reaches the sync point.
       if (PQstatus(conn_) != CONNECTION_OK) Fail("pipeline");
+      ++statement;
       continue;
     }
     Result result(raw);
@@ -179,6 +181,11 @@ void Connection::ExecPipelined(const std::vector<Statement>& statements) {
         break;
       case PGRES_FATAL_ERROR:
         if (first_error.empty()) first_error = Trimmed(PQresultErrorMessage(raw));
+        break;
+      case PGRES_TUPLES_OK:
+        if (statement < statements.size() && statements[statement].rows) {
+          statements[statement].rows->emplace(std::move(result));
+        }
         break;
       default:
         break;

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "store/store.h"
@@ -146,10 +147,14 @@ class Connection {
   void ExecScript(const std::string& sql);
 
   // Runs every statement in one round trip and one transaction (pipeline mode; committed at
-  // the end, all or nothing). Throws the first statement's error.
+  // the end, all or nothing). Throws the first statement's error. A statement whose rows the
+  // caller wants names where to put them (`rows`).
   struct Statement {
+    Statement(const std::string* sql, Params params, std::optional<Result>* rows = nullptr)
+        : sql(sql), params(std::move(params)), rows(rows) {}
     const std::string* sql;
     Params params;
+    std::optional<Result>* rows;
   };
   void ExecPipelined(const std::vector<Statement>& statements);
 

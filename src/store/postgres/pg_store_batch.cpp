@@ -13,6 +13,25 @@ namespace {
 const std::string kInsertEvent =
     "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
     "client_ip, size, verified, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+// Deduplicated capture, in four statements of the batch's pipeline (no statement can branch on
+// another's result): take the key unless an event holds it within the window, insert the event
+// and its tasks only if the key is now the event's, then read who holds the key. A concurrent
+// claim by another node waits on the key's row lock and then sees the winner's row.
+const std::string kClaimDedupKey =
+    "INSERT INTO dedup_keys (source_id, key_hash, event_id, seen_at) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (source_id, key_hash) DO UPDATE SET event_id = EXCLUDED.event_id, "
+    "seen_at = EXCLUDED.seen_at WHERE dedup_keys.seen_at < $5";
+const std::string kInsertEventHoldingKey =
+    "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
+    "client_ip, size, verified, body) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 "
+    "WHERE EXISTS (SELECT 1 FROM dedup_keys WHERE source_id = $3 AND key_hash = $13 "
+    "AND event_id = $1)";
+const std::string kInsertTaskOfStoredEvent =
+    std::string("INSERT INTO delivery_tasks (") + rows::kTaskColumns +
+    ") SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE EXISTS (SELECT 1 FROM events "
+    "WHERE id = $3)";
+const std::string kDedupKeyHolder =
+    "SELECT event_id FROM dedup_keys WHERE source_id = $1 AND key_hash = $2";
 const std::string kInsertTask = std::string("INSERT INTO delivery_tasks (") + rows::kTaskColumns +
                                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 const std::string kInsertAttempt =
@@ -66,13 +85,32 @@ Params ReplayProgressParams(const ReplayProgress& progress) {
                 progress.status_reason, progress.completed_at, progress.expires_at);
 }
 
-std::vector<pg::Connection::Statement> BatchStatements(const WriteBatch& batch) {
+// `holders` gets one slot per batch event (filled for events with a dedup claim); it must not
+// move until the statements have run.
+std::vector<pg::Connection::Statement> BatchStatements(
+    const WriteBatch& batch, std::vector<std::optional<pg::Result>>& holders) {
   std::vector<pg::Connection::Statement> statements;
-  for (const NewEvent& item : batch.events) {
-    statements.push_back({&kInsertEvent, EventParams(*item.event)});
-    for (const DeliveryTask& task : item.tasks) {
-      statements.push_back({&kInsertTask, TaskParams(task)});
+  holders.resize(batch.events.size());
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    const NewEvent& item = batch.events[i];
+    const Event& event = *item.event;
+    if (!item.dedup) {
+      statements.push_back({&kInsertEvent, EventParams(event)});
+      for (const DeliveryTask& task : item.tasks) {
+        statements.push_back({&kInsertTask, TaskParams(task)});
+      }
+      continue;
     }
+    const std::string& key_hash = item.dedup->key_hash;
+    statements.push_back({&kClaimDedupKey, Params(event.source_id, key_hash, event.id,
+                                                  event.received_at, item.dedup->window_start)});
+    Params event_params = EventParams(event);
+    event_params.Add(key_hash);
+    statements.push_back({&kInsertEventHoldingKey, std::move(event_params)});
+    for (const DeliveryTask& task : item.tasks) {
+      statements.push_back({&kInsertTaskOfStoredEvent, TaskParams(task)});
+    }
+    statements.push_back({&kDedupKeyHolder, Params(event.source_id, key_hash), &holders[i]});
   }
   for (const TaskUpdate& update : batch.task_updates) {
     if (update.attempt) statements.push_back({&kInsertAttempt, AttemptParams(*update.attempt)});
@@ -94,11 +132,25 @@ std::vector<pg::Connection::Statement> BatchStatements(const WriteBatch& batch) 
 
 }  // namespace
 
-void PgStore::ApplyBatch(const WriteBatch& batch) {
-  if (batch.empty()) return;
-  auto statements = BatchStatements(batch);
+BatchResult PgStore::ApplyBatch(const WriteBatch& batch) {
+  BatchResult result;
+  if (batch.empty()) return result;
+  std::vector<std::optional<pg::Result>> holders;
+  auto statements = BatchStatements(batch, holders);
   auto db = pool_.Acquire();
   db->ExecPipelined(statements);
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    std::string original;
+    if (batch.events[i].dedup) {
+      if (!holders[i] || holders[i]->rows() == 0) {
+        throw StoreError("postgres: batch: no holder for a dedup key just claimed");
+      }
+      original = holders[i]->row(0).Text(0);
+      if (original == batch.events[i].event->id) original.clear();
+    }
+    result.duplicate_of.push_back(std::move(original));
+  }
+  return result;
 }
 
 // ApplyBatch commits with synchronous_commit on: its batches are durable already.

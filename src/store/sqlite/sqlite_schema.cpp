@@ -187,6 +187,19 @@ const std::vector<std::string>& Migrations() {
       )sql",
       // 4: destination state shared by several nodes (rate-limit slots, circuits).
       shared_state_sql::kCreateTables,
+      // 5: deduplicated capture: which event holds each dedup key of a source, since when.
+      R"sql(
+        CREATE TABLE dedup_keys (
+          source_id TEXT NOT NULL,
+          key_hash TEXT NOT NULL,
+          event_id TEXT NOT NULL,
+          seen_at INTEGER NOT NULL,
+          PRIMARY KEY (source_id, key_hash)
+        ) WITHOUT ROWID;
+        -- Retention drops keys older than the longest window; erasing an event drops its key.
+        CREATE INDEX dedup_keys_by_age ON dedup_keys(seen_at);
+        CREATE INDEX dedup_keys_by_event ON dedup_keys(event_id);
+      )sql",
   };
   return migrations;
 }

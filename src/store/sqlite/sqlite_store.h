@@ -46,7 +46,7 @@ class SqliteStore final : public Store {
   bool UpdateSource(const Source& source) override;
   bool DeleteSource(const std::string& org_id, const std::string& id) override;
 
-  void ApplyBatch(const WriteBatch& batch) override;
+  BatchResult ApplyBatch(const WriteBatch& batch) override;
   void SyncBatches() override;
 
   std::optional<Event> GetEvent(const std::string& org_id, const std::string& id,

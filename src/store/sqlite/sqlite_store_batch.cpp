@@ -19,6 +19,24 @@ void InsertEvent(sqlite::Database& db, const Event& event) {
   insert->Run();
 }
 
+// Takes the event's dedup key for it unless an earlier event holds the key within the window;
+// returns that earlier event's id, or "" when the key is now the event's. The writer is the only
+// one writing, so reading and then writing within its transaction cannot race.
+std::string ClaimDedupKey(sqlite::Database& db, const Event& event,
+                          const NewEvent::DedupClaim& claim) {
+  auto holder = db.Prepare(
+      "SELECT event_id FROM dedup_keys WHERE source_id = ?1 AND key_hash = ?2 AND seen_at >= ?3");
+  holder->BindAll(event.source_id, claim.key_hash, claim.window_start);
+  if (holder->Step()) return holder->Text(0);
+  auto take = db.Prepare(
+      "INSERT INTO dedup_keys (source_id, key_hash, event_id, seen_at) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (source_id, key_hash) DO UPDATE SET event_id = excluded.event_id, "
+      "seen_at = excluded.seen_at");
+  take->BindAll(event.source_id, claim.key_hash, event.id, event.received_at);
+  take->Run();
+  return "";
+}
+
 void InsertTask(sqlite::Database& db, const DeliveryTask& task) {
   auto insert = db.Prepare(std::string("INSERT INTO delivery_tasks (") + rows::kTaskColumns +
                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -77,18 +95,24 @@ void ApplyReplayProgress(sqlite::Database& db, const ReplayProgress& progress) {
 
 }  // namespace
 
-void SqliteStore::ApplyBatch(const WriteBatch& batch) {
-  if (batch.empty()) return;
+BatchResult SqliteStore::ApplyBatch(const WriteBatch& batch) {
+  BatchResult result;
+  if (batch.empty()) return result;
   WithWriterUnsynced([&](sqlite::Database& db) {
     sqlite::Transaction transaction(db);
     for (const NewEvent& item : batch.events) {
-      InsertEvent(db, *item.event);
-      for (const DeliveryTask& task : item.tasks) InsertTask(db, task);
+      std::string original = item.dedup ? ClaimDedupKey(db, *item.event, *item.dedup) : "";
+      if (original.empty()) {
+        InsertEvent(db, *item.event);
+        for (const DeliveryTask& task : item.tasks) InsertTask(db, task);
+      }
+      result.duplicate_of.push_back(std::move(original));
     }
     for (const TaskUpdate& update : batch.task_updates) ApplyTaskUpdate(db, update);
     for (const ReplayProgress& progress : batch.replay_progress) ApplyReplayProgress(db, progress);
     transaction.Commit();
   });
+  return result;
 }
 
 void SqliteStore::SyncBatches() { wal_->Sync(); }
