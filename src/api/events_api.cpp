@@ -63,12 +63,23 @@ boost::asio::awaitable<HttpResponse> ListDeliveries(ApiRequest& request) {
   co_return JsonListResponse(std::move(data), std::nullopt);
 }
 
+// Erasure (e.g. a data-subject request): the event goes with its deliveries, replay records and
+// dedup key. Replay jobs already under way simply no longer find it.
+boost::asio::awaitable<HttpResponse> DeleteEvent(ApiRequest& request) {
+  const std::string& id = request.Param("id");
+  bool deleted = co_await request.services.store.Run(
+      [&](Store& store) { return store.DeleteEvent(request.principal.org_id, id); });
+  if (!deleted) throw ApiError::NotFound("event '" + id + "' does not exist");
+  co_return HttpResponse::NoContent();
+}
+
 }  // namespace
 
 void AddEventRoutes(ApiRouter& router) {
   for (std::string base : {"/v1/events", "/v1/requests"}) {
     router.Add("GET", base, {Permission::read, ListEvents});
     router.Add("GET", base + "/{id}", {Permission::read, GetEvent});
+    router.Add("DELETE", base + "/{id}", {Permission::write_resources, DeleteEvent});
     router.Add("GET", base + "/{id}/deliveries", {Permission::read, ListDeliveries});
   }
   router.Add("GET", "/v1/endpoints/{id}/requests", {Permission::read, ListEndpointRequests});

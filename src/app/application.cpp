@@ -12,6 +12,7 @@
 #include "app/data_dir_lock.h"
 #include "app/node_identity.h"
 #include "capture/capture_handler.h"
+#include "capture/dedup_rule.h"
 #include "common/log.h"
 #include "delivery/circuit_sync.h"
 #include "delivery/forwarder.h"
@@ -22,6 +23,7 @@
 #include "replay/replay_runner.h"
 #include "store/batch_writer.h"
 #include "store/postgres/pg_store.h"
+#include "store/retention_sweeper.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_executor.h"
 #include "web/static_files.h"
@@ -128,7 +130,12 @@ struct Application::Parts {
         api(services, authenticator, rate_limiter),
         capture(CaptureHandler::Parts{store_executor, batch_writer, source_cache, route_cache,
                                       forwarder, *clock, owner, metrics}),
-        metrics_page(metrics, store_executor, breakers, batch_writer) {}
+        metrics_page(metrics, store_executor, breakers, batch_writer),
+        retention(
+            *store, *clock,
+            RetentionSweeper::Options{.interval_ms = config.retention_sweep_interval_ms,
+                                      .batch_size = 500,
+                                      .dedup_key_max_age_ms = kMaxDedupWindowSeconds * 1000}) {}
 
   boost::asio::awaitable<HttpResponse> Route(HttpRequest& request) {
     if (StartsWith(request.path, "/in/")) co_return co_await capture.Handle(request);
@@ -173,6 +180,7 @@ struct Application::Parts {
   ApiDispatcher api;
   CaptureHandler capture;
   MetricsPage metrics_page;
+  RetentionSweeper retention;
   std::unique_ptr<HttpServer> server;
   std::uint16_t port = 0;
 };
@@ -218,6 +226,7 @@ void Application::Start() {
   parts.delivery_lane.Start();
   parts.replay_runner.Start();
   parts.replay_lane.Start();
+  parts.retention.Start();
   parts.io.Start();
 
   log::Info("server.started", {{"url", url},
@@ -242,6 +251,7 @@ void Application::Stop() {
   if (!parts_) return;
   log::Info("server.stopping");
   parts_->server->Shutdown();
+  parts_->retention.Stop();
   parts_->forwarder.Stop();
   parts_->circuit_sync.Stop();
   parts_->replay_runner.Stop();

@@ -26,6 +26,7 @@ struct Config {
   int io_threads = 0;                                // 0: one per core
   int store_threads = 4;                             // blocking store calls (reads, API writes)
   std::int64_t head_timeout_ms = 30000;  // idle keep-alive and slow (slowloris) request heads
+  std::int64_t retention_sweep_interval_ms = 60'000;  // erasing events past their retention
   std::string log_level = "info";
   // Hidden, for end-to-end tests: run the clock this far ahead of real time.
   std::int64_t test_clock_offset_ms = 0;

@@ -109,6 +109,12 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
       ->envname("REHOOK_HEAD_TIMEOUT_MS")
       ->check(CLI::Range(std::int64_t{100}, std::int64_t{3'600'000}))
       ->capture_default_str();
+  serve
+      .add_option("--retention-sweep-interval-ms", config.retention_sweep_interval_ms,
+                  "How often events older than their organization's retention_days are erased")
+      ->envname("REHOOK_RETENTION_SWEEP_INTERVAL_MS")
+      ->check(CLI::Range(std::int64_t{100}, std::int64_t{86'400'000}))
+      ->capture_default_str();
   serve.add_option("--log-level", config.log_level, "debug, info, warn or error")
       ->envname("REHOOK_LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))

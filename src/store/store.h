@@ -82,6 +82,19 @@ class Store {
   // Newest first (received_at desc, id desc); bodies are not loaded.
   virtual Page<Event> ListEvents(const EventQuery& query) = 0;
 
+  // --- Erasure and retention -------------------------------------------------------------
+  // Erases one event with everything recorded about it: pending deliveries, attempts, single
+  // replays and its dedup key. False when the org has no such event.
+  virtual bool DeleteEvent(const std::string& org_id, const std::string& id) = 0;
+  // Erases up to `limit` of the org's events received before `cutoff`, oldest first, the same
+  // way, in one short transaction; returns how many.
+  virtual int DeleteEventsBefore(const std::string& org_id, TimeMs cutoff, int limit) = 0;
+  // Removes up to `limit` dedup keys taken before `cutoff`; returns how many.
+  virtual int DeleteDedupKeysBefore(TimeMs cutoff, int limit) = 0;
+  // Gives the space of erased rows back to the file system where the store does not do so on
+  // its own (a bounded step of SQLite's incremental vacuum).
+  virtual void ReclaimSpace() = 0;
+
   // --- Destinations and connections ------------------------------------------------------
   virtual void InsertDestination(const Destination& destination) = 0;
   virtual std::optional<Destination> GetDestination(const std::string& org_id,

@@ -35,6 +35,10 @@ class MockStore : public Store {
   MOCK_METHOD(std::optional<Event>, GetEvent, (const std::string&, const std::string&, bool),
               (override));
   MOCK_METHOD(Page<Event>, ListEvents, (const EventQuery&), (override));
+  MOCK_METHOD(bool, DeleteEvent, (const std::string&, const std::string&), (override));
+  MOCK_METHOD(int, DeleteEventsBefore, (const std::string&, TimeMs, int), (override));
+  MOCK_METHOD(int, DeleteDedupKeysBefore, (TimeMs, int), (override));
+  MOCK_METHOD(void, ReclaimSpace, (), (override));
   MOCK_METHOD(void, InsertDestination, (const Destination&), (override));
   MOCK_METHOD(std::optional<Destination>, GetDestination, (const std::string&, const std::string&),
               (override));

@@ -250,6 +250,71 @@ TEST_P(StoreDeliveryTest, DedupKeysKeepOnlyTheFirstEventWithinTheWindow) {
   EXPECT_EQ(store_->ApplyBatch(elsewhere).duplicate_of, std::vector<std::string>{""});
 }
 
+TEST_P(StoreDeliveryTest, ErasingAnEventTakesEverythingRecordedAboutIt) {
+  Event doomed = CaptureWithTasks(3000, {3000});
+  Event kept = CaptureWithTasks(3001, {3001});
+  DeliveryAttempt attempt;
+  attempt.id = NewId("del", 3100);
+  attempt.org_id = org_.id;
+  attempt.event_id = doomed.id;
+  attempt.destination_id = destination_.id;
+  attempt.created_at = 3100;
+  ReplayProgress progress;  // an attempt logged the way replay jobs log theirs
+  progress.job_id = "job_none";
+  progress.attempt = attempt;
+  WriteBatch batch;
+  batch.replay_progress.push_back(progress);
+  store_->ApplyBatch(batch);
+  store_->SyncBatches();
+
+  Organization other{NewId("org", 1001), "globex", 30, 1001};
+  store_->InsertOrganization(other);
+  EXPECT_FALSE(store_->DeleteEvent(other.id, doomed.id));  // another org's id: nothing happens
+  EXPECT_TRUE(store_->DeleteEvent(org_.id, doomed.id));
+  EXPECT_FALSE(store_->DeleteEvent(org_.id, doomed.id));
+  EXPECT_FALSE(store_->GetEvent(org_.id, doomed.id, true).has_value());
+  EXPECT_TRUE(store_->ListAttemptsOfEvent(org_.id, doomed.id).empty());
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 1);  // only the kept event's task is left
+  EXPECT_TRUE(store_->GetEvent(org_.id, kept.id, false).has_value());
+}
+
+TEST_P(StoreDeliveryTest, RetentionErasesOnlyTheOrgsOlderEventsInBatches) {
+  for (TimeMs at = 5000; at < 5010; ++at) CaptureWithTasks(at, {at});
+  Organization other{NewId("org", 1001), "globex", 30, 1001};
+  store_->InsertOrganization(other);
+  Source theirs = MakeSource(other.id, 4000);
+  Append({MakeEvent(theirs, 4000)});
+
+  EXPECT_EQ(store_->DeleteEventsBefore(org_.id, 5008, 5), 5);  // a batch of 5 ...
+  EXPECT_EQ(store_->DeleteEventsBefore(org_.id, 5008, 5), 3);  // ... then the 3 left before 5008
+  EXPECT_EQ(store_->DeleteEventsBefore(org_.id, 5008, 5), 0);
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 2);
+  EventQuery query;
+  query.org_id = org_.id;
+  EXPECT_EQ(store_->ListEvents(query).items.size(), 2u);
+  query.org_id = other.id;
+  EXPECT_EQ(store_->ListEvents(query).items.size(), 1u);  // other orgs are untouched
+  store_->ReclaimSpace();
+}
+
+TEST_P(StoreDeliveryTest, OldDedupKeysAreDroppedAndErasureFreesAnEventsKey) {
+  auto claiming = [&](TimeMs at, const std::string& key_hash) {
+    auto event = std::make_shared<Event>(MakeEvent(source_, at));
+    WriteBatch batch;
+    batch.events.push_back({event, {}, NewEvent::DedupClaim{key_hash, 0}});
+    return std::make_pair(event->id, store_->ApplyBatch(batch).duplicate_of.at(0));
+  };
+  auto [first, none] = claiming(6000, "k1");
+  EXPECT_EQ(none, "");
+  claiming(7000, "k2");
+  EXPECT_EQ(claiming(8000, "k1").second, first);  // window_start 0: any earlier holder counts
+  EXPECT_EQ(store_->DeleteDedupKeysBefore(6500, 100), 1);
+  EXPECT_EQ(claiming(8001, "k1").second, "");  // k1 was dropped: free again
+  std::string k3_holder = claiming(8002, "k3").first;
+  EXPECT_TRUE(store_->DeleteEvent(org_.id, k3_holder));
+  EXPECT_EQ(claiming(8003, "k3").second, "");  // the erased event's key went with it
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreDeliveryTest, ::testing::ValuesIn(AllStores()),
                          [](const auto& info) { return info.param.name; });
 

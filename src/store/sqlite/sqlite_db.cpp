@@ -99,6 +99,9 @@ Database::Database(const std::string& path) {
   Exec("PRAGMA synchronous=NORMAL");
   Exec("PRAGMA foreign_keys=ON");
   Exec("PRAGMA temp_store=MEMORY");
+  // Deleted rows are overwritten with zeros, so an erased or expired event's body does not
+  // linger in free pages of the file (it leaves the WAL as checkpoints recycle it).
+  Exec("PRAGMA secure_delete=ON");
 }
 
 Database::~Database() {

@@ -52,6 +52,10 @@ class SqliteStore final : public Store {
   std::optional<Event> GetEvent(const std::string& org_id, const std::string& id,
                                 bool with_body) override;
   Page<Event> ListEvents(const EventQuery& query) override;
+  bool DeleteEvent(const std::string& org_id, const std::string& id) override;
+  int DeleteEventsBefore(const std::string& org_id, TimeMs cutoff, int limit) override;
+  int DeleteDedupKeysBefore(TimeMs cutoff, int limit) override;
+  void ReclaimSpace() override;
 
   void InsertDestination(const Destination& destination) override;
   std::optional<Destination> GetDestination(const std::string& org_id,

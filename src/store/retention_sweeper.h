@@ -1,0 +1,50 @@
+#pragma once
+// Retention: every interval, erases each organization's events older than its retention_days,
+// with everything recorded about them, and dedup keys older than the longest dedup window. Works
+// in small batches, each its own short transaction, so capture (which shares the store's writer)
+// never waits long behind it; a sweep stops early when asked to stop. Runs on its own thread.
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "common/clock.h"
+#include "store/store.h"
+
+namespace rehook {
+
+class RetentionSweeper {
+ public:
+  struct Options {
+    std::int64_t interval_ms = 60'000;
+    int batch_size = 500;  // events per transaction
+    // The longest dedup window a source may set (kMaxDedupWindowSeconds): older keys go.
+    TimeMs dedup_key_max_age_ms = 30LL * 24 * 60 * 60 * 1000;
+  };
+
+  RetentionSweeper(Store& store, const Clock& clock, Options options);
+  ~RetentionSweeper();
+
+  void Start();
+  // Finishes the batch under way, then joins the thread. Idempotent.
+  void Stop();
+
+  // One full pass over every organization; returns the events erased. (The thread's loop, and
+  // tests that drive the sweeper directly.)
+  std::int64_t SweepOnce();
+
+ private:
+  void Loop();
+  bool stopping() const;
+
+  Store& store_;
+  const Clock& clock_;
+  Options options_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace rehook
