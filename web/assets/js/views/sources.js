@@ -35,6 +35,19 @@ function ingestUrlCell(source) {
   return h('div', { class: 'copy-field' }, url, button);
 }
 
+// What the source checks of each request: its signature verification and its dedup key.
+function captureRules(source) {
+  const rules = [];
+  if (source.verification) {
+    const failures = source.verification.on_failure === 'record' ? ', failures recorded' : '';
+    rules.push(`${source.verification.kind.replace('_', ' ')} signature${failures}`);
+  }
+  if (source.dedup) {
+    rules.push(`dedup by ${source.dedup.header ?? source.dedup.json_path}`);
+  }
+  return rules.length ? rules.join('; ') : '—';
+}
+
 export async function renderSources(main, view) {
   const sources = await get(withQuery('/v1/sources', { limit: 100, cursor: view.params.get('cursor') }));
   if (!view.isCurrent()) return;
@@ -58,6 +71,7 @@ export async function renderSources(main, view) {
   const rows = sources.data.map((source) => [
     h('strong', {}, source.name),
     ingestUrlCell(source),
+    captureRules(source),
     timeElement(source.created_at),
     h('a', { href: `#/events?source_id=${encodeURIComponent(source.id)}` }, 'Events'),
   ]);
@@ -65,7 +79,7 @@ export async function renderSources(main, view) {
     h('h1', {}, 'Sources'),
     h('p', { class: 'lead' }, 'Point a webhook provider at a source\'s ingest URL: rehook stores every request sent to it (any method, any sub-path) before answering.'),
     sources.data.length
-      ? table('Sources', ['Name', 'Ingest URL', 'Created', 'Captured'], rows)
+      ? table('Sources', ['Name', 'Ingest URL', 'Checks', 'Created', 'Captured'], rows)
       : message('info', 'No sources yet: create one below.'),
     sources.next_cursor
       ? h('p', {}, h('a', { href: `#/sources?cursor=${encodeURIComponent(sources.next_cursor)}` }, 'More sources'))
