@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "metrics/instruments.h"
+#include "metrics/replay_pace.h"
 
 namespace rehook {
 
@@ -55,6 +56,10 @@ class Metrics {
   }
   const Histogram& request_seconds(HttpArea area) const { return request_seconds_[Index(area)]; }
 
+  // The pace of each replay job running on this node.
+  ReplayPaceBoard& replay_paces() { return replay_paces_; }
+  const ReplayPaceBoard& replay_paces() const { return replay_paces_; }
+
  private:
   static std::size_t Index(DeliveryKind kind) { return static_cast<std::size_t>(kind); }
   static std::size_t Index(HttpArea area) { return static_cast<std::size_t>(area); }
@@ -67,6 +72,7 @@ class Metrics {
   std::array<Histogram, kDeliveryKinds.size()> delivery_seconds_;
   std::array<std::array<Counter, kStatusClasses.size()>, kHttpAreas.size()> responses_;
   std::array<Histogram, kHttpAreas.size()> request_seconds_;
+  ReplayPaceBoard replay_paces_;
 };
 
 }  // namespace rehook

@@ -75,6 +75,26 @@ void WriteCircuits(PrometheusText& out,
   }
 }
 
+void WriteReplayPaces(PrometheusText& out, const std::vector<ReplayPaceBoard::Pace>& paces) {
+  out.Family(
+      "rehook_replay_job_rate", "gauge",
+      "Deliveries per second a replay job running on this node achieved over the last 10 s.");
+  for (const auto& pace : paces) {
+    out.Sample("rehook_replay_job_rate", {{"job_id", pace.job_id}}, pace.achieved_per_second);
+  }
+  out.Family("rehook_replay_job_rate_limit", "gauge", "The rate_limit of that replay job.");
+  for (const auto& pace : paces) {
+    out.Sample("rehook_replay_job_rate_limit", {{"job_id", pace.job_id}},
+               static_cast<double>(pace.rate_limit));
+  }
+  out.Family("rehook_replay_job_lag_seconds", "gauge",
+             "How late the job's latest delivery started compared with its schedule (0: on pace; "
+             "grows when the destination answers slower than the rate allows).");
+  for (const auto& pace : paces) {
+    out.Sample("rehook_replay_job_lag_seconds", {{"job_id", pace.job_id}}, pace.lag_seconds);
+  }
+}
+
 void WriteHttp(PrometheusText& out, const Metrics& metrics) {
   out.Family("rehook_http_responses_total", "counter",
              "HTTP responses by area (capture /in, api /v1, other) and status class.");
@@ -110,6 +130,7 @@ std::string RenderMetrics(const Metrics& metrics, const MetricsSnapshot& snapsho
   WriteDeliveries(out, metrics);
   WriteWork(out, snapshot.work);
   WriteCircuits(out, snapshot.circuits);
+  WriteReplayPaces(out, snapshot.replay_paces);
   WriteHttp(out, metrics);
   WriteStore(out, snapshot);
   return out.text();
@@ -119,6 +140,7 @@ boost::asio::awaitable<HttpResponse> MetricsPage::Serve() {
   MetricsSnapshot snapshot;
   snapshot.work = co_await store_.Run([](Store& store) { return store.CountWork(); });
   snapshot.circuits = breakers_.SnapshotAll();
+  snapshot.replay_paces = metrics_.replay_paces().Read(std::chrono::steady_clock::now());
   snapshot.commit_batches = writer_.batches_committed();
   snapshot.fsyncs = writer_.syncs();
   co_return HttpResponse::Text(200, "text/plain; version=0.0.4; charset=utf-8",

@@ -24,6 +24,7 @@ namespace rehook {
 struct MetricsSnapshot {
   WorkCounts work;
   std::vector<std::pair<std::string, CircuitSnapshot>> circuits;
+  std::vector<ReplayPaceBoard::Pace> replay_paces;  // jobs running on this node
   std::size_t commit_batches = 0;
   std::size_t fsyncs = 0;
 };

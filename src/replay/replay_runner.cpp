@@ -25,8 +25,12 @@ using SteadyClock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr const char* kCircuitOpen =
-    "the destination's circuit is open; the job resumes when it closes";
+constexpr const char* kLiveCircuitOpen =
+    "the destination's circuit is open (its live deliveries are failing); the job resumes when "
+    "it closes";
+constexpr const char* kReplayCircuitOpen =
+    "replay deliveries to the destination keep failing (the job's circuit is open); the job "
+    "tries again after the cool-down";
 
 // Why a job stopped before walking its whole scope.
 enum class StopReason { none, cancelled, lease_lost, node_stopping, destination_deleted };
@@ -60,7 +64,10 @@ ReplayRunner::ReplayRunner(asio::io_context& lane, StoreExecutor& store, BatchWr
       store_(store),
       writer_(writer),
       client_(lane.get_executor(), std::move(outbound)),
-      breakers_(breakers),
+      live_breakers_(breakers),
+      // Not shared between nodes: replay circuits protect a destination from this node's jobs.
+      replay_breakers_(clock, BreakerOptions{breakers.options().failure_threshold,
+                                             breakers.options().cooldown_ms, false}),
       destinations_(destinations),
       clock_(clock),
       metrics_(metrics),
@@ -293,6 +300,7 @@ asio::awaitable<void> ReplayRunner::Run(std::shared_ptr<Job> job) {
     while (job->in_flight > 0) co_await Nap(*job, SteadyClock::time_point::max());
     Finish(*job);
   }
+  metrics_.replay_paces().Forget(job->record.id);
   jobs_.erase(job->record.id);
 }
 
@@ -308,20 +316,34 @@ asio::awaitable<bool> ReplayRunner::WaitUntilSendable(Job& job) {
       co_await Nap(job, next_start);
       continue;
     }
-    // Last, because a half-open breaker hands out a single probe slot that must then be used.
-    if (!breakers_.Allow(job.destination.id)) {
-      if (job.record.status != ReplayStatus::paused) {
-        SetStatus(job, ReplayStatus::paused, kCircuitOpen);
-      }
-      const TimeMs wait =
-          std::clamp<TimeMs>(breakers_.RetryAt(job.destination.id) - clock_.Now(), 10, 1000);
-      co_await Nap(job, SteadyClock::now() + std::chrono::milliseconds(wait));
+    // A destination whose live deliveries are failing is left alone: replaying into an outage
+    // only adds load. Only looked at, no probe taken: live traffic finds out when it recovers.
+    const std::string& destination = job.destination.id;
+    if (live_breakers_.Snapshot(destination).state == CircuitState::open) {
+      co_await PauseFor(job, kLiveCircuitOpen, live_breakers_.RetryAt(destination));
+      continue;
+    }
+    // Replay failures count on a circuit of their own, so a replay the consumer keeps refusing
+    // pauses itself without cutting off live traffic. Last, because a half-open breaker hands
+    // out a single probe slot that must then be used.
+    if (!replay_breakers_.Allow(destination)) {
+      co_await PauseFor(job, kReplayCircuitOpen, replay_breakers_.RetryAt(destination));
       continue;
     }
     if (job.record.status == ReplayStatus::paused) SetStatus(job, ReplayStatus::running, "");
-    job.pacer.Started(SteadyClock::now());
+    const auto now = SteadyClock::now();
+    metrics_.replay_paces().Started(job.record.id, job.record.rate_limit, now - next_start, now);
+    job.pacer.Started(now);
     co_return true;
   }
+}
+
+asio::awaitable<void> ReplayRunner::PauseFor(Job& job, const char* reason, TimeMs retry_at) {
+  if (job.record.status != ReplayStatus::paused || job.record.status_reason != reason) {
+    SetStatus(job, ReplayStatus::paused, reason);
+  }
+  const TimeMs wait = std::clamp<TimeMs>(retry_at - clock_.Now(), 10, 1000);
+  co_await Nap(job, SteadyClock::now() + std::chrono::milliseconds(wait));
 }
 
 asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
@@ -344,9 +366,9 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
   metrics_.CountDelivery(DeliveryKind::replay_job, result.success(),
                          static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
   if (result.success()) {
-    breakers_.RecordSuccess(job->destination.id);
+    replay_breakers_.RecordSuccess(job->destination.id);
   } else {
-    breakers_.RecordFailure(job->destination.id);
+    replay_breakers_.RecordFailure(job->destination.id);
   }
 
   const TimeMs now = clock_.Now();

@@ -75,6 +75,8 @@ class ReplayRunner {
   // Waits until the job may start its next delivery: a free slot, its pace, a circuit that
   // lets it through. False when the job stops instead.
   boost::asio::awaitable<bool> WaitUntilSendable(Job& job);
+  // Marks the job paused for `reason` and naps until about `retry_at` (at most a second).
+  boost::asio::awaitable<void> PauseFor(Job& job, const char* reason, TimeMs retry_at);
   boost::asio::awaitable<void> Deliver(std::shared_ptr<Job> job, std::shared_ptr<const Event> event,
                                        std::uint64_t ticket);
   // Sleeps until `deadline` or until something concerning the job happens.
@@ -88,7 +90,10 @@ class ReplayRunner {
   StoreExecutor& store_;
   BatchWriter& writer_;
   OutboundClient client_;
-  CircuitBreakers& breakers_;
+  // The destination's circuit as live forwarding sees it (read only), and the circuits of
+  // this node's replay deliveries, counted apart.
+  CircuitBreakers& live_breakers_;
+  CircuitBreakers replay_breakers_;
   DestinationCache& destinations_;
   const Clock& clock_;
   Metrics& metrics_;

@@ -357,6 +357,29 @@ TEST_F(ReplayTest, AnotherOrganizationCannotSeeOrCancelAJob) {
   EXPECT_EQ(other.PostJson("/v1/replay", JobBody()).status, 404);  // not its destination
 }
 
+TEST_F(ReplayTest, MetricsShowEachRunningJobsPaceAgainstItsLimit) {
+  CaptureEvents(40);
+  std::string job_id = StartJob({{"rate_limit", 10}});
+  std::this_thread::sleep_for(2500ms);
+  const std::string page = client_.Get("/metrics").body;
+  auto value_of = [&](const std::string& family) {
+    const std::string series = family + "{job_id=\"" + job_id + "\"} ";
+    auto at = page.find(series);
+    EXPECT_NE(at, std::string::npos) << series << " missing from\n" << page;
+    return at == std::string::npos ? -1.0 : std::stod(page.substr(at + series.size()));
+  };
+  EXPECT_EQ(value_of("rehook_replay_job_rate_limit"), 10.0);
+  const double rate = value_of("rehook_replay_job_rate");
+  EXPECT_GT(rate, 5.0);  // measured since its first start, about 2.5 s ago
+  EXPECT_LE(rate, 10.5);
+  EXPECT_GE(value_of("rehook_replay_job_lag_seconds"), 0.0);
+
+  ASSERT_EQ(admin_.Request("POST", "/v1/replay/" + job_id + "/cancel").status, 200);
+  WaitForStatus(job_id, "cancelled");
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(client_.Get("/metrics").body.find(job_id), std::string::npos);  // ended: gone
+}
+
 class ReplayBreakerTest : public ReplayTest {
  protected:
   ReplayBreakerTest() : ReplayTest({"--breaker-threshold", "2", "--breaker-cooldown-ms", "1000"}) {}
@@ -376,6 +399,84 @@ TEST_F(ReplayBreakerTest, PausesWhileTheCircuitIsOpenAndResumesWhenItCloses) {
   EXPECT_EQ(done.at("processed").as_int64(), 10);
   EXPECT_EQ(done.at("failed").as_int64(), 2);
   EXPECT_EQ(done.at("succeeded").as_int64(), 8);
+}
+
+// Live traffic to the same destination comes from a second source, outside the job's scope.
+class ReplayLaneTest : public ReplayBreakerTest {
+ protected:
+  ReplayLaneTest() : live_source_(CreateSource(admin_, "live")) {
+    CreateConnection(admin_, live_source_, destination_);
+  }
+
+  // The sink answers replayed requests with `replay_status`, live ones with `live_status`.
+  void AnswerReplaysAndLive(int replay_status, int live_status) {
+    sink_.SetPolicy([=](const SinkRequest& request, int) {
+      SinkResponse response;
+      response.status = request.Header("x-rehook-replay") ? replay_status : live_status;
+      return response;
+    });
+  }
+
+  std::size_t Replayed() const {
+    std::size_t n = 0;
+    for (const auto& request : sink_.requests()) n += request.Header("x-rehook-replay") ? 1 : 0;
+    return n;
+  }
+
+  std::string Circuit() {
+    return std::string(admin_.Get("/v1/destinations/" + destination_)
+                           .Json()
+                           .at("circuit")
+                           .at("state")
+                           .as_string());
+  }
+
+  std::string live_source_;
+};
+
+TEST_F(ReplayLaneTest, ReplayFailuresPauseTheJobWithoutCuttingOffLiveTraffic) {
+  AnswerReplaysAndLive(500, 200);
+  CaptureEvents(6);
+  std::string job_id = StartJob({{"rate_limit", 20}, {"source_id", source_}});
+  auto paused = WaitForStatus(job_id, "paused");
+  ASSERT_EQ(paused.at("status").as_string(), "paused");
+  EXPECT_NE(std::string(paused.at("status_reason").as_string()).find("replay deliveries"),
+            std::string::npos);
+  EXPECT_EQ(Replayed(), 2u);  // the threshold of the job's own circuit
+
+  // Live deliveries to the same destination go on, and its circuit stays closed.
+  for (int i = 0; i < 3; ++i) Capture(client_, live_source_);
+  ASSERT_TRUE(sink_.WaitForCount(5, 10s));
+  EXPECT_EQ(Circuit(), "closed");
+
+  AnswerReplaysAndLive(200, 200);
+  auto done = WaitForStatus(job_id, "completed");
+  EXPECT_EQ(done.at("processed").as_int64(), 6);
+  EXPECT_EQ(done.at("failed").as_int64(), 2);
+}
+
+TEST_F(ReplayLaneTest, AJobWaitsWhileLiveDeliveriesToItsDestinationFail) {
+  AnswerReplaysAndLive(200, 503);
+  for (int i = 0; i < 2; ++i) Capture(client_, live_source_);  // two failures open the circuit
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (Circuit() != "open" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(25ms);
+  }
+  ASSERT_EQ(Circuit(), "open");
+
+  CaptureEvents(3);
+  std::string job_id = StartJob({{"rate_limit", 20}, {"source_id", source_}});
+  auto paused = WaitForStatus(job_id, "paused");
+  ASSERT_EQ(paused.at("status").as_string(), "paused");
+  EXPECT_NE(std::string(paused.at("status_reason").as_string()).find("live deliveries"),
+            std::string::npos);
+  EXPECT_EQ(Replayed(), 0u);  // nothing replayed into the outage
+
+  // Once the live circuit half-opens (after the 1 s cool-down) the job goes on.
+  auto done = WaitForStatus(job_id, "completed");
+  EXPECT_EQ(done.at("processed").as_int64(), 3);
+  EXPECT_EQ(done.at("succeeded").as_int64(), 3);
+  EXPECT_EQ(Replayed(), 3u);
 }
 
 }  // namespace
