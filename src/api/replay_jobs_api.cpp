@@ -58,6 +58,7 @@ boost::json::object JobJson(const ReplayJob& job) {
   json["to"] = FormatIso8601(job.to);
   json["rate_limit"] = job.rate_limit;
   json["max_events"] = job.max_events;
+  json["id_mode"] = ReplayIdModeName(job.id_mode);
   json["created_at"] = FormatIso8601(job.created_at);
   json["expires_at"] = TimeOrNull(job.expires_at);
   return json;
@@ -95,6 +96,11 @@ boost::asio::awaitable<ReplayJob> ParseJob(ApiRequest& request) {
       OptionalInteger(body, "rate_limit", 1, kMaxRateLimit).value_or(kDefaultRateLimit));
   job.max_events = static_cast<int>(
       OptionalInteger(body, "max_events", 1, kMaxMaxEvents).value_or(kDefaultMaxEvents));
+  if (auto id_mode = OptionalString(body, "id_mode")) {
+    auto parsed = ParseReplayIdMode(*id_mode);
+    if (!parsed) throw ApiError::BadRequest("'id_mode' must be 'new' or 'original'");
+    job.id_mode = *parsed;
+  }
 
   auto destination = co_await request.services.store.Run(
       [&](Store& store) { return store.GetDestination(org, job.destination_id); });

@@ -32,6 +32,7 @@ struct ReplayCreateOptions {
   std::string filter;  // JSON, or @FILE holding it
   std::optional<int> rate_limit;
   std::optional<int> max_events;
+  std::string id_mode;  // "new" or "original"; "" leaves the server's default
   bool dry_run = false;
   FollowOptions follow;
 };
@@ -77,6 +78,7 @@ boost::json::object ReplayBody(const ReplayCreateOptions& options,
   if (!options.filter.empty()) body["filter"] = ParseFilter(options.filter);
   if (options.rate_limit) body["rate_limit"] = *options.rate_limit;
   if (options.max_events) body["max_events"] = *options.max_events;
+  if (!options.id_mode.empty()) body["id_mode"] = options.id_mode;
   return body;
 }
 
@@ -95,6 +97,7 @@ void PrintJob(CommandContext& context, const boost::json::value& job) {
       {"to", FieldText(job, "to")},
       {"rate_limit", FieldText(job, "rate_limit") + "/s"},
       {"max_events", FieldText(job, "max_events")},
+      {"id_mode", FieldText(job, "id_mode")},
       {"started_at", FieldText(job, "started_at")},
       {"completed_at", FieldText(job, "completed_at")},
       {"expires_at", FieldText(job, "expires_at")},
@@ -196,6 +199,11 @@ void AddCreateCommand(CLI::App& replay, CommandSlot& slot) {
   create->add_option("--filter", options->filter, "Filter (JSON, or @FILE holding it)");
   create->add_option("--rate-limit", options->rate_limit, "Events per second at most (1-100)");
   create->add_option("--max-events", options->max_events, "Events at most (1-10000)");
+  create
+      ->add_option("--id-mode", options->id_mode,
+                   "webhook-id of the deliveries: new (consumers take them) or original (they "
+                   "drop events they already have)")
+      ->check(CLI::IsMember({"new", "original"}));
   CLI::Option* dry_run = create->add_flag("--dry-run", options->dry_run,
                                           "Count what would be replayed and send nothing");
   dry_run->excludes(AddFollowOptions(*create, options->follow));

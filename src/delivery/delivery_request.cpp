@@ -5,6 +5,11 @@
 
 namespace rehook {
 
+std::string DeliveryId(const Event& event, const std::optional<ReplayMarks>& replay) {
+  if (replay && replay->id_mode == ReplayIdMode::fresh) return event.id + "." + replay->job_id;
+  return event.id;
+}
+
 OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const std::string> body,
                                      const Destination& destination, const TargetUrl& url,
                                      TimeMs now, const std::optional<ReplayMarks>& replay) {
@@ -29,7 +34,7 @@ OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const s
       RemoveHeader(request.headers, name);
     }
     WebhookSigner signer(destination.secret);
-    for (auto& field : signer.Headers(event.id, now / 1000, *body)) {
+    for (auto& field : signer.Headers(DeliveryId(event, replay), now / 1000, *body)) {
       request.headers.push_back(std::move(field));
     }
   }

@@ -18,7 +18,13 @@ namespace rehook {
 // How rehook marks a delivery that is a replay rather than the first forwarding.
 struct ReplayMarks {
   std::string job_id;  // X-Rehook-Replay-Job-Id
+  ReplayIdMode id_mode = ReplayIdMode::fresh;
 };
+
+// The webhook-id a delivery is signed with: the event id for forwarding (the same on every
+// retry) and for replays with id_mode "original"; "<event id>.<job id>" for id_mode "new", which
+// differs from the first delivery's yet stays the same if a resumed job re-sends the event.
+std::string DeliveryId(const Event& event, const std::optional<ReplayMarks>& replay);
 
 // `url` is the destination URL, parsed. `body` holds the event's body bytes.
 OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const std::string> body,

@@ -357,7 +357,7 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
       auto body = std::shared_ptr<const std::string>(event, &event->body);
       OutboundRequest request =
           BuildDeliveryRequest(*event, body, job->destination, std::get<TargetUrl>(job->url),
-                               clock_.Now(), ReplayMarks{job->record.id});
+                               clock_.Now(), ReplayMarks{job->record.id, job->record.id_mode});
       result = co_await client_.Send(std::move(request));
     } catch (const std::exception& e) {
       result.error = e.what();

@@ -23,4 +23,14 @@ std::optional<ReplayStatus> ParseReplayStatus(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view ReplayIdModeName(ReplayIdMode mode) {
+  return mode == ReplayIdMode::original ? "original" : "new";
+}
+
+std::optional<ReplayIdMode> ParseReplayIdMode(std::string_view name) {
+  if (name == "new") return ReplayIdMode::fresh;
+  if (name == "original") return ReplayIdMode::original;
+  return std::nullopt;
+}
+
 }  // namespace rehook

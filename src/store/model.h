@@ -145,6 +145,14 @@ std::optional<ReplayStatus> ParseReplayStatus(std::string_view name);
 
 // A background job re-delivering a time range of captured events to a destination, oldest
 // first, at most `rate_limit` per second, each once and without retries.
+// Which delivery id (webhook-id) a replay job's deliveries carry. See docs/API-NOTES.md.
+enum class ReplayIdMode {
+  fresh,     // "new": an id of its own per job and event, so deduplicating consumers take it
+  original,  // "original": the event's id, as the first delivery had, so they drop it
+};
+std::string_view ReplayIdModeName(ReplayIdMode mode);
+std::optional<ReplayIdMode> ParseReplayIdMode(std::string_view name);
+
 struct ReplayJob {
   std::string id;  // "job_..."
   std::string org_id;
@@ -156,6 +164,7 @@ struct ReplayJob {
   TimeMs to = 0;
   int rate_limit = 10;
   int max_events = 1000;
+  ReplayIdMode id_mode = ReplayIdMode::fresh;
   ReplayStatus status = ReplayStatus::running;
   std::string status_reason;  // why paused, e.g. "the destination's circuit is open"
   int total = 0;

@@ -33,7 +33,7 @@ inline constexpr const char* kReplayJobColumns =
     "id, org_id, destination_id, source_id, connection_id, filter, range_from, range_to, "
     "rate_limit, max_events, status, status_reason, total, processed, succeeded, failed, "
     "cursor_time, cursor_id, created_at, started_at, completed_at, expires_at, lease_owner, "
-    "lease_until";
+    "lease_until, id_mode";
 inline constexpr const char* kSingleReplayColumns =
     "id, org_id, source_id, event_id, target_url, status_code, response_time_ms, success, error, "
     "created_at";
@@ -170,6 +170,7 @@ ReplayJob ReadReplayJob(const Row& row) {
   job.expires_at = row.OptionalInt64(21);
   job.lease_owner = row.Text(22);
   job.lease_until = row.Int64(23);
+  job.id_mode = ParseReplayIdMode(row.Text(24)).value_or(ReplayIdMode::fresh);
   return job;
 }
 

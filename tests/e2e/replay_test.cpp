@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "capture/signature_verifier.h"
 #include "support/api_helpers.h"
 #include "support/rehook_process.h"
 #include "support/sink_server.h"
@@ -380,6 +381,42 @@ TEST_F(ReplayTest, MetricsShowEachRunningJobsPaceAgainstItsLimit) {
   EXPECT_EQ(client_.Get("/metrics").body.find(job_id), std::string::npos);  // ended: gone
 }
 
+TEST_F(ReplayTest, IdModeChoosesTheDeliveryIdConsumersDeduplicateOn) {
+  const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  std::string signed_destination =
+      CreateDestination(admin_, sink_.url() + "/signed", {{"secret", secret}});
+  std::vector<std::string> ids = CaptureEvents(2);
+  auto bad = admin_.PostJson(
+      "/v1/replay", JobBody({{"destination_id", signed_destination}, {"id_mode", "same"}}));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("'id_mode'"), std::string::npos) << bad.body;
+
+  std::string fresh = StartJob({{"destination_id", signed_destination}});  // default: new
+  EXPECT_EQ(Job(fresh).at("id_mode").as_string(), "new");
+  ASSERT_EQ(WaitForStatus(fresh, "completed").at("succeeded").as_int64(), 2);
+  std::string original =
+      StartJob({{"destination_id", signed_destination}, {"id_mode", "original"}});
+  EXPECT_EQ(Job(original).at("id_mode").as_string(), "original");
+  ASSERT_EQ(WaitForStatus(original, "completed").at("succeeded").as_int64(), 2);
+
+  auto requests = sink_.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  SourceVerification check;
+  check.kind = VerificationKind::standard_webhooks;
+  check.secret = secret;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  for (std::size_t i = 0; i < 4; ++i) {
+    const SinkRequest& request = requests[i];
+    const std::string& event = ids[i % 2];
+    EXPECT_EQ(request.Header("webhook-id"), i < 2 ? event + "." + fresh : event);
+    EXPECT_EQ(request.Header("X-Rehook-Original-Event-Id"), event);
+    // Signed afresh with the destination's secret, the id included.
+    EXPECT_TRUE(VerifySignature(check, request.headers, request.body, now).ok()) << i;
+  }
+}
+
 class ReplayBreakerTest : public ReplayTest {
  protected:
   ReplayBreakerTest() : ReplayTest({"--breaker-threshold", "2", "--breaker-cooldown-ms", "1000"}) {}
@@ -423,6 +460,13 @@ class ReplayLaneTest : public ReplayBreakerTest {
     return n;
   }
 
+  // Requests the sink got from live forwarding (not replays).
+  std::size_t Forwarded() const {
+    std::size_t n = 0;
+    for (const auto& request : sink_.requests()) n += request.Header("x-rehook-replay") ? 0 : 1;
+    return n;
+  }
+
   std::string Circuit() {
     return std::string(admin_.Get("/v1/destinations/" + destination_)
                            .Json()
@@ -453,6 +497,34 @@ TEST_F(ReplayLaneTest, ReplayFailuresPauseTheJobWithoutCuttingOffLiveTraffic) {
   auto done = WaitForStatus(job_id, "completed");
   EXPECT_EQ(done.at("processed").as_int64(), 6);
   EXPECT_EQ(done.at("failed").as_int64(), 2);
+}
+
+TEST_F(ReplayLaneTest, LiveDeliveriesDoNotQueueBehindASlowReplay) {
+  // The consumer takes 300 ms over each replayed request: the job needs at least 6 s.
+  sink_.SetPolicy([](const SinkRequest& request, int) {
+    SinkResponse response;
+    if (request.Header("x-rehook-replay")) response.delay = 300ms;
+    return response;
+  });
+  CaptureEvents(20);
+  std::string job_id = StartJob({{"rate_limit", 100}, {"source_id", source_}});
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (Replayed() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  for (int i = 0; i < 10; ++i) {
+    Capture(client_, live_source_);
+    std::this_thread::sleep_for(50ms);
+  }
+  // Loose on purpose (shared machines): the live events arrive while the replay is far from
+  // done, not after it, as they would if they queued behind it.
+  deadline = std::chrono::steady_clock::now() + 5s;
+  while (Forwarded() < 10 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(Forwarded(), 10u);
+  EXPECT_LT(Replayed(), 20u);
+  EXPECT_EQ(JsonString(Job(job_id), "status"), "running");
 }
 
 TEST_F(ReplayLaneTest, AJobWaitsWhileLiveDeliveriesToItsDestinationFail) {

@@ -37,6 +37,7 @@
 #include "filter/filter.h"
 #include "fuzz_check.h"
 #include "http/api_error.h"
+#include "store/model.h"
 
 namespace rehook {
 namespace {
@@ -187,6 +188,11 @@ void ReadCreateReplayJob(const json::object& body) {
   FilterField(body, "filter");
   Integer(body, "rate_limit", 1, 100);
   Integer(body, "max_events", 1, 10000);
+  if (auto id_mode = OptionalString(body, "id_mode")) {
+    if (!ParseReplayIdMode(*id_mode)) {
+      throw ApiError::BadRequest("'id_mode' must be 'new' or 'original'");
+    }
+  }
 }
 
 void ReadReplayRequest(const json::object& body) {
@@ -233,7 +239,7 @@ const std::array<Endpoint, 11> kEndpoints = {{
     {"POST /v1/replay",
      ReadCreateReplayJob,
      {"destination_id", "from", "to", "source_id", "connection_id", "filter", "rate_limit",
-      "max_events"}},
+      "max_events", "id_mode"}},
     {"POST /v1/endpoints/{id}/requests/{requestId}/replay",
      ReadReplayRequest,
      {"target_url", "timeout_ms"}},

@@ -203,6 +203,10 @@ const std::vector<std::string>& Migrations() {
         CREATE INDEX dedup_keys_by_age ON dedup_keys(seen_at);
         CREATE INDEX dedup_keys_by_event ON dedup_keys(event_id);
       )sql",
+      // 6: the delivery id replay jobs send ("new" or "original").
+      R"sql(
+        ALTER TABLE replay_jobs ADD COLUMN id_mode TEXT NOT NULL DEFAULT 'new';
+      )sql",
   };
   return migrations;
 }

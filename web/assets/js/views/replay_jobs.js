@@ -14,6 +14,7 @@ function jobRequest(form) {
     to: fromLocalInput(form.to.value),
     rate_limit: Number(form.rate_limit.value),
     max_events: Number(form.max_events.value),
+    id_mode: form.id_mode.value,
   };
   if (form.source.value) request.source_id = form.source.value;
   const filterText = form.filter.value.trim();
@@ -42,6 +43,9 @@ function replayForm(view, sources, destinations) {
     to: h('input', { type: 'datetime-local', name: 'to', step: 1, required: true, value: isoToLocalInput(params.get('to')) || toLocalInput(nextMinute) }),
     rate_limit: h('input', { type: 'number', name: 'rate_limit', min: 1, max: 100, step: 1, value: '10', required: true }),
     max_events: h('input', { type: 'number', name: 'max_events', min: 1, max: 10000, step: 1, value: '1000', required: true }),
+    id_mode: h('select', { name: 'id_mode' },
+      h('option', { value: 'new', selected: true }, 'New (consumers process the replays)'),
+      h('option', { value: 'original' }, 'Original (consumers drop events they already have)')),
     filter: h('textarea', { name: 'filter', rows: 3, class: 'mono', placeholder: '{"headers": {"x-github-event": "push"}}' }),
   };
   const feedback = h('div', { class: 'feedback', 'aria-live': 'polite' });
@@ -85,7 +89,8 @@ function replayForm(view, sources, destinations) {
     field('From', inputs.from, `Inclusive. Your time zone: ${timeZoneName()}`),
     field('To', inputs.to, 'Inclusive.'),
     field('Rate limit (events per second)', inputs.rate_limit, '1 to 100.'),
-    field('At most this many events', inputs.max_events, '1 to 10000.')),
+    field('At most this many events', inputs.max_events, '1 to 10000.'),
+    field('Delivery id (webhook-id)', inputs.id_mode, 'For destinations with a signing secret.')),
   field('Filter (optional, JSON)', inputs.filter, 'Only events that pass it are replayed; see the filter language in the API docs.'),
   h('div', { class: 'actions' }, startButton, countButton),
   feedback);
