@@ -130,10 +130,15 @@ void ReadCreateSource(const json::object& body) {
   CaptureRuleFields(body);
 }
 
-void ReadUpdateSource(const json::object& body) {
+// PATCH of sources and destinations: a name, when given, must not be empty.
+void OptionalName(const json::object& body) {
   if (auto name = OptionalString(body, "name"); name && name->empty()) {
     throw ApiError::BadRequest("'name' must not be empty");
   }
+}
+
+void ReadUpdateSource(const json::object& body) {
+  OptionalName(body);
   CaptureRuleFields(body);
 }
 
@@ -158,7 +163,7 @@ void ReadCreateDestination(const json::object& body) {
 }
 
 void ReadUpdateDestination(const json::object& body) {
-  ReadUpdateSource(body);  // the same rule for "name"
+  OptionalName(body);
   TargetUrlField(body, "url", false, false);
   ReadDestinationOptions(body);
 }
