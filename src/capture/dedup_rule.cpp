@@ -5,10 +5,14 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "capture/source_config_fields.h"
 #include "http/http_types.h"
 
 namespace rehook {
 namespace {
+
+using source_config::Fail;
+using source_config::StringField;
 
 constexpr std::size_t kMaxHeaderNameLength = 256;
 constexpr std::size_t kMaxJsonPathLength = 256;
@@ -16,27 +20,9 @@ constexpr std::size_t kMaxJsonPathLength = 256;
 // points at a whole object by mistake.
 constexpr std::size_t kMaxKeyLength = 1024;
 
-[[noreturn]] void Fail(const std::string& path, const std::string& message) {
-  throw SourceConfigError(path, message);
-}
-
-std::optional<std::string> StringField(const boost::json::object& object, std::string_view key,
-                                       const std::string& path) {
-  const boost::json::value* value = object.if_contains(key);
-  if (!value || value->is_null()) return std::nullopt;
-  if (!value->is_string()) Fail(path, "'" + path + "' must be a string");
-  return std::string(value->get_string());
-}
-
 bool IsJsonPath(std::string_view path) {
   if (path.empty() || path.front() == '.' || path.back() == '.') return false;
   return path.find("..") == std::string_view::npos;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 std::optional<std::string> KeyFromJson(std::string_view path, std::string_view body) {
@@ -118,12 +104,7 @@ std::optional<std::string> DedupKeyOf(const DedupRule& rule,
                                       std::string_view body) {
   std::optional<std::string> key;
   if (!rule.header.empty()) {
-    for (const HeaderField& field : headers) {
-      if (EqualsIgnoreCase(field.name, rule.header)) {
-        key = std::string(Trim(field.value));
-        break;
-      }
-    }
+    if (auto value = FindHeader(headers, rule.header)) key = std::string(TrimWhitespace(*value));
   } else {
     key = KeyFromJson(rule.json_path, body);
   }

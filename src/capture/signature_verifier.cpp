@@ -8,12 +8,17 @@
 #include <cmath>
 #include <utility>
 
+#include "capture/source_config_fields.h"
 #include "common/encoding.h"
 #include "delivery/webhook_signer.h"
 #include "http/http_types.h"
 
 namespace rehook {
 namespace {
+
+using source_config::Fail;
+using source_config::IntegerField;
+using source_config::StringField;
 
 constexpr std::array<std::pair<VerificationKind, std::string_view>, 5> kKindNames = {{
     {VerificationKind::header_token, "header_token"},
@@ -35,46 +40,7 @@ bool UsesTimestamp(VerificationKind kind) {
 
 // ---- configuration ----
 
-[[noreturn]] void Fail(const std::string& path, const std::string& message) {
-  throw SourceConfigError(path, message);
-}
-
-std::optional<std::string> StringField(const boost::json::object& object, std::string_view key,
-                                       const std::string& path) {
-  const boost::json::value* value = object.if_contains(key);
-  if (!value || value->is_null()) return std::nullopt;
-  if (!value->is_string()) Fail(path, "'" + path + "' must be a string");
-  return std::string(value->get_string());
-}
-
-std::optional<std::int64_t> IntegerField(const boost::json::object& object, std::string_view key,
-                                         const std::string& path, std::int64_t min,
-                                         std::int64_t max) {
-  const boost::json::value* value = object.if_contains(key);
-  if (!value || value->is_null()) return std::nullopt;
-  std::optional<std::int64_t> number;
-  if (value->is_int64()) {
-    number = value->get_int64();
-  } else if (value->is_uint64() && value->get_uint64() <= static_cast<std::uint64_t>(max)) {
-    number = static_cast<std::int64_t>(value->get_uint64());
-  } else if (value->is_double() && std::trunc(value->get_double()) == value->get_double() &&
-             std::abs(value->get_double()) <= static_cast<double>(max)) {
-    number = static_cast<std::int64_t>(value->get_double());  // 300.0 is an integer too
-  }
-  if (!number || *number < min || *number > max) {
-    Fail(path, "'" + path + "' must be an integer between " + std::to_string(min) + " and " +
-                   std::to_string(max));
-  }
-  return number;
-}
-
 // ---- headers ----
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 std::vector<std::string_view> Split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
@@ -99,7 +65,7 @@ std::vector<std::string_view> HeaderValues(const std::vector<HeaderField>& heade
                                            std::string_view name) {
   std::vector<std::string_view> values;
   for (const HeaderField& field : headers) {
-    if (EqualsIgnoreCase(field.name, name)) values.push_back(Trim(field.value));
+    if (EqualsIgnoreCase(field.name, name)) values.push_back(TrimWhitespace(field.value));
   }
   return values;
 }
@@ -210,7 +176,7 @@ VerificationResult VerifyStripe(const SourceVerification& config,
   std::vector<std::string> candidates;
   for (std::string_view value : values) {
     for (std::string_view item : Split(value, ',')) {
-      item = Trim(item);
+      item = TrimWhitespace(item);
       std::size_t equals = item.find('=');
       if (equals == std::string_view::npos || equals == 0) {
         return VerificationResult::Failed(

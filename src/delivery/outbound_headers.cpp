@@ -13,12 +13,6 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
 }
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 // Names listed in Connection headers are hop-by-hop for this message (RFC 9110 §7.6.1).
 std::vector<std::string> NamesListedInConnection(const std::vector<HeaderField>& headers) {
   std::vector<std::string> names;
@@ -27,7 +21,7 @@ std::vector<std::string> NamesListedInConnection(const std::vector<HeaderField>&
     std::string_view rest = field.value;
     while (!rest.empty()) {
       size_t comma = rest.find(',');
-      std::string_view token = Trim(rest.substr(0, comma));
+      std::string_view token = TrimWhitespace(rest.substr(0, comma));
       if (!token.empty()) names.emplace_back(token);
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }

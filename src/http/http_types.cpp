@@ -6,15 +6,6 @@
 #include <cctype>
 
 namespace rehook {
-namespace {
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-}  // namespace
 
 // RFC 9110 token characters, the only ones a field name may contain.
 bool IsHeaderName(std::string_view name) {
@@ -39,11 +30,22 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::optional<std::string_view> HttpRequest::Header(std::string_view name) const {
+std::string_view TrimWhitespace(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::optional<std::string_view> FindHeader(const std::vector<HeaderField>& headers,
+                                           std::string_view name) {
   for (const auto& field : headers) {
     if (EqualsIgnoreCase(field.name, name)) return std::string_view(field.value);
   }
   return std::nullopt;
+}
+
+std::optional<std::string_view> HttpRequest::Header(std::string_view name) const {
+  return FindHeader(headers, name);
 }
 
 std::optional<std::string_view> HttpRequest::Cookie(std::string_view name) const {
@@ -52,11 +54,11 @@ std::optional<std::string_view> HttpRequest::Cookie(std::string_view name) const
     std::string_view rest = field.value;
     while (!rest.empty()) {
       size_t semicolon = rest.find(';');
-      std::string_view pair = Trim(rest.substr(0, semicolon));
+      std::string_view pair = TrimWhitespace(rest.substr(0, semicolon));
       rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
       size_t equals = pair.find('=');
-      if (equals != std::string_view::npos && Trim(pair.substr(0, equals)) == name) {
-        return Trim(pair.substr(equals + 1));
+      if (equals != std::string_view::npos && TrimWhitespace(pair.substr(0, equals)) == name) {
+        return TrimWhitespace(pair.substr(equals + 1));
       }
     }
   }

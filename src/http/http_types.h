@@ -43,6 +43,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // True for a valid field name: RFC 9110 token characters only, not empty.
 bool IsHeaderName(std::string_view name);
 
+// `text` without the spaces and tabs at either end (HTTP's optional whitespace).
+std::string_view TrimWhitespace(std::string_view text);
+
+// The value of the first header named `name` (case-insensitive), if any.
+std::optional<std::string_view> FindHeader(const std::vector<HeaderField>& headers,
+                                           std::string_view name);
+
 // Splits "a=1&b=2" into decoded (name, value) pairs ('+' means space); nullopt when the string
 // is not a valid query (e.g. a bad percent-escape). For API parameters; captured requests keep
 // their query raw.
