@@ -454,17 +454,18 @@ class ReplayLaneTest : public ReplayBreakerTest {
     });
   }
 
-  std::size_t Replayed() const {
-    std::size_t n = 0;
-    for (const auto& request : sink_.requests()) n += request.Header("x-rehook-replay") ? 1 : 0;
-    return n;
-  }
+  // Requests the sink got from replay jobs, and from live forwarding.
+  std::size_t Replayed() const { return Received(true); }
+  std::size_t Forwarded() const { return Received(false); }
 
-  // Requests the sink got from live forwarding (not replays).
-  std::size_t Forwarded() const {
-    std::size_t n = 0;
-    for (const auto& request : sink_.requests()) n += request.Header("x-rehook-replay") ? 0 : 1;
-    return n;
+  // Polls `condition` every `interval` until it holds or `timeout` passes.
+  template <class Condition>
+  static void WaitUntil(Condition condition, std::chrono::milliseconds timeout,
+                        std::chrono::milliseconds interval = 10ms) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!condition() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(interval);
+    }
   }
 
   std::string Circuit() {
@@ -476,6 +477,15 @@ class ReplayLaneTest : public ReplayBreakerTest {
   }
 
   std::string live_source_;
+
+ private:
+  std::size_t Received(bool replays) const {
+    std::size_t n = 0;
+    for (const auto& request : sink_.requests()) {
+      n += request.Header("x-rehook-replay").has_value() == replays ? 1 : 0;
+    }
+    return n;
+  }
 };
 
 TEST_F(ReplayLaneTest, ReplayFailuresPauseTheJobWithoutCuttingOffLiveTraffic) {
@@ -510,20 +520,14 @@ TEST_F(ReplayLaneTest, LiveDeliveriesDoNotQueueBehindASlowReplay) {
   });
   CaptureEvents(20);
   std::string job_id = StartJob({{"rate_limit", 100}, {"source_id", source_}});
-  auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (Replayed() < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-  }
+  WaitUntil([&] { return Replayed() >= 2; }, 10s);
   for (int i = 0; i < 10; ++i) {
     Capture(client_, live_source_);
     std::this_thread::sleep_for(50ms);
   }
   // Loose on purpose (shared machines): the live events arrive while the replay is far from
   // done, not after it, as they would if they queued behind it.
-  deadline = std::chrono::steady_clock::now() + 5s;
-  while (Forwarded() < 10 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-  }
+  WaitUntil([&] { return Forwarded() >= 10; }, 5s);
   ASSERT_EQ(Forwarded(), 10u);
   EXPECT_LT(Replayed(), 20u);
   EXPECT_EQ(JsonString(Job(job_id), "status"), "running");
@@ -532,10 +536,7 @@ TEST_F(ReplayLaneTest, LiveDeliveriesDoNotQueueBehindASlowReplay) {
 TEST_F(ReplayLaneTest, AJobWaitsWhileLiveDeliveriesToItsDestinationFail) {
   AnswerReplaysAndLive(200, 503);
   for (int i = 0; i < 2; ++i) Capture(client_, live_source_);  // two failures open the circuit
-  auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (Circuit() != "open" && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(25ms);
-  }
+  WaitUntil([&] { return Circuit() == "open"; }, 10s, 25ms);   // an API call per poll
   ASSERT_EQ(Circuit(), "open");
 
   CaptureEvents(3);

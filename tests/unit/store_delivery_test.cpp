@@ -63,6 +63,14 @@ class StoreDeliveryTest : public StoreTest {
     store_->ApplyBatch(batch);
   }
 
+  // An event of source_ received at `at`, with one delivery task and a claim on `key_hash`
+  // against holders since `window_start`.
+  NewEvent Claiming(TimeMs at, const std::string& key_hash, TimeMs window_start) {
+    auto event = std::make_shared<Event>(MakeEvent(source_, at));
+    return NewEvent{
+        event, {MakeTask(*event, connection_, at)}, NewEvent::DedupClaim{key_hash, window_start}};
+  }
+
   Source source_;
   Destination destination_;
   Connection connection_;
@@ -211,12 +219,9 @@ TEST_P(StoreDeliveryTest, AnUpdateForAVanishedTaskOnlyLogsTheAttempt) {
 }
 
 TEST_P(StoreDeliveryTest, DedupKeysKeepOnlyTheFirstEventWithinTheWindow) {
-  // Events with a dedup claim and one task each; the window is 1000 ms before each event.
+  // The window is 1000 ms before each event.
   auto claiming = [&](TimeMs at, const std::string& key_hash) {
-    auto event = std::make_shared<Event>(MakeEvent(source_, at));
-    NewEvent item{
-        event, {MakeTask(*event, connection_, at)}, NewEvent::DedupClaim{key_hash, at - 1000}};
-    return item;
+    return Claiming(at, key_hash, at - 1000);
   };
   // One batch: a new key, the same key again, another key. The repeat loses within the batch.
   WriteBatch first;
@@ -298,11 +303,11 @@ TEST_P(StoreDeliveryTest, RetentionErasesOnlyTheOrgsOlderEventsInBatches) {
 }
 
 TEST_P(StoreDeliveryTest, OldDedupKeysAreDroppedAndErasureFreesAnEventsKey) {
+  // One event per batch; window_start 0: any earlier holder counts.
   auto claiming = [&](TimeMs at, const std::string& key_hash) {
-    auto event = std::make_shared<Event>(MakeEvent(source_, at));
     WriteBatch batch;
-    batch.events.push_back({event, {}, NewEvent::DedupClaim{key_hash, 0}});
-    return std::make_pair(event->id, store_->ApplyBatch(batch).duplicate_of.at(0));
+    batch.events.push_back(Claiming(at, key_hash, 0));
+    return std::make_pair(batch.events[0].event->id, store_->ApplyBatch(batch).duplicate_of.at(0));
   };
   auto [first, none] = claiming(6000, "k1");
   EXPECT_EQ(none, "");
