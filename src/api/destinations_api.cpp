@@ -33,6 +33,7 @@ boost::json::object DestinationJson(const Destination& destination, CircuitBreak
   json["rate_limit"] =
       destination.rate_limit ? boost::json::value(*destination.rate_limit) : nullptr;
   json["has_secret"] = !destination.secret.empty();
+  json["enabled"] = destination.enabled;
   CircuitSnapshot circuit = breakers.Snapshot(destination.id);
   json["circuit"] = boost::json::object{{"state", CircuitStateName(circuit.state)},
                                         {"failures", circuit.consecutive_failures},
@@ -91,6 +92,7 @@ void ApplyOptionalFields(const boost::json::object& body, Destination& destinati
     }
     destination.secret = *secret;
   }
+  if (auto enabled = OptionalBool(body, "enabled")) destination.enabled = *enabled;
   if (auto it = body.find("rate_limit"); it != body.end()) {
     if (it->value().is_null()) {
       destination.rate_limit.reset();
@@ -143,6 +145,7 @@ boost::asio::awaitable<HttpResponse> GetDestination(ApiRequest& request) {
 boost::asio::awaitable<HttpResponse> UpdateDestination(ApiRequest& request) {
   auto body = ParseJsonObject(request.http);
   Destination destination = co_await LoadDestination(request);
+  const bool was_enabled = destination.enabled;
   if (auto name = OptionalString(body, "name")) {
     if (name->empty()) throw ApiError::BadRequest("'name' must not be empty");
     destination.name = *name;
@@ -157,6 +160,8 @@ boost::asio::awaitable<HttpResponse> UpdateDestination(ApiRequest& request) {
       [&](Store& store) { return store.UpdateDestination(destination); });
   if (!updated) throw ApiError::NotFound("destination '" + destination.id + "' does not exist");
   request.services.destination_cache.Invalidate(destination.id);
+  // Routes to it are compiled per source: recompile them all.
+  if (destination.enabled != was_enabled) request.services.route_cache.InvalidateAll();
   co_return JsonResponse(200, DestinationJson(destination, request.services.breakers));
 }
 

@@ -102,6 +102,8 @@ boost::json::object AttemptJson(const DeliveryAttempt& attempt) {
   json["next_retry_at"] =
       attempt.next_retry_at ? boost::json::value(FormatIso8601(*attempt.next_retry_at)) : nullptr;
   json["created_at"] = FormatIso8601(attempt.created_at);
+  json["outcome"] = attempt.outcome ? boost::json::value(ReplayOutcomeName(*attempt.outcome))
+                                    : boost::json::value(nullptr);
   return json;
 }
 

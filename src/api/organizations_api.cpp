@@ -1,4 +1,5 @@
-// /v1/orgs: super admins create and list organizations; every key can read its own (/v1/org).
+// /v1/orgs: super admins create, list and change organizations (name, retention); every key can
+// read its own (/v1/org).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -54,6 +55,26 @@ boost::asio::awaitable<HttpResponse> GetOrganization(ApiRequest& request) {
   co_return co_await ShowOrganization(request, request.Param("id"));
 }
 
+// A shorter retention takes effect at the sweeper's next pass: older events are then erased.
+boost::asio::awaitable<HttpResponse> UpdateOrganization(ApiRequest& request) {
+  auto body = ParseJsonObject(request.http);
+  const std::string& id = request.Param("id");
+  auto org =
+      co_await request.services.store.Run([&](Store& store) { return store.GetOrganization(id); });
+  if (!org) throw ApiError::NotFound("organization '" + id + "' does not exist");
+  if (auto name = OptionalString(body, "name")) {
+    if (name->empty()) throw ApiError::BadRequest("'name' must not be empty");
+    org->name = *name;
+  }
+  if (auto days = OptionalInteger(body, "retention_days", 1, 3650)) {
+    org->retention_days = static_cast<int>(*days);
+  }
+  bool updated = co_await request.services.store.Run(
+      [&](Store& store) { return store.UpdateOrganization(*org); });
+  if (!updated) throw ApiError::NotFound("organization '" + id + "' does not exist");
+  co_return JsonResponse(200, OrganizationJson(*org));
+}
+
 boost::asio::awaitable<HttpResponse> GetOwnOrganization(ApiRequest& request) {
   co_return co_await ShowOrganization(request, request.principal.org_id);
 }
@@ -64,6 +85,7 @@ void AddOrganizationRoutes(ApiRouter& router) {
   router.Add("POST", "/v1/orgs", {Permission::manage_orgs, CreateOrganization});
   router.Add("GET", "/v1/orgs", {Permission::manage_orgs, ListOrganizations});
   router.Add("GET", "/v1/orgs/{id}", {Permission::manage_orgs, GetOrganization});
+  router.Add("PATCH", "/v1/orgs/{id}", {Permission::manage_orgs, UpdateOrganization});
   router.Add("GET", "/v1/org", {Permission::read, GetOwnOrganization});
 }
 

@@ -42,6 +42,9 @@ boost::json::object JobJson(const ReplayJob& job) {
   json["processed"] = job.processed;
   json["succeeded"] = job.succeeded;
   json["failed"] = job.failed;
+  // Compared with each event's last earlier attempt at the destination (see "outcome").
+  json["fixed"] = job.fixed;
+  json["regressed"] = job.regressed;
   // Remaining events at the job's rate; a lower bound when the destination answers slowly.
   const bool live = job.status == ReplayStatus::running || job.status == ReplayStatus::paused;
   json["eta_seconds"] =
@@ -192,6 +195,24 @@ boost::asio::awaitable<HttpResponse> ListReplayJobs(ApiRequest& request) {
   co_return JsonListResponse(std::move(data), result.next);
 }
 
+// The job's deliveries, oldest first; ?outcome=regressed answers "what did my change break?".
+boost::asio::awaitable<HttpResponse> ListReplayJobDeliveries(ApiRequest& request) {
+  std::optional<ReplayOutcome> outcome;
+  if (std::optional<std::string> text = request.Query("outcome")) {
+    outcome = ParseReplayOutcome(*text);
+    if (!outcome) {
+      throw ApiError::BadRequest("'outcome' must be one of first, same, fixed, regressed");
+    }
+  }
+  PageRequest page = ParsePageRequest(request);
+  ReplayJob job = co_await LoadJob(request);
+  auto result = co_await request.services.store.Run(
+      [&](Store& store) { return store.ListAttemptsOfJob(job.org_id, job.id, outcome, page); });
+  boost::json::array data;
+  for (const DeliveryAttempt& attempt : result.items) data.push_back(AttemptJson(attempt));
+  co_return JsonListResponse(std::move(data), result.next);
+}
+
 boost::asio::awaitable<HttpResponse> CancelReplayJob(ApiRequest& request) {
   ReplayJob job = co_await LoadJob(request);
   const TimeMs now = request.services.clock.Now();
@@ -214,6 +235,7 @@ void AddReplayJobRoutes(ApiRouter& router) {
   router.Add("POST", "/v1/replay", {Permission::write_resources, CreateReplayJob});
   router.Add("GET", "/v1/replay", {Permission::read, ListReplayJobs});
   router.Add("GET", "/v1/replay/{id}", {Permission::read, GetReplayJob});
+  router.Add("GET", "/v1/replay/{id}/deliveries", {Permission::read, ListReplayJobDeliveries});
   router.Add("POST", "/v1/replay/{id}/cancel", {Permission::write_resources, CancelReplayJob});
 }
 

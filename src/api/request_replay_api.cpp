@@ -1,6 +1,7 @@
 // Single-request replay (the hookdeploy API): POST /v1/endpoints/{id}/requests/{requestId}/replay
-// sends one captured request to any HTTPS URL and answers with what happened; every replay is
-// recorded and listed at .../replays.
+// sends one captured request to any HTTPS URL and answers with what happened, compared with the
+// last earlier send of the request to the same URL (outcome); every replay is recorded and
+// listed at .../replays.
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -35,6 +36,8 @@ boost::json::object OutcomeJson(const SingleReplay& replay) {
   json["success"] = replay.success;
   json["error"] =
       replay.error.empty() ? boost::json::value(nullptr) : boost::json::value(replay.error);
+  json["outcome"] = replay.outcome ? boost::json::value(ReplayOutcomeName(*replay.outcome))
+                                   : boost::json::value(nullptr);
   return json;
 }
 
@@ -80,10 +83,15 @@ boost::asio::awaitable<HttpResponse> ReplayRequest(ApiRequest& request) {
   replay.success = result.success();
   replay.error = result.error;
   replay.created_at = now;
-  co_await request.services.store.Run([&](Store& store) { store.InsertSingleReplay(replay); });
+  co_await request.services.store.Run([&](Store& store) {
+    replay.outcome = CompareWithEarlier(
+        store.LastResultAtUrl(replay.org_id, replay.event_id, replay.target_url), replay.success);
+    store.InsertSingleReplay(replay);
+  });
   log::Info("replay.single", {{"request_id", replay.event_id},
                               {"target_url", replay.target_url},
                               {"success", replay.success},
+                              {"outcome", std::string(ReplayOutcomeName(*replay.outcome))},
                               {"error", replay.error}});
   co_return JsonResponse(200, boost::json::object{{"data", OutcomeJson(replay)}});
 }

@@ -1,6 +1,7 @@
 #include "capture/capture_handler.h"
 
 #include <chrono>
+#include <unordered_set>
 
 #include "common/await_callback.h"
 #include "common/encoding.h"
@@ -36,9 +37,22 @@ boost::asio::awaitable<std::optional<CaptureSource>> CaptureHandler::FindSource(
 boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> CaptureHandler::FindRoutes(
     const std::string& id) {
   if (auto cached = parts_.routes.Lookup(id)) co_return *cached;
-  auto connections =
-      co_await parts_.store.Run([&](Store& store) { return store.ListConnectionsOfSource(id); });
-  auto routes = CompileRoutes(connections);
+  struct Routing {
+    std::vector<Connection> connections;
+    std::unordered_set<std::string> disabled_destinations;
+  };
+  auto routing = co_await parts_.store.Run([&](Store& store) {
+    Routing found{store.ListConnectionsOfSource(id), {}};
+    for (const Connection& connection : found.connections) {
+      if (!connection.enabled) continue;
+      auto destination = store.GetDestination(connection.org_id, connection.destination_id);
+      if (destination && !destination->enabled) {
+        found.disabled_destinations.insert(destination->id);
+      }
+    }
+    return found;
+  });
+  auto routes = CompileRoutes(routing.connections, routing.disabled_destinations);
   parts_.routes.Put(id, routes);
   co_return routes;
 }

@@ -88,7 +88,9 @@ void PrintJob(CommandContext& context, const boost::json::value& job) {
       {"status", FieldText(job, "status")},
       {"status_reason", FieldText(job, "status_reason")},
       {"progress", FieldText(job, "processed") + "/" + FieldText(job, "total") + " (succeeded " +
-                       FieldText(job, "succeeded") + ", failed " + FieldText(job, "failed") + ")"},
+                       FieldText(job, "succeeded") + ", failed " + FieldText(job, "failed") +
+                       "; fixed " + FieldText(job, "fixed") + ", regressed " +
+                       FieldText(job, "regressed") + ")"},
       {"destination_id", FieldText(job, "destination_id")},
       {"source_id", FieldText(job, "source_id")},
       {"connection_id", FieldText(job, "connection_id")},

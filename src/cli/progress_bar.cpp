@@ -58,6 +58,8 @@ JobProgress ParseJobProgress(const boost::json::value& value) {
   job.processed = IntegerField(object, "processed").value_or(0);
   job.succeeded = IntegerField(object, "succeeded").value_or(0);
   job.failed = IntegerField(object, "failed").value_or(0);
+  job.fixed = IntegerField(object, "fixed").value_or(0);
+  job.regressed = IntegerField(object, "regressed").value_or(0);
   job.server_eta_seconds = IntegerField(object, "eta_seconds");
   job.elapsed_ms =
       MillisecondsBetween(StringField(object, "started_at"), StringField(object, "completed_at"));
@@ -160,7 +162,12 @@ std::string RenderSummary(const JobProgress& job) {
       sentence += " (" + FormatRate(static_cast<double>(job.processed) / seconds) + ")";
     }
   }
-  return sentence + ".";
+  sentence += ".";
+  if (job.fixed > 0 || job.regressed > 0) {
+    sentence += " Against their last earlier attempt: " + std::to_string(job.fixed) + " fixed, " +
+                std::to_string(job.regressed) + " regressed.";
+  }
+  return sentence;
 }
 
 }  // namespace rehook::cli

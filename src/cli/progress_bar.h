@@ -23,6 +23,8 @@ struct JobProgress {
   std::int64_t processed = 0;
   std::int64_t succeeded = 0;
   std::int64_t failed = 0;
+  std::int64_t fixed = 0;      // compared with each event's last earlier attempt
+  std::int64_t regressed = 0;  // at the destination
   std::optional<std::int64_t> server_eta_seconds;  // the job's rate limit applied to what is left
   std::optional<std::int64_t> elapsed_ms;          // started_at to completed_at, once ended
 
@@ -69,7 +71,8 @@ std::string RenderProgressBar(const JobProgress& job, std::optional<double> per_
 std::string RenderProgressLine(const JobProgress& job, std::optional<double> per_second);
 
 // The closing sentence, e.g. "Replay job job_x completed: 100 of 100 events replayed,
-// 99 succeeded, 1 failed, in 0:10 (10.0/s)."
+// 99 succeeded, 1 failed, in 0:10 (10.0/s)." When deliveries fixed or regressed an event
+// (against its last earlier attempt), a second sentence says how many.
 std::string RenderSummary(const JobProgress& job);
 
 }  // namespace rehook::cli

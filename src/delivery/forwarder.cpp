@@ -165,8 +165,9 @@ asio::awaitable<void> Forwarder::Deliver(Work work) {
   Lane& lane = lanes_[task.destination_id];
   try {
     std::optional<Destination> destination = co_await LoadDestination(task);
-    if (!destination) {
-      Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});  // destination deleted: drop
+    if (!destination || !destination->enabled) {
+      // Deleted, or disabled (a task routed just before): dropped; the event stays replayable.
+      Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});
     } else if (!breakers_.Allow(destination->id)) {
       Submit(TaskUpdate{task.id, std::nullopt, breakers_.RetryAt(destination->id)});
     } else {

@@ -7,10 +7,12 @@
 
 namespace rehook {
 
-std::shared_ptr<const SourceRoutes> CompileRoutes(const std::vector<Connection>& connections) {
+std::shared_ptr<const SourceRoutes> CompileRoutes(
+    const std::vector<Connection>& connections,
+    const std::unordered_set<std::string>& disabled_destinations) {
   auto compiled = std::make_shared<SourceRoutes>();
   for (const Connection& connection : connections) {
-    if (!connection.enabled) continue;
+    if (!connection.enabled || disabled_destinations.contains(connection.destination_id)) continue;
     Route route{connection.id, connection.destination_id, std::nullopt};
     if (!connection.filter_json.empty()) {
       try {

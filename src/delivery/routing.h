@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/ttl_cache.h"
@@ -20,16 +21,19 @@ struct Route {
   std::optional<Filter> filter;  // none: every event passes
 };
 
-// The enabled connections of one source, with their filters compiled.
+// The enabled connections of one source to enabled destinations, with their filters compiled.
 struct SourceRoutes {
   std::vector<Route> routes;
 };
 
 using RouteCache = TtlCache<std::shared_ptr<const SourceRoutes>>;
 
-// Compiles a source's connections, leaving out disabled ones. A stored filter that no longer
-// compiles (it was validated when saved) is logged and routes nothing, rather than everything.
-std::shared_ptr<const SourceRoutes> CompileRoutes(const std::vector<Connection>& connections);
+// Compiles a source's connections, leaving out disabled ones and those to a destination in
+// `disabled_destinations`. A stored filter that no longer compiles (it was validated when
+// saved) is logged and routes nothing, rather than everything.
+std::shared_ptr<const SourceRoutes> CompileRoutes(
+    const std::vector<Connection>& connections,
+    const std::unordered_set<std::string>& disabled_destinations);
 
 // Identifies the node that creates or works on tasks, and how long its leases last.
 struct TaskOwner {

@@ -259,11 +259,18 @@ asio::awaitable<void> ReplayRunner::Run(std::shared_ptr<Job> job) {
     bool exhausted = false;
     while (!exhausted && job->stop == StopReason::none && job->started < job->record.total) {
       std::vector<Event> page;
+      // How each event of the page fared at the destination last time, for its outcome.
+      std::unordered_map<std::string, bool> earlier_results;
       bool failed = false;
       try {
         page = co_await store_.Run([&](Store& store) {
-          return ReadReplayPage(store, job->scope, read_after, average_body_bytes,
-                                options_.page_bytes);
+          std::vector<Event> events = ReadReplayPage(store, job->scope, read_after,
+                                                     average_body_bytes, options_.page_bytes);
+          std::vector<std::string> ids;
+          for (const Event& event : events) ids.push_back(event.id);
+          earlier_results = store.LastResultsAtDestination(
+              job->record.org_id, job->record.destination_id, ids, job->record.id);
+          return events;
         });
       } catch (const std::exception& e) {
         log::Error("replay.read_failed", {{"job_id", job->record.id}, {"error", e.what()}});
@@ -292,9 +299,14 @@ asio::awaitable<void> ReplayRunner::Run(std::shared_ptr<Job> job) {
         if (!co_await WaitUntilSendable(*job)) break;
         ++job->started;
         ++job->in_flight;
-        asio::co_spawn(lane_io_,
-                       Deliver(job, std::make_shared<const Event>(std::move(event)), ticket),
-                       asio::detached);
+        std::optional<bool> earlier;
+        if (auto found = earlier_results.find(event.id); found != earlier_results.end()) {
+          earlier = found->second;
+        }
+        asio::co_spawn(
+            lane_io_,
+            Deliver(job, std::make_shared<const Event>(std::move(event)), ticket, earlier),
+            asio::detached);
       }
     }
     while (job->in_flight > 0) co_await Nap(*job, SteadyClock::time_point::max());
@@ -348,7 +360,7 @@ asio::awaitable<void> ReplayRunner::PauseFor(Job& job, const char* reason, TimeM
 
 asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
                                             std::shared_ptr<const Event> event,
-                                            std::uint64_t ticket) {
+                                            std::uint64_t ticket, std::optional<bool> earlier) {
   OutboundResult result;
   if (const auto* invalid = std::get_if<std::string>(&job->url)) {
     result.error = *invalid;
@@ -383,10 +395,13 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
   attempt.success = result.success();
   attempt.error = result.error;
   attempt.created_at = now;
+  attempt.outcome = CompareWithEarlier(earlier, attempt.success);
 
   ReplayJob& record = job->record;
   ++record.processed;
   ++(attempt.success ? record.succeeded : record.failed);
+  if (attempt.outcome == ReplayOutcome::fixed) ++record.fixed;
+  if (attempt.outcome == ReplayOutcome::regressed) ++record.regressed;
   job->walk.Done(ticket);
   --job->in_flight;
   ReplayProgress progress = ProgressOf(*job);
@@ -407,6 +422,8 @@ ReplayProgress ReplayRunner::ProgressOf(const Job& job) const {
   progress.processed = job.record.processed;
   progress.succeeded = job.record.succeeded;
   progress.failed = job.record.failed;
+  progress.fixed = job.record.fixed;
+  progress.regressed = job.record.regressed;
   progress.cursor = job.walk.resume_after();
   return progress;
 }

@@ -1,8 +1,9 @@
 #pragma once
 // Runs replay jobs: each walks its scope (replay_scope.h) oldest first and sends every matching
 // event once to the job's destination, never more than the job's rate in any one-second window
-// (Pacer), without retries. Each attempt is logged with the job's id, together with the job's
-// new counters and resume cursor, through the group-commit writer.
+// (Pacer), without retries. Each attempt is logged with the job's id and its outcome against the
+// event's last earlier attempt at the destination, together with the job's new counters and
+// resume cursor, through the group-commit writer.
 //
 // - Jobs are leased from the store (ClaimReplayJobs), so a job runs on one node at a time and
 //   continues elsewhere, or after a restart, from its persisted cursor (ReplayWalk).
@@ -77,8 +78,10 @@ class ReplayRunner {
   boost::asio::awaitable<bool> WaitUntilSendable(Job& job);
   // Marks the job paused for `reason` and naps until about `retry_at` (at most a second).
   boost::asio::awaitable<void> PauseFor(Job& job, const char* reason, TimeMs retry_at);
+  // `earlier`: whether the event's last earlier attempt at the destination succeeded (nullopt:
+  // none), which decides the delivery's outcome (fixed, regressed, same, first).
   boost::asio::awaitable<void> Deliver(std::shared_ptr<Job> job, std::shared_ptr<const Event> event,
-                                       std::uint64_t ticket);
+                                       std::uint64_t ticket, std::optional<bool> earlier);
   // Sleeps until `deadline` or until something concerning the job happens.
   boost::asio::awaitable<void> Nap(Job& job, std::chrono::steady_clock::time_point deadline);
   void SetStatus(Job& job, ReplayStatus status, std::string reason);

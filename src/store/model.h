@@ -88,6 +88,9 @@ struct Destination {
   std::vector<HeaderField> headers;  // added to every delivery
   std::string secret;                // Standard Webhooks signing secret ("whsec_..."); "" for none
   std::optional<int> rate_limit;     // deliveries per second at most; nullopt: no limit
+  // A disabled destination is forwarded nothing: events captured meanwhile are kept and can be
+  // replayed to it (by connection) once it is back. Replay jobs may still target it.
+  bool enabled = true;
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
 };
@@ -120,6 +123,19 @@ struct DeliveryTask {
   TimeMs created_at = 0;
 };
 
+// How a replay went compared with the last earlier attempt of the same event to the same
+// destination (replay jobs) or URL (single replays): the question an engineer asks after a fix.
+enum class ReplayOutcome {
+  first,      // nothing was sent there before
+  same,       // succeeded again, or failed again
+  fixed,      // failed before, succeeded now
+  regressed,  // succeeded before, failed now
+};
+std::string_view ReplayOutcomeName(ReplayOutcome outcome);
+std::optional<ReplayOutcome> ParseReplayOutcome(std::string_view name);
+// `earlier`: whether the last earlier attempt succeeded; nullopt when there was none.
+ReplayOutcome CompareWithEarlier(std::optional<bool> earlier, bool success);
+
 // One attempt to deliver an event, as listed by GET /v1/events/{id}/deliveries.
 struct DeliveryAttempt {
   std::string id;  // "del_..."
@@ -135,6 +151,7 @@ struct DeliveryAttempt {
   std::string error;                    // "" when a response arrived
   std::optional<TimeMs> next_retry_at;  // when a retry is scheduled after this attempt
   TimeMs created_at = 0;
+  std::optional<ReplayOutcome> outcome;  // replay jobs only
 };
 
 enum class ReplayStatus { running, paused, completed, cancelled };
@@ -171,6 +188,8 @@ struct ReplayJob {
   int processed = 0;
   int succeeded = 0;
   int failed = 0;
+  int fixed = 0;      // deliveries that succeeded where the last earlier attempt had failed
+  int regressed = 0;  // ... and the reverse
   // The last event the job has walked past (received_at, id): it resumes after it.
   std::optional<Cursor> cursor;
   TimeMs created_at = 0;
@@ -204,6 +223,7 @@ struct SingleReplay {
   bool success = false;
   std::string error;
   TimeMs created_at = 0;
+  std::optional<ReplayOutcome> outcome;  // nullopt when recorded by an older rehook
 };
 
 // What a node saw of a destination's deliveries since it last reported them, to be folded into

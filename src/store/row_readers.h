@@ -23,7 +23,8 @@ inline constexpr const char* kEventColumns =
     "id, org_id, source_id, received_at, method, path, query, headers, client_ip, size, verified";
 inline constexpr int kEventBodyColumn = 11;
 inline constexpr const char* kDestinationColumns =
-    "id, org_id, name, url, timeout_ms, headers, secret, rate_limit, created_at, updated_at";
+    "id, org_id, name, url, timeout_ms, headers, secret, rate_limit, created_at, updated_at, "
+    "enabled";
 inline constexpr const char* kConnectionColumns =
     "id, org_id, source_id, destination_id, filter, enabled, created_at, updated_at";
 inline constexpr const char* kTaskColumns =
@@ -33,13 +34,25 @@ inline constexpr const char* kReplayJobColumns =
     "id, org_id, destination_id, source_id, connection_id, filter, range_from, range_to, "
     "rate_limit, max_events, status, status_reason, total, processed, succeeded, failed, "
     "cursor_time, cursor_id, created_at, started_at, completed_at, expires_at, lease_owner, "
-    "lease_until, id_mode";
+    "lease_until, id_mode, fixed, regressed";
 inline constexpr const char* kSingleReplayColumns =
     "id, org_id, source_id, event_id, target_url, status_code, response_time_ms, success, error, "
-    "created_at";
+    "created_at, outcome";
 inline constexpr const char* kAttemptColumns =
     "id, org_id, event_id, destination_id, connection_id, replay_job_id, attempt, status_code, "
-    "response_time_ms, success, error, next_retry_at, created_at";
+    "response_time_ms, success, error, next_retry_at, created_at, outcome";
+
+// A replay outcome as stored: its name, or NULL.
+inline std::optional<std::string> OutcomeColumn(const std::optional<ReplayOutcome>& outcome) {
+  if (!outcome) return std::nullopt;
+  return std::string(ReplayOutcomeName(*outcome));
+}
+
+template <class Row>
+std::optional<ReplayOutcome> ReadOutcome(const Row& row, int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  return ParseReplayOutcome(row.Text(column));
+}
 
 template <class Row>
 Organization ReadOrganization(const Row& row) {
@@ -111,6 +124,7 @@ Destination ReadDestination(const Row& row) {
   if (auto rate = row.OptionalInt64(7)) destination.rate_limit = static_cast<int>(*rate);
   destination.created_at = row.Int64(8);
   destination.updated_at = row.Int64(9);
+  destination.enabled = row.Int64(10) != 0;
   return destination;
 }
 
@@ -171,6 +185,8 @@ ReplayJob ReadReplayJob(const Row& row) {
   job.lease_owner = row.Text(22);
   job.lease_until = row.Int64(23);
   job.id_mode = ParseReplayIdMode(row.Text(24)).value_or(ReplayIdMode::fresh);
+  job.fixed = static_cast<int>(row.Int64(25));
+  job.regressed = static_cast<int>(row.Int64(26));
   return job;
 }
 
@@ -187,6 +203,7 @@ SingleReplay ReadSingleReplay(const Row& row) {
   replay.success = row.Int64(7) != 0;
   replay.error = row.Text(8);
   replay.created_at = row.Int64(9);
+  replay.outcome = ReadOutcome(row, 10);
   return replay;
 }
 
@@ -206,6 +223,7 @@ DeliveryAttempt ReadAttempt(const Row& row) {
   attempt.error = row.Text(10);
   attempt.next_retry_at = row.OptionalInt64(11);
   attempt.created_at = row.Int64(12);
+  attempt.outcome = ReadOutcome(row, 13);
   return attempt;
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "store/model.h"
@@ -40,6 +41,8 @@ class Store {
   virtual void InsertOrganization(const Organization& org) = 0;
   virtual std::optional<Organization> GetOrganization(const std::string& org_id) = 0;
   virtual Page<Organization> ListOrganizations(const PageRequest& page) = 0;
+  // Saves the name and retention of an existing organization; false when there is none.
+  virtual bool UpdateOrganization(const Organization& org) = 0;
 
   virtual void InsertApiKey(const ApiKey& key) = 0;
   virtual std::optional<ApiKey> FindApiKeyByHash(const std::string& key_hash) = 0;
@@ -101,6 +104,8 @@ class Store {
                                                     const std::string& id) = 0;
   virtual Page<Destination> ListDestinations(const std::string& org_id,
                                              const PageRequest& page) = 0;
+  // Saves the destination; disabling it also removes its pending deliveries (in the same
+  // transaction): its events stay, to be replayed once it is enabled again.
   virtual bool UpdateDestination(const Destination& destination) = 0;
   // Removes the destination with its connections and pending deliveries; the attempt log stays.
   virtual bool DeleteDestination(const std::string& org_id, const std::string& id) = 0;
@@ -149,12 +154,28 @@ class Store {
   // lost (another node took the job) or the job is gone.
   virtual std::optional<ReplayJob> RenewReplayLease(const std::string& id, const std::string& owner,
                                                     TimeMs lease_until) = 0;
+  // The job's attempts, oldest first, optionally only those with one outcome.
+  virtual Page<DeliveryAttempt> ListAttemptsOfJob(const std::string& org_id,
+                                                  const std::string& job_id,
+                                                  std::optional<ReplayOutcome> outcome,
+                                                  const PageRequest& page) = 0;
+  // For each of `event_ids` sent to `destination_id` before (by forwarding or by a replay job
+  // other than `job_id`): whether the last of those attempts succeeded. Events never sent there
+  // are absent. One query for a whole page of a replay job.
+  virtual std::unordered_map<std::string, bool> LastResultsAtDestination(
+      const std::string& org_id, const std::string& destination_id,
+      const std::vector<std::string>& event_ids, const std::string& job_id) = 0;
   // Events the job has already made an attempt for (to skip them when it resumes).
   virtual std::vector<std::string> ListReplayedEventIds(const std::string& job_id) = 0;
   // Removes up to `limit` jobs expired at `now`; returns how many.
   virtual int DeleteExpiredReplayJobs(TimeMs now, int limit) = 0;
 
   virtual void InsertSingleReplay(const SingleReplay& replay) = 0;
+  // Whether the last earlier send of the event to `url` succeeded: a single replay to that URL,
+  // or an attempt to a destination that has that URL now. Nullopt when there was none.
+  virtual std::optional<bool> LastResultAtUrl(const std::string& org_id,
+                                              const std::string& event_id,
+                                              const std::string& url) = 0;
   // Replays of one captured request, oldest first.
   virtual std::vector<SingleReplay> ListSingleReplays(const std::string& org_id,
                                                       const std::string& event_id) = 0;

@@ -45,6 +45,8 @@ struct ReplayProgress {
   int processed = 0;
   int succeeded = 0;
   int failed = 0;
+  int fixed = 0;
+  int regressed = 0;
   std::optional<Cursor> cursor;
   // A new status (paused, running, completed); never overrides a cancellation.
   std::optional<ReplayStatus> status;

@@ -41,25 +41,6 @@ struct Forwarding {
   std::string destination;
 };
 
-boost::json::array Deliveries(HttpClient& api, const std::string& event_id) {
-  auto response = api.Get("/v1/events/" + event_id + "/deliveries");
-  EXPECT_EQ(response.status, 200) << response.body;
-  return response.Json().at("data").as_array();
-}
-
-// Polls until the event has `n` logged attempts (the log is written after the sink answers).
-boost::json::array WaitForAttempts(HttpClient& api, const std::string& event_id, std::size_t n,
-                                   std::chrono::milliseconds timeout = 10s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  boost::json::array attempts;
-  do {
-    attempts = Deliveries(api, event_id);
-    if (attempts.size() >= n) break;
-    std::this_thread::sleep_for(20ms);
-  } while (std::chrono::steady_clock::now() < deadline);
-  return attempts;
-}
-
 std::string CircuitState(HttpClient& api, const std::string& destination_id) {
   auto response = api.Get("/v1/destinations/" + destination_id);
   return std::string(response.Json().at("circuit").at("state").as_string());

@@ -265,6 +265,44 @@ TEST_F(ReplayTest, ReplaysWhatAConnectionWouldHaveDelivered) {
       400, "'connection_id'");
 }
 
+TEST_F(ReplayTest, WhatADisabledDestinationMissedIsBackFilledThroughItsConnection) {
+  std::string connection = CreateConnection(admin_, source_, destination_);
+  CaptureEvents(1);
+  ASSERT_TRUE(sink_.WaitForCount(1, 10s));
+
+  auto disabled = admin_.PatchJson("/v1/destinations/" + destination_, {{"enabled", false}});
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  EXPECT_FALSE(disabled.Json().at("enabled").as_bool());
+  ExpectError(admin_.PatchJson("/v1/destinations/" + destination_, {{"enabled", "no"}}), 400,
+              "'enabled'");
+  std::vector<std::string> missed = CaptureEvents(3, "order.missed");
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(sink_.count(), 1u);  // forwarded nothing while disabled
+  EXPECT_TRUE(Deliveries(admin_, missed[0]).empty());
+
+  ASSERT_EQ(admin_.PatchJson("/v1/destinations/" + destination_, {{"enabled", true}}).status, 200);
+  CaptureEvents(1, "order.after");
+  ASSERT_TRUE(sink_.WaitForCount(2, 10s));  // forwarding resumed
+
+  // The outage window, replayed through the connection: exactly what was missed.
+  auto received_at = [this](const std::string& id) {
+    return JsonString(admin_.Get("/v1/events/" + id).Json(), "received_at");
+  };
+  std::string job_id = StartJob({{"connection_id", connection},
+                                 {"from", received_at(missed.front())},
+                                 {"to", received_at(missed.back())},
+                                 {"rate_limit", 100}});
+  auto job = WaitForStatus(job_id, "completed");
+  EXPECT_EQ(job.at("total").as_int64(), 3);
+  EXPECT_EQ(job.at("succeeded").as_int64(), 3);
+  ASSERT_TRUE(sink_.WaitForCount(5, 10s));
+  auto requests = sink_.requests();
+  for (std::size_t i = 0; i < missed.size(); ++i) {
+    EXPECT_EQ(requests[2 + i].body, BodyOf(missed[i]));
+    EXPECT_EQ(requests[2 + i].Header("x-rehook-original-event-id"), missed[i]);
+  }
+}
+
 class ReplayWithoutBreakerTest : public ReplayTest {
  protected:
   ReplayWithoutBreakerTest() : ReplayTest({"--breaker-threshold", "1000"}) {}
@@ -284,6 +322,72 @@ TEST_F(ReplayWithoutBreakerTest, FailuresAreCountedAndNeverRetried) {
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_EQ(attempts[0].at("status_code").as_int64(), 500);
   EXPECT_TRUE(attempts[0].at("next_retry_at").is_null());
+}
+
+TEST_F(ReplayWithoutBreakerTest, ComparesEachDeliveryWithTheEventsLastEarlierAttempt) {
+  std::vector<std::string> ids = CaptureEvents(4);
+  std::map<int, std::string> event_with_n;  // events captured in one millisecond sort by id
+  for (const std::string& id : ids) {
+    auto body = boost::json::parse(BodyOf(id));
+    event_with_n[static_cast<int>(body.at("n").as_int64())] = id;
+  }
+  // The sink refuses the events whose "n" is in `failing`.
+  auto refuse = [this](std::set<int> failing) {
+    sink_.SetPolicy([failing](const SinkRequest& request, int) {
+      SinkResponse response;
+      for (int n : failing) {
+        if (request.body.find("\"n\":" + std::to_string(n) + "}") != std::string::npos) {
+          response.status = 500;
+        }
+      }
+      return response;
+    });
+  };
+  refuse({0, 1});
+  std::string before = StartJob({{"rate_limit", 100}});
+  auto job = WaitForStatus(before, "completed");
+  EXPECT_EQ(job.at("fixed").as_int64(), 0);  // nothing was sent there before
+  EXPECT_EQ(job.at("regressed").as_int64(), 0);
+
+  // After a "fix" that mends event 0 and breaks event 3.
+  refuse({1, 3});
+  std::string after = StartJob({{"rate_limit", 100}});
+  job = WaitForStatus(after, "completed");
+  EXPECT_EQ(job.at("succeeded").as_int64(), 2);
+  EXPECT_EQ(job.at("fixed").as_int64(), 1);
+  EXPECT_EQ(job.at("regressed").as_int64(), 1);
+
+  // Event id -> outcome of each of the job's deliveries.
+  using Outcomes = std::map<std::string, std::string>;
+  auto outcomes_of = [this](const std::string& job_id, const std::string& query) {
+    auto response = admin_.Get("/v1/replay/" + job_id + "/deliveries" + query);
+    EXPECT_EQ(response.status, 200) << response.body;
+    const boost::json::value listed = response.Json();
+    Outcomes outcomes;
+    for (const auto& attempt : listed.at("data").as_array()) {
+      EXPECT_EQ(JsonString(attempt, "replay_job_id"), job_id);
+      outcomes[JsonString(attempt, "event_id")] = JsonString(attempt, "outcome");
+    }
+    return outcomes;
+  };
+  EXPECT_EQ(outcomes_of(before, ""), (Outcomes{{event_with_n[0], "first"},
+                                               {event_with_n[1], "first"},
+                                               {event_with_n[2], "first"},
+                                               {event_with_n[3], "first"}}));
+  EXPECT_EQ(outcomes_of(after, ""), (Outcomes{{event_with_n[0], "fixed"},
+                                              {event_with_n[1], "same"},
+                                              {event_with_n[2], "same"},
+                                              {event_with_n[3], "regressed"}}));
+  EXPECT_EQ(outcomes_of(after, "?outcome=regressed"), (Outcomes{{event_with_n[3], "regressed"}}));
+  EXPECT_EQ(outcomes_of(after, "?outcome=fixed&limit=1"), (Outcomes{{event_with_n[0], "fixed"}}));
+  ExpectError(admin_.Get("/v1/replay/" + after + "/deliveries?outcome=better"), 400, "'outcome'");
+  ExpectError(admin_.Get("/v1/replay/job_0missing/deliveries"), 404, "job_0missing");
+
+  // The event's own history shows both attempts with their outcomes.
+  auto attempts = Deliveries(admin_, event_with_n[0]);
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(JsonString(attempts[0], "outcome"), "first");
+  EXPECT_EQ(JsonString(attempts[1], "outcome"), "fixed");
 }
 
 TEST_F(ReplayTest, CancelStopsDeliveriesWithinASecond) {

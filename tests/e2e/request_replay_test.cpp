@@ -94,6 +94,43 @@ TEST_F(RequestReplayTest, ReportsANon2xxAnswer) {
   EXPECT_EQ(sink_.requests()[0].target, "/?existing=1");
 }
 
+TEST_F(RequestReplayTest, ComparesEachReplayWithTheLastSendToTheSameUrl) {
+  std::string request_id = Capture(client_, source_);
+  const std::string url = sink_.url() + "/hook";
+  auto outcome = [&](const std::string& target, int status) {
+    sink_.SetStatus(status);
+    auto replayed = Replay(request_id, target);
+    EXPECT_EQ(replayed.status, 200) << replayed.body;
+    return JsonString(replayed.Json().at("data"), "outcome");
+  };
+  EXPECT_EQ(outcome(url, 502), "first");
+  EXPECT_EQ(outcome(url, 200), "fixed");
+  EXPECT_EQ(outcome(url, 204), "same");
+  EXPECT_EQ(outcome(sink_.url() + "/other", 500), "first");  // another URL has its own history
+  EXPECT_EQ(outcome(url, 500), "regressed");
+
+  auto records = admin_.Get("/v1/endpoints/" + source_ + "/requests/" + request_id + "/replays")
+                     .Json()
+                     .at("data")
+                     .as_array();
+  std::vector<std::string> listed;
+  for (const auto& record : records) listed.push_back(JsonString(record, "outcome"));
+  EXPECT_EQ(listed, (std::vector<std::string>{"first", "fixed", "same", "first", "regressed"}));
+
+  // A destination with that URL delivered a newer request: replaying it there after a change
+  // that breaks it reads as a regression.
+  sink_.SetStatus(200);
+  std::string destination = CreateDestination(admin_, url);
+  CreateConnection(admin_, source_, destination);
+  std::string forwarded = Capture(client_, source_);
+  ASSERT_TRUE(sink_.WaitForCount(6, 10s));
+  ASSERT_EQ(WaitForAttempts(admin_, forwarded, 1).size(), 1u);
+  sink_.SetStatus(500);
+  auto replayed = Replay(forwarded, url);
+  ASSERT_EQ(replayed.status, 200) << replayed.body;
+  EXPECT_EQ(JsonString(replayed.Json().at("data"), "outcome"), "regressed");
+}
+
 TEST_F(RequestReplayTest, ReportsAClosedPortWithNullStatus) {
   std::string request_id = Capture(client_, source_);
   std::uint16_t closed_port;

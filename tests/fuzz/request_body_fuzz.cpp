@@ -145,6 +145,7 @@ void ReadUpdateSource(const json::object& body) {
 // destinations_api.cpp: ApplyOptionalFields, without "headers" (see the top of this file).
 void ReadDestinationOptions(const json::object& body) {
   Integer(body, "timeout_ms", 100, 120000);
+  OptionalBool(body, "enabled");
   if (auto secret = OptionalString(body, "secret", 200)) {
     if (!secret->empty() && !DecodeWebhookSecret(*secret)) {
       throw ApiError::BadRequest(
@@ -220,6 +221,11 @@ void ReadCreateOrganization(const json::object& body) {
   Integer(body, "retention_days", 1, 3650);
 }
 
+void ReadUpdateOrganization(const json::object& body) {
+  OptionalName(body);
+  Integer(body, "retention_days", 1, 3650);
+}
+
 void ReadLogin(const json::object& body) { String(body, "api_key", true, 200); }
 
 struct Endpoint {
@@ -228,15 +234,15 @@ struct Endpoint {
   std::initializer_list<std::string_view> fields;  // what its error messages may name
 };
 
-const std::array<Endpoint, 11> kEndpoints = {{
+const std::array<Endpoint, 12> kEndpoints = {{
     {"POST /v1/sources", ReadCreateSource, {"name", "verification", "dedup"}},
     {"PATCH /v1/sources/{id}", ReadUpdateSource, {"name", "verification", "dedup"}},
     {"POST /v1/destinations",
      ReadCreateDestination,
-     {"name", "url", "timeout_ms", "secret", "rate_limit"}},
+     {"name", "url", "timeout_ms", "secret", "rate_limit", "enabled"}},
     {"PATCH /v1/destinations/{id}",
      ReadUpdateDestination,
-     {"name", "url", "timeout_ms", "secret", "rate_limit"}},
+     {"name", "url", "timeout_ms", "secret", "rate_limit", "enabled"}},
     {"POST /v1/connections",
      ReadCreateConnection,
      {"source_id", "destination_id", "filter", "enabled"}},
@@ -250,6 +256,7 @@ const std::array<Endpoint, 11> kEndpoints = {{
      {"target_url", "timeout_ms"}},
     {"POST /v1/api-keys", ReadCreateKey, {"name", "role", "org_id"}},
     {"POST /v1/orgs", ReadCreateOrganization, {"name", "retention_days"}},
+    {"PATCH /v1/orgs/{id}", ReadUpdateOrganization, {"name", "retention_days"}},
     {"POST /v1/auth/login", ReadLogin, {"api_key"}},
 }};
 

@@ -5,7 +5,9 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "support/http_client.h"
 
@@ -61,6 +63,28 @@ inline std::string Capture(HttpClient& client, const std::string& source_id,
                                  {{"Content-Type", "application/json"}});
   EXPECT_EQ(response.status, 200) << response.body;
   return JsonString(response.Json(), "id");
+}
+
+// The event's logged delivery attempts, oldest first.
+inline boost::json::array Deliveries(HttpClient& api, const std::string& event_id) {
+  auto response = api.Get("/v1/events/" + event_id + "/deliveries");
+  EXPECT_EQ(response.status, 200) << response.body;
+  return response.Json().at("data").as_array();
+}
+
+// Polls until the event has `n` logged attempts: a sink has a delivery before its attempt is
+// logged (through the next group commit).
+inline boost::json::array WaitForAttempts(
+    HttpClient& api, const std::string& event_id, std::size_t n,
+    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  boost::json::array attempts;
+  do {
+    attempts = Deliveries(api, event_id);
+    if (attempts.size() >= n) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return attempts;
 }
 
 }  // namespace rehook::testing

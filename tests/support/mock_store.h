@@ -14,6 +14,7 @@ class MockStore : public Store {
   MOCK_METHOD(void, InsertOrganization, (const Organization&), (override));
   MOCK_METHOD(std::optional<Organization>, GetOrganization, (const std::string&), (override));
   MOCK_METHOD(Page<Organization>, ListOrganizations, (const PageRequest&), (override));
+  MOCK_METHOD(bool, UpdateOrganization, (const Organization&), (override));
   MOCK_METHOD(void, InsertApiKey, (const ApiKey&), (override));
   MOCK_METHOD(std::optional<ApiKey>, FindApiKeyByHash, (const std::string&), (override));
   MOCK_METHOD(std::optional<ApiKey>, GetApiKey, (const std::string&, const std::string&),
@@ -72,9 +73,20 @@ class MockStore : public Store {
               (override));
   MOCK_METHOD(std::optional<ReplayJob>, RenewReplayLease,
               (const std::string&, const std::string&, TimeMs), (override));
+  MOCK_METHOD(Page<DeliveryAttempt>, ListAttemptsOfJob,
+              (const std::string&, const std::string&, std::optional<ReplayOutcome>,
+               const PageRequest&),
+              (override));
+  using LastResults = std::unordered_map<std::string, bool>;
+  MOCK_METHOD(LastResults, LastResultsAtDestination,
+              (const std::string&, const std::string&, const std::vector<std::string>&,
+               const std::string&),
+              (override));
   MOCK_METHOD(std::vector<std::string>, ListReplayedEventIds, (const std::string&), (override));
   MOCK_METHOD(int, DeleteExpiredReplayJobs, (TimeMs, int), (override));
   MOCK_METHOD(void, InsertSingleReplay, (const SingleReplay&), (override));
+  MOCK_METHOD(std::optional<bool>, LastResultAtUrl,
+              (const std::string&, const std::string&, const std::string&), (override));
   MOCK_METHOD(std::vector<SingleReplay>, ListSingleReplays,
               (const std::string&, const std::string&), (override));
   MOCK_METHOD(TimeMs, ReserveDeliverySlot, (const std::string&, TimeMs, TimeMs), (override));

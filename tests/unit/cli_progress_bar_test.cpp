@@ -141,6 +141,11 @@ TEST(CliProgressBarTest, Summaries) {
   cancelled.elapsed_ms.reset();
   EXPECT_EQ(RenderSummary(cancelled),
             "Replay job job_1 cancelled after 40 of 100 events: 40 succeeded, 0 failed.");
+  cancelled.fixed = 3;
+  cancelled.regressed = 1;
+  EXPECT_EQ(RenderSummary(cancelled),
+            "Replay job job_1 cancelled after 40 of 100 events: 40 succeeded, 0 failed. Against "
+            "their last earlier attempt: 3 fixed, 1 regressed.");
 }
 
 TEST(CliProgressBarTest, ReadsTheJobAsTheApiReturnsIt) {

@@ -28,12 +28,14 @@ Event MakeEvent(std::string body, std::vector<HeaderField> headers = {}) {
 }
 
 TEST(RoutingTest, EveryEnabledMatchingConnectionGetsATask) {
-  auto routes = CompileRoutes({
-      MakeConnection("a", ""),
-      MakeConnection("b", R"({"body":{"amount":{"$gte":100}}})"),
-      MakeConnection("c", R"({"headers":{"X-GitHub-Event":"push"}})"),
-      MakeConnection("d", "", /*enabled=*/false),
-  });
+  auto routes = CompileRoutes(
+      {
+          MakeConnection("a", ""), MakeConnection("b", R"({"body":{"amount":{"$gte":100}}})"),
+          MakeConnection("c", R"({"headers":{"X-GitHub-Event":"push"}})"),
+          MakeConnection("d", "", /*enabled=*/false),
+          MakeConnection("e", ""),  // to a disabled destination
+      },
+      {"dst_e"});
   ASSERT_EQ(routes->routes.size(), 3u);
 
   auto tasks = PlanDeliveries(MakeEvent(R"({"amount":150})", {{"x-github-event", "issues"}}),
@@ -59,7 +61,7 @@ TEST(RoutingTest, EveryEnabledMatchingConnectionGetsATask) {
 }
 
 TEST(RoutingTest, AStoredFilterThatNoLongerCompilesRoutesNothing) {
-  auto routes = CompileRoutes({MakeConnection("a", R"({"body":{"x":{"$bogus":1}}})")});
+  auto routes = CompileRoutes({MakeConnection("a", R"({"body":{"x":{"$bogus":1}}})")}, {});
   EXPECT_TRUE(routes->routes.empty());
 }
 

@@ -57,6 +57,25 @@ class StoreDeliveryTest : public StoreTest {
     return *event;
   }
 
+  // An attempt to deliver `event` to destination_ at `at`: forwarded through connection_, or
+  // made by replay job `job_id`.
+  DeliveryAttempt Attempt(const Event& event, TimeMs at, bool success,
+                          std::optional<std::string> job_id = std::nullopt) {
+    DeliveryAttempt attempt;
+    attempt.id = NewId("del", at);
+    attempt.org_id = org_.id;
+    attempt.event_id = event.id;
+    attempt.destination_id = destination_.id;
+    if (job_id) {
+      attempt.replay_job_id = std::move(job_id);
+    } else {
+      attempt.connection_id = connection_.id;
+    }
+    attempt.success = success;
+    attempt.created_at = at;
+    return attempt;
+  }
+
   void Apply(TaskUpdate update) {
     WriteBatch batch;
     batch.task_updates.push_back(std::move(update));
@@ -92,6 +111,21 @@ TEST_P(StoreDeliveryTest, DestinationsRoundTripAndStayInTheirOrganization) {
   loaded->url = "https://new.example.com/";
   EXPECT_TRUE(store_->UpdateDestination(*loaded));
   EXPECT_FALSE(store_->GetDestination(org_.id, destination_.id)->rate_limit.has_value());
+  EXPECT_TRUE(store_->GetDestination(org_.id, destination_.id)->enabled);
+}
+
+TEST_P(StoreDeliveryTest, DisablingADestinationDropsItsPendingDeliveriesButNotItsEvents) {
+  Event event = CaptureWithTasks(3000, {3000});
+  Destination disabled = destination_;
+  disabled.enabled = false;
+  disabled.org_id = "org_other";
+  EXPECT_FALSE(store_->UpdateDestination(disabled));  // another org's: nothing happens
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 1);
+  disabled.org_id = org_.id;
+  EXPECT_TRUE(store_->UpdateDestination(disabled));
+  EXPECT_FALSE(store_->GetDestination(org_.id, destination_.id)->enabled);
+  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
+  EXPECT_TRUE(store_->GetEvent(org_.id, event.id, false).has_value());
 }
 
 TEST_P(StoreDeliveryTest, ConnectionsAreFoundBySource) {
@@ -130,17 +164,11 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   Event event = CaptureWithTasks(3000, {3000});
   auto task = store_->ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
 
-  DeliveryAttempt failed;
-  failed.id = NewId("del", 3100);
-  failed.org_id = org_.id;
-  failed.event_id = event.id;
-  failed.destination_id = destination_.id;
-  failed.connection_id = connection_.id;
+  DeliveryAttempt failed = Attempt(event, 3100, false);
   failed.attempt = 1;
   failed.status_code = 503;
   failed.response_time_ms = 12;
   failed.next_retry_at = 33100;
-  failed.created_at = 3100;
   Apply(TaskUpdate{task.id, failed, 33100});
   WorkCounts waiting = store_->CountWork();
   EXPECT_EQ(waiting.pending_deliveries, 1);
@@ -258,15 +286,9 @@ TEST_P(StoreDeliveryTest, DedupKeysKeepOnlyTheFirstEventWithinTheWindow) {
 TEST_P(StoreDeliveryTest, ErasingAnEventTakesEverythingRecordedAboutIt) {
   Event doomed = CaptureWithTasks(3000, {3000});
   Event kept = CaptureWithTasks(3001, {3001});
-  DeliveryAttempt attempt;
-  attempt.id = NewId("del", 3100);
-  attempt.org_id = org_.id;
-  attempt.event_id = doomed.id;
-  attempt.destination_id = destination_.id;
-  attempt.created_at = 3100;
   ReplayProgress progress;  // an attempt logged the way replay jobs log theirs
   progress.job_id = "job_none";
-  progress.attempt = attempt;
+  progress.attempt = Attempt(doomed, 3100, false, "job_none");
   WriteBatch batch;
   batch.replay_progress.push_back(progress);
   store_->ApplyBatch(batch);
@@ -318,6 +340,120 @@ TEST_P(StoreDeliveryTest, OldDedupKeysAreDroppedAndErasureFreesAnEventsKey) {
   std::string k3_holder = claiming(8002, "k3").first;
   EXPECT_TRUE(store_->DeleteEvent(org_.id, k3_holder));
   EXPECT_EQ(claiming(8003, "k3").second, "");  // the erased event's key went with it
+}
+
+TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) {
+  Event forwarded = CaptureWithTasks(3000, {});
+  Event replayed = CaptureWithTasks(3001, {});
+  Event never_sent = CaptureWithTasks(3002, {});
+  ReplayJob job;
+  job.id = NewId("job", 3500);
+  job.org_id = org_.id;
+  job.destination_id = destination_.id;
+  job.total = 2;
+  job.created_at = job.started_at = 3500;
+  store_->InsertReplayJob(job);
+
+  TimeMs at = 4000;
+  auto attempt = [&](const Event& event, bool success, std::optional<std::string> job_id,
+                     std::optional<ReplayOutcome> outcome) {
+    DeliveryAttempt made = Attempt(event, at++, success, std::move(job_id));
+    made.outcome = outcome;
+    return made;
+  };
+  // Forwarding failed then succeeded; an earlier job failed to deliver the other event.
+  Apply(TaskUpdate{"tsk_gone", attempt(forwarded, false, std::nullopt, std::nullopt), 9000});
+  Apply(TaskUpdate{"tsk_gone", attempt(forwarded, true, std::nullopt, std::nullopt), {}});
+  ReplayProgress earlier;
+  earlier.job_id = "job_earlier";
+  earlier.attempt = attempt(replayed, false, "job_earlier", ReplayOutcome::first);
+  WriteBatch earlier_job;
+  earlier_job.replay_progress.push_back(earlier);
+  store_->ApplyBatch(earlier_job);
+
+  auto last = store_->LastResultsAtDestination(org_.id, destination_.id,
+                                               {forwarded.id, replayed.id, never_sent.id}, job.id);
+  EXPECT_EQ(last.size(), 2u);
+  EXPECT_EQ(last.at(forwarded.id), true);  // the last of its two attempts
+  EXPECT_EQ(last.at(replayed.id), false);
+  EXPECT_TRUE(
+      store_->LastResultsAtDestination(org_.id, "dst_other", {forwarded.id}, job.id).empty());
+  EXPECT_TRUE(store_->LastResultsAtDestination("org_other", destination_.id, {forwarded.id}, job.id)
+                  .empty());
+  // The job's own attempts (one repeated after a crash) are not "earlier".
+  EXPECT_EQ(store_->LastResultsAtDestination(org_.id, destination_.id, {replayed.id}, "job_earlier")
+                .size(),
+            0u);
+
+  // The job records its deliveries with their outcomes and counts them.
+  ReplayProgress progress;
+  progress.job_id = job.id;
+  progress.attempt = attempt(forwarded, false, job.id, ReplayOutcome::regressed);
+  progress.processed = 1;
+  progress.failed = 1;
+  progress.regressed = 1;
+  WriteBatch batch;
+  batch.replay_progress.push_back(progress);
+  progress.attempt = attempt(replayed, true, job.id, ReplayOutcome::fixed);
+  progress.processed = 2;
+  progress.succeeded = 1;
+  progress.fixed = 1;
+  batch.replay_progress.push_back(progress);
+  store_->ApplyBatch(batch);
+  store_->SyncBatches();
+  auto stored = store_->GetReplayJob(org_.id, job.id);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->fixed, 1);
+  EXPECT_EQ(stored->regressed, 1);
+
+  PageRequest page;
+  auto all = store_->ListAttemptsOfJob(org_.id, job.id, std::nullopt, page);
+  ASSERT_EQ(all.items.size(), 2u);
+  EXPECT_EQ(all.items[0].event_id, forwarded.id);  // oldest first
+  EXPECT_EQ(all.items[0].outcome, ReplayOutcome::regressed);
+  EXPECT_EQ(all.items[1].outcome, ReplayOutcome::fixed);
+  auto regressed = store_->ListAttemptsOfJob(org_.id, job.id, ReplayOutcome::regressed, page);
+  ASSERT_EQ(regressed.items.size(), 1u);
+  EXPECT_EQ(regressed.items[0].event_id, forwarded.id);
+  EXPECT_TRUE(store_->ListAttemptsOfJob("org_other", job.id, std::nullopt, page).items.empty());
+  page.limit = 1;
+  auto first_page = store_->ListAttemptsOfJob(org_.id, job.id, std::nullopt, page);
+  ASSERT_EQ(first_page.items.size(), 1u);
+  ASSERT_TRUE(first_page.next.has_value());
+  page.after = first_page.next;
+  auto second_page = store_->ListAttemptsOfJob(org_.id, job.id, std::nullopt, page);
+  ASSERT_EQ(second_page.items.size(), 1u);
+  EXPECT_EQ(second_page.items[0].event_id, replayed.id);
+  // Forwarding attempts carry no outcome.
+  EXPECT_FALSE(store_->ListAttemptsOfEvent(org_.id, forwarded.id)[0].outcome.has_value());
+}
+
+TEST_P(StoreDeliveryTest, ASingleReplayIsComparedWithSendsToTheSameUrl) {
+  Event event = CaptureWithTasks(3000, {});
+  const std::string other_url = "https://elsewhere.example.com/hook";
+  EXPECT_FALSE(store_->LastResultAtUrl(org_.id, event.id, destination_.url).has_value());
+
+  // Delivered to the destination (whose URL it is) ...
+  Apply(TaskUpdate{"tsk_gone", Attempt(event, 3100, true), {}});
+  EXPECT_EQ(store_->LastResultAtUrl(org_.id, event.id, destination_.url), true);
+  EXPECT_FALSE(store_->LastResultAtUrl(org_.id, event.id, other_url).has_value());
+  EXPECT_FALSE(store_->LastResultAtUrl("org_other", event.id, destination_.url).has_value());
+
+  // ... then replayed there by hand, and failing: the later send counts.
+  SingleReplay replay;
+  replay.id = NewId("rpl", 3200);
+  replay.org_id = org_.id;
+  replay.source_id = source_.id;
+  replay.event_id = event.id;
+  replay.target_url = destination_.url;
+  replay.status_code = 500;
+  replay.created_at = 3200;
+  replay.outcome = ReplayOutcome::regressed;
+  store_->InsertSingleReplay(replay);
+  EXPECT_EQ(store_->LastResultAtUrl(org_.id, event.id, destination_.url), false);
+  auto listed = store_->ListSingleReplays(org_.id, event.id);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].outcome, ReplayOutcome::regressed);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreDeliveryTest, ::testing::ValuesIn(AllStores()),

@@ -20,6 +20,20 @@ TEST_P(StoreTest, BootstrapHappensOnlyOnAnEmptyStore) {
   EXPECT_FALSE(store_->GetOrganization(other.id).has_value());
 }
 
+TEST_P(StoreTest, OrganizationsCanBeRenamedAndTheirRetentionChanged) {
+  Organization changed = org_;
+  changed.name = "acme corp";
+  changed.retention_days = 7;
+  EXPECT_TRUE(store_->UpdateOrganization(changed));
+  auto loaded = store_->GetOrganization(org_.id);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->name, "acme corp");
+  EXPECT_EQ(loaded->retention_days, 7);
+  EXPECT_EQ(loaded->created_at, org_.created_at);
+  changed.id = "org_missing";
+  EXPECT_FALSE(store_->UpdateOrganization(changed));
+}
+
 TEST_P(StoreTest, FindsKeysByHashAndDeletesThemWithTheirSessions) {
   ApiKey key{NewId("key", 2000),     org_.id, "ci", Role::developer,
              HashSecret("secret-1"), "rhk_1", 2000};

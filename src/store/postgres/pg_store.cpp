@@ -81,6 +81,13 @@ Page<Organization> PgStore::ListOrganizations(const PageRequest& page) {
                                         [](const Organization& org) { return org.created_at; });
 }
 
+bool PgStore::UpdateOrganization(const Organization& org) {
+  auto db = pool_.Acquire();
+  return db->Exec("UPDATE organizations SET name = $2, retention_days = $3 WHERE id = $1",
+                  Params(org.id, org.name, org.retention_days))
+             .affected() > 0;
+}
+
 void PgStore::InsertApiKey(const ApiKey& key) {
   auto db = pool_.Acquire();
   InsertApiKeyRow(*db, key);

@@ -24,6 +24,7 @@ class PgStore final : public Store {
   void InsertOrganization(const Organization& org) override;
   std::optional<Organization> GetOrganization(const std::string& org_id) override;
   Page<Organization> ListOrganizations(const PageRequest& page) override;
+  bool UpdateOrganization(const Organization& org) override;
 
   void InsertApiKey(const ApiKey& key) override;
   std::optional<ApiKey> FindApiKeyByHash(const std::string& key_hash) override;
@@ -86,9 +87,17 @@ class PgStore final : public Store {
                                          int limit) override;
   std::optional<ReplayJob> RenewReplayLease(const std::string& id, const std::string& owner,
                                             TimeMs lease_until) override;
+  Page<DeliveryAttempt> ListAttemptsOfJob(const std::string& org_id, const std::string& job_id,
+                                          std::optional<ReplayOutcome> outcome,
+                                          const PageRequest& page) override;
+  std::unordered_map<std::string, bool> LastResultsAtDestination(
+      const std::string& org_id, const std::string& destination_id,
+      const std::vector<std::string>& event_ids, const std::string& job_id) override;
   std::vector<std::string> ListReplayedEventIds(const std::string& job_id) override;
   int DeleteExpiredReplayJobs(TimeMs now, int limit) override;
   void InsertSingleReplay(const SingleReplay& replay) override;
+  std::optional<bool> LastResultAtUrl(const std::string& org_id, const std::string& event_id,
+                                      const std::string& url) override;
   std::vector<SingleReplay> ListSingleReplays(const std::string& org_id,
                                               const std::string& event_id) override;
 

@@ -36,7 +36,7 @@ const std::string kInsertTask = std::string("INSERT INTO delivery_tasks (") + ro
                                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 const std::string kInsertAttempt =
     std::string("INSERT INTO delivery_attempts (") + rows::kAttemptColumns +
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 const std::string kRescheduleTask =
     "UPDATE delivery_tasks SET attempts = attempts + $2, next_attempt_at = $3, "
     "lease_owner = '', lease_until = 0 WHERE id = $1";
@@ -44,8 +44,9 @@ const std::string kFinishTask = "DELETE FROM delivery_tasks WHERE id = $1";
 // Counters and cursor always; a status change only while the job is live (a cancellation made
 // through the API meanwhile stands).
 const std::string kUpdateReplayProgress =
-    "UPDATE replay_jobs SET processed = $2, succeeded = $3, failed = $4, "
-    "cursor_time = COALESCE($5, cursor_time), cursor_id = COALESCE($6, cursor_id), "
+    "UPDATE replay_jobs SET processed = $2, succeeded = $3, failed = $4, fixed = $11, "
+    "regressed = $12, cursor_time = COALESCE($5, cursor_time), cursor_id = COALESCE($6, "
+    "cursor_id), "
     "status = CASE WHEN $7::text IS NOT NULL AND status IN ('running', 'paused') THEN $7 "
     "ELSE status END, "
     "status_reason = CASE WHEN $7::text IS NOT NULL AND status IN ('running', 'paused') THEN $8 "
@@ -73,7 +74,7 @@ Params AttemptParams(const DeliveryAttempt& attempt) {
   return Params(attempt.id, attempt.org_id, attempt.event_id, attempt.destination_id,
                 attempt.connection_id, attempt.replay_job_id, attempt.attempt, attempt.status_code,
                 attempt.response_time_ms, attempt.success, attempt.error, attempt.next_retry_at,
-                attempt.created_at);
+                attempt.created_at, rows::OutcomeColumn(attempt.outcome));
 }
 
 Params ReplayProgressParams(const ReplayProgress& progress) {
@@ -82,7 +83,8 @@ Params ReplayProgressParams(const ReplayProgress& progress) {
   return Params(progress.job_id, progress.processed, progress.succeeded, progress.failed,
                 progress.cursor ? std::optional(progress.cursor->time) : std::nullopt,
                 progress.cursor ? std::optional(progress.cursor->id) : std::nullopt, status,
-                progress.status_reason, progress.completed_at, progress.expires_at);
+                progress.status_reason, progress.completed_at, progress.expires_at, progress.fixed,
+                progress.regressed);
 }
 
 // `holders` gets one slot per batch event (filled for events with a dedup claim); it must not

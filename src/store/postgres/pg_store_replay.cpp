@@ -12,14 +12,14 @@ void PgStore::InsertReplayJob(const ReplayJob& job) {
   db->Exec(
       std::string("INSERT INTO replay_jobs (") + rows::kReplayJobColumns +
           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-          "$17, $18, $19, $20, $21, $22, $23, $24, $25)",
+          "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
       Params(job.id, job.org_id, job.destination_id, job.source_id, job.connection_id,
              job.filter_json, job.from, job.to, job.rate_limit, job.max_events,
              std::string(ReplayStatusName(job.status)), job.status_reason, job.total, job.processed,
              job.succeeded, job.failed, job.cursor ? std::optional(job.cursor->time) : std::nullopt,
              job.cursor ? std::optional(job.cursor->id) : std::nullopt, job.created_at,
              job.started_at, job.completed_at, job.expires_at, job.lease_owner, job.lease_until,
-             std::string(ReplayIdModeName(job.id_mode))));
+             std::string(ReplayIdModeName(job.id_mode)), job.fixed, job.regressed));
 }
 
 std::optional<ReplayJob> PgStore::GetReplayJob(const std::string& org_id, const std::string& id) {
@@ -83,6 +83,47 @@ std::optional<ReplayJob> PgStore::RenewReplayLease(const std::string& id, const 
       .ReadFirst(rows::ReadReplayJob<pg::Row>);
 }
 
+Page<DeliveryAttempt> PgStore::ListAttemptsOfJob(const std::string& org_id,
+                                                 const std::string& job_id,
+                                                 std::optional<ReplayOutcome> outcome,
+                                                 const PageRequest& page) {
+  auto db = pool_.Acquire();
+  auto result = db->Exec(std::string("SELECT ") + rows::kAttemptColumns +
+                             " FROM delivery_attempts WHERE replay_job_id = $1 AND org_id = $2 "
+                             "AND ($3::text IS NULL OR outcome = $3) "
+                             "AND ($4::bigint IS NULL OR (created_at, id) > ($4, $5)) "
+                             "ORDER BY created_at, id LIMIT $6",
+                         Params(job_id, org_id, rows::OutcomeColumn(outcome),
+                                page.after ? std::optional(page.after->time) : std::nullopt,
+                                page.after ? page.after->id : std::string(), page.limit + 1));
+  return rows::TrimToPage<DeliveryAttempt>(
+      result.ReadAll(rows::ReadAttempt<pg::Row>), page.limit,
+      [](const DeliveryAttempt& attempt) { return attempt.created_at; });
+}
+
+std::unordered_map<std::string, bool> PgStore::LastResultsAtDestination(
+    const std::string& org_id, const std::string& destination_id,
+    const std::vector<std::string>& event_ids, const std::string& job_id) {
+  std::unordered_map<std::string, bool> results;
+  if (event_ids.empty()) return results;
+  std::string sql =
+      "SELECT event_id, success FROM delivery_attempts WHERE org_id = $1 AND destination_id = $2 "
+      "AND (replay_job_id IS NULL OR replay_job_id <> $3) AND event_id IN (";
+  Params params(org_id, destination_id, job_id);
+  for (std::size_t i = 0; i < event_ids.size(); ++i) {
+    sql += (i ? ", $" : "$") + std::to_string(i + 4);
+    params.Add(event_ids[i]);
+  }
+  sql += ") ORDER BY seq";
+  auto db = pool_.Acquire();
+  auto result = db->Exec(sql, params);
+  // Oldest first: each later attempt overwrites the one before.
+  for (int i = 0; i < result.rows(); ++i) {
+    results[result.row(i).Text(0)] = result.row(i).Int64(1) != 0;
+  }
+  return results;
+}
+
 std::vector<std::string> PgStore::ListReplayedEventIds(const std::string& job_id) {
   auto db = pool_.Acquire();
   return db->Exec("SELECT event_id FROM delivery_attempts WHERE replay_job_id = $1", Params(job_id))
@@ -101,10 +142,25 @@ int PgStore::DeleteExpiredReplayJobs(TimeMs now, int limit) {
 void PgStore::InsertSingleReplay(const SingleReplay& replay) {
   auto db = pool_.Acquire();
   db->Exec(std::string("INSERT INTO single_replays (") + rows::kSingleReplayColumns +
-               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
            Params(replay.id, replay.org_id, replay.source_id, replay.event_id, replay.target_url,
                   replay.status_code, replay.response_time_ms, replay.success, replay.error,
-                  replay.created_at));
+                  replay.created_at, rows::OutcomeColumn(replay.outcome)));
+}
+
+std::optional<bool> PgStore::LastResultAtUrl(const std::string& org_id, const std::string& event_id,
+                                             const std::string& url) {
+  auto db = pool_.Acquire();
+  auto result = db->Exec(
+      "SELECT success, created_at FROM (("
+      "SELECT success, created_at FROM single_replays WHERE event_id = $1 AND org_id = $2 AND "
+      "target_url = $3 ORDER BY seq DESC LIMIT 1) UNION ALL ("
+      "SELECT a.success, a.created_at FROM delivery_attempts a JOIN destinations d ON "
+      "d.id = a.destination_id WHERE a.event_id = $1 AND a.org_id = $2 AND d.url = $3 "
+      "ORDER BY a.seq DESC LIMIT 1)) AS earlier ORDER BY created_at DESC LIMIT 1",
+      Params(event_id, org_id, url));
+  if (result.rows() == 0) return std::nullopt;
+  return result.row(0).Int64(0) != 0;
 }
 
 std::vector<SingleReplay> PgStore::ListSingleReplays(const std::string& org_id,

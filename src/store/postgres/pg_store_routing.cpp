@@ -11,11 +11,12 @@ using pg::Params;
 void PgStore::InsertDestination(const Destination& destination) {
   auto db = pool_.Acquire();
   std::string headers = EncodeHeaders(destination.headers);
-  db->Exec(std::string("INSERT INTO destinations (") + rows::kDestinationColumns +
-               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-           Params(destination.id, destination.org_id, destination.name, destination.url,
-                  destination.timeout_ms, pg::Bytes{headers}, destination.secret,
-                  destination.rate_limit, destination.created_at, destination.updated_at));
+  db->Exec(
+      std::string("INSERT INTO destinations (") + rows::kDestinationColumns +
+          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+      Params(destination.id, destination.org_id, destination.name, destination.url,
+             destination.timeout_ms, pg::Bytes{headers}, destination.secret, destination.rate_limit,
+             destination.created_at, destination.updated_at, destination.enabled));
 }
 
 std::optional<Destination> PgStore::GetDestination(const std::string& org_id,
@@ -39,14 +40,23 @@ Page<Destination> PgStore::ListDestinations(const std::string& org_id, const Pag
 
 bool PgStore::UpdateDestination(const Destination& destination) {
   auto db = pool_.Acquire();
+  pg::Transaction transaction(*db);
   std::string headers = EncodeHeaders(destination.headers);
-  return db->Exec(
-               "UPDATE destinations SET name = $3, url = $4, timeout_ms = $5, headers = $6, "
-               "secret = $7, rate_limit = $8, updated_at = $9 WHERE org_id = $1 AND id = $2",
-               Params(destination.org_id, destination.id, destination.name, destination.url,
-                      destination.timeout_ms, pg::Bytes{headers}, destination.secret,
-                      destination.rate_limit, destination.updated_at))
-             .affected() > 0;
+  const bool updated =
+      db->Exec(
+            "UPDATE destinations SET name = $3, url = $4, timeout_ms = $5, headers = $6, "
+            "secret = $7, rate_limit = $8, updated_at = $9, enabled = $10 "
+            "WHERE org_id = $1 AND id = $2",
+            Params(destination.org_id, destination.id, destination.name, destination.url,
+                   destination.timeout_ms, pg::Bytes{headers}, destination.secret,
+                   destination.rate_limit, destination.updated_at, destination.enabled))
+          .affected() > 0;
+  if (updated && !destination.enabled) {
+    db->Exec("DELETE FROM delivery_tasks WHERE destination_id = $1 AND org_id = $2",
+             Params(destination.id, destination.org_id));
+  }
+  transaction.Commit();
+  return updated;
 }
 
 bool PgStore::DeleteDestination(const std::string& org_id, const std::string& id) {

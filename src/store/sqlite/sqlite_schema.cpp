@@ -204,6 +204,17 @@ const std::vector<std::string>& Migrations() {
       R"sql(
         ALTER TABLE replay_jobs ADD COLUMN id_mode TEXT NOT NULL DEFAULT 'new';
       )sql",
+      // 7: outcome diff (each replay compared with the last earlier send of its event) and
+      // destinations that can be disabled.
+      R"sql(
+        ALTER TABLE delivery_attempts ADD COLUMN outcome TEXT;
+        ALTER TABLE single_replays ADD COLUMN outcome TEXT;
+        ALTER TABLE replay_jobs ADD COLUMN fixed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE replay_jobs ADD COLUMN regressed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE destinations ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+        -- (The last earlier attempt of an event is found through delivery_attempts_by_event:
+        -- an event has a handful of attempts.)
+      )sql",
   };
   return migrations;
 }

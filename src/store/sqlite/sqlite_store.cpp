@@ -85,6 +85,16 @@ Page<Organization> SqliteStore::ListOrganizations(const PageRequest& page) {
                                    [](const Organization& org) { return org.created_at; });
 }
 
+bool SqliteStore::UpdateOrganization(const Organization& org) {
+  return WithWriter([&](sqlite::Database& db) {
+    auto update =
+        db.Prepare("UPDATE organizations SET name = ?2, retention_days = ?3 WHERE id = ?1");
+    update->BindAll(org.id, org.name, org.retention_days);
+    update->Run();
+    return db.Changes() > 0;
+  });
+}
+
 void SqliteStore::InsertApiKey(const ApiKey& key) {
   WithWriter([&](sqlite::Database& db) { InsertApiKeyRow(db, key); });
 }

@@ -47,8 +47,9 @@ void InsertTask(sqlite::Database& db, const DeliveryTask& task) {
 }
 
 void InsertAttempt(sqlite::Database& db, const DeliveryAttempt& attempt) {
-  auto insert = db.Prepare(std::string("INSERT INTO delivery_attempts (") + rows::kAttemptColumns +
-                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  auto insert =
+      db.Prepare(std::string("INSERT INTO delivery_attempts (") + rows::kAttemptColumns +
+                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   sqlite::BindAttempt(*insert, attempt);
   insert->Run();
 }
@@ -73,7 +74,8 @@ void ApplyReplayProgress(sqlite::Database& db, const ReplayProgress& progress) {
   // Counters and cursor always; a status change only while the job is live (a cancellation
   // made through the API meanwhile stands).
   auto update = db.Prepare(
-      "UPDATE replay_jobs SET processed = ?2, succeeded = ?3, failed = ?4, "
+      "UPDATE replay_jobs SET processed = ?2, succeeded = ?3, failed = ?4, fixed = ?11, "
+      "regressed = ?12, "
       "cursor_time = COALESCE(?5, cursor_time), cursor_id = COALESCE(?6, cursor_id), "
       "status = CASE WHEN ?7 IS NOT NULL AND status IN ('running', 'paused') THEN ?7 ELSE status "
       "END, "
@@ -89,7 +91,8 @@ void ApplyReplayProgress(sqlite::Database& db, const ReplayProgress& progress) {
   update->BindAll(progress.job_id, progress.processed, progress.succeeded, progress.failed,
                   progress.cursor ? std::optional(progress.cursor->time) : std::nullopt,
                   progress.cursor ? std::optional(progress.cursor->id) : std::nullopt, status,
-                  progress.status_reason, progress.completed_at, progress.expires_at);
+                  progress.status_reason, progress.completed_at, progress.expires_at,
+                  progress.fixed, progress.regressed);
   update->Run();
 }
 

@@ -35,9 +35,10 @@ std::vector<Event> SqliteStore::ListEventsForReplay(const ReplayRange& range) {
 
 void SqliteStore::InsertReplayJob(const ReplayJob& job) {
   WithWriter([&](sqlite::Database& db) {
-    auto insert = db.Prepare(std::string("INSERT INTO replay_jobs (") + rows::kReplayJobColumns +
-                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                             "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)");
+    auto insert =
+        db.Prepare(std::string("INSERT INTO replay_jobs (") + rows::kReplayJobColumns +
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                   "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)");
     insert->BindAll(job.id, job.org_id, job.destination_id, job.source_id, job.connection_id,
                     job.filter_json, job.from, job.to, job.rate_limit, job.max_events,
                     ReplayStatusName(job.status), job.status_reason, job.total, job.processed,
@@ -45,7 +46,7 @@ void SqliteStore::InsertReplayJob(const ReplayJob& job) {
                     job.cursor ? std::optional(job.cursor->time) : std::nullopt,
                     job.cursor ? std::optional(job.cursor->id) : std::nullopt, job.created_at,
                     job.started_at, job.completed_at, job.expires_at, job.lease_owner,
-                    job.lease_until, ReplayIdModeName(job.id_mode));
+                    job.lease_until, ReplayIdModeName(job.id_mode), job.fixed, job.regressed);
     insert->Run();
   });
 }
@@ -124,6 +125,47 @@ std::optional<ReplayJob> SqliteStore::RenewReplayLease(const std::string& id,
   });
 }
 
+Page<DeliveryAttempt> SqliteStore::ListAttemptsOfJob(const std::string& org_id,
+                                                     const std::string& job_id,
+                                                     std::optional<ReplayOutcome> outcome,
+                                                     const PageRequest& page) {
+  auto db = readers_.Acquire();
+  auto select = db->Prepare(std::string("SELECT ") + rows::kAttemptColumns +
+                            " FROM delivery_attempts WHERE replay_job_id = ?1 AND org_id = ?2 "
+                            "AND (?3 IS NULL OR outcome = ?3) "
+                            "AND (?4 IS NULL OR (created_at, id) > (?4, ?5)) "
+                            "ORDER BY created_at, id LIMIT ?6");
+  select->BindAll(job_id, org_id, rows::OutcomeColumn(outcome),
+                  page.after ? std::optional(page.after->time) : std::nullopt,
+                  page.after ? page.after->id : std::string(), page.limit + 1);
+  return sqlite::CollectPage<DeliveryAttempt>(
+      *select, page.limit, rows::ReadAttempt<sqlite::Statement>,
+      [](const DeliveryAttempt& attempt) { return attempt.created_at; });
+}
+
+std::unordered_map<std::string, bool> SqliteStore::LastResultsAtDestination(
+    const std::string& org_id, const std::string& destination_id,
+    const std::vector<std::string>& event_ids, const std::string& job_id) {
+  std::unordered_map<std::string, bool> results;
+  if (event_ids.empty()) return results;
+  std::string sql =
+      "SELECT event_id, success FROM delivery_attempts WHERE org_id = ?1 AND destination_id = ?2 "
+      "AND (replay_job_id IS NULL OR replay_job_id <> ?3) AND event_id IN (";
+  for (std::size_t i = 0; i < event_ids.size(); ++i) {
+    sql += (i ? ", ?" : "?") + std::to_string(i + 4);
+  }
+  sql += ") ORDER BY seq";
+  auto db = readers_.Acquire();
+  auto select = db->Prepare(sql);
+  select->BindAll(org_id, destination_id, job_id);
+  for (std::size_t i = 0; i < event_ids.size(); ++i) {
+    select->Bind(static_cast<int>(i + 4), event_ids[i]);
+  }
+  // Oldest first: each later attempt overwrites the one before.
+  while (select->Step()) results[select->Text(0)] = select->Int64(1) != 0;
+  return results;
+}
+
 std::vector<std::string> SqliteStore::ListReplayedEventIds(const std::string& job_id) {
   auto db = readers_.Acquire();
   auto select = db->Prepare("SELECT event_id FROM delivery_attempts WHERE replay_job_id = ?1");
@@ -148,12 +190,36 @@ void SqliteStore::InsertSingleReplay(const SingleReplay& replay) {
   WithWriter([&](sqlite::Database& db) {
     auto insert =
         db.Prepare(std::string("INSERT INTO single_replays (") + rows::kSingleReplayColumns +
-                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     insert->BindAll(replay.id, replay.org_id, replay.source_id, replay.event_id, replay.target_url,
                     replay.status_code, replay.response_time_ms, replay.success, replay.error,
-                    replay.created_at);
+                    replay.created_at, rows::OutcomeColumn(replay.outcome));
     insert->Run();
   });
+}
+
+std::optional<bool> SqliteStore::LastResultAtUrl(const std::string& org_id,
+                                                 const std::string& event_id,
+                                                 const std::string& url) {
+  auto db = readers_.Acquire();
+  auto replay = db->Prepare(
+      "SELECT success, created_at FROM single_replays WHERE event_id = ?1 AND org_id = ?2 AND "
+      "target_url = ?3 ORDER BY seq DESC LIMIT 1");
+  replay->BindAll(event_id, org_id, url);
+  auto attempt = db->Prepare(
+      "SELECT a.success, a.created_at FROM delivery_attempts a JOIN destinations d ON "
+      "d.id = a.destination_id WHERE a.event_id = ?1 AND a.org_id = ?2 AND d.url = ?3 "
+      "ORDER BY a.seq DESC LIMIT 1");
+  attempt->BindAll(event_id, org_id, url);
+  std::optional<bool> last;
+  TimeMs last_at = 0;
+  for (sqlite::Statement* select : {&*replay, &*attempt}) {
+    if (select->Step() && (!last || select->Int64(1) >= last_at)) {
+      last = select->Int64(0) != 0;
+      last_at = select->Int64(1);
+    }
+  }
+  return last;
 }
 
 std::vector<SingleReplay> SqliteStore::ListSingleReplays(const std::string& org_id,

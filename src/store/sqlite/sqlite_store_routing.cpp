@@ -9,11 +9,12 @@ namespace rehook {
 void SqliteStore::InsertDestination(const Destination& destination) {
   WithWriter([&](sqlite::Database& db) {
     auto insert = db.Prepare(std::string("INSERT INTO destinations (") + rows::kDestinationColumns +
-                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     std::string headers = EncodeHeaders(destination.headers);
     insert->BindAll(destination.id, destination.org_id, destination.name, destination.url,
                     destination.timeout_ms, sqlite::Blob{headers}, destination.secret,
-                    destination.rate_limit, destination.created_at, destination.updated_at);
+                    destination.rate_limit, destination.created_at, destination.updated_at,
+                    destination.enabled);
     insert->Run();
   });
 }
@@ -46,15 +47,24 @@ Page<Destination> SqliteStore::ListDestinations(const std::string& org_id,
 
 bool SqliteStore::UpdateDestination(const Destination& destination) {
   return WithWriter([&](sqlite::Database& db) {
+    sqlite::Transaction transaction(db);
     auto update = db.Prepare(
         "UPDATE destinations SET name = ?3, url = ?4, timeout_ms = ?5, headers = ?6, secret = ?7, "
-        "rate_limit = ?8, updated_at = ?9 WHERE org_id = ?1 AND id = ?2");
+        "rate_limit = ?8, updated_at = ?9, enabled = ?10 WHERE org_id = ?1 AND id = ?2");
     std::string headers = EncodeHeaders(destination.headers);
     update->BindAll(destination.org_id, destination.id, destination.name, destination.url,
                     destination.timeout_ms, sqlite::Blob{headers}, destination.secret,
-                    destination.rate_limit, destination.updated_at);
+                    destination.rate_limit, destination.updated_at, destination.enabled);
     update->Run();
-    return db.Changes() > 0;
+    const bool updated = db.Changes() > 0;
+    if (updated && !destination.enabled) {
+      auto tasks =
+          db.Prepare("DELETE FROM delivery_tasks WHERE destination_id = ?1 AND org_id = ?2");
+      tasks->BindAll(destination.id, destination.org_id);
+      tasks->Run();
+    }
+    transaction.Commit();
+    return updated;
   });
 }
 

@@ -1,7 +1,7 @@
 // Destinations and the state of their circuit breakers (closed: delivering; open: paused after
 // repeated failures until retry_at; half_open: probing with one delivery).
 
-import { listAll, post } from '../api.js';
+import { listAll, patch, post } from '../api.js';
 import { announce, field, h, message, replaceChildren, table } from '../dom.js';
 import { timeElement } from '../format.js';
 
@@ -41,6 +41,30 @@ function createForm(view) {
   feedback);
 }
 
+// Disabling stops forwarding (pending deliveries are dropped); what it misses is replayed by
+// connection once it is enabled again.
+function forwardingCell(destination, view) {
+  const feedback = h('span', { class: 'feedback', 'aria-live': 'polite' });
+  const toggle = h('button', {
+    type: 'button',
+    class: 'secondary small',
+    onclick: async () => {
+      toggle.disabled = true;
+      try {
+        await patch(`/v1/destinations/${encodeURIComponent(destination.id)}`, { enabled: !destination.enabled });
+        announce(`Destination ${destination.name} ${destination.enabled ? 'disabled' : 'enabled'}`);
+        view.navigate('/destinations');
+      } catch (error) {
+        toggle.disabled = false;
+        replaceChildren(feedback, message('error', error.message));
+      }
+    },
+  }, destination.enabled ? 'Disable' : 'Enable');
+  return h('div', {},
+    h('span', { class: `badge ${destination.enabled ? 'good' : 'warn'}` }, destination.enabled ? 'Enabled' : 'Disabled'),
+    ' ', toggle, feedback);
+}
+
 export async function renderDestinations(main, view) {
   const destinations = await listAll('/v1/destinations');
   if (!view.isCurrent()) return;
@@ -50,6 +74,7 @@ export async function renderDestinations(main, view) {
     circuitCell(destination.circuit),
     destination.rate_limit ? `${destination.rate_limit} per second` : 'none',
     destination.has_secret ? 'yes' : 'no',
+    forwardingCell(destination, view),
   ]);
   replaceChildren(main,
     h('h1', {}, 'Destinations'),
@@ -57,7 +82,7 @@ export async function renderDestinations(main, view) {
       h('p', { class: 'muted' }, 'Where connections forward events and replays deliver them.'),
       h('button', { type: 'button', class: 'secondary small', onclick: () => view.navigate('/destinations') }, 'Refresh')),
     destinations.length
-      ? table('Destinations', ['Name', 'URL', 'Circuit', 'Rate limit', 'Signed'], rows)
+      ? table('Destinations', ['Name', 'URL', 'Circuit', 'Rate limit', 'Signed', 'Forwarding'], rows)
       : message('info', 'No destinations yet.'),
     createForm(view));
 }

@@ -51,7 +51,22 @@ function outcomeText(outcome) {
   if (outcome.response_time_ms !== null) parts.push(`${outcome.response_time_ms} ms`);
   parts.push(outcome.success ? 'succeeded' : 'failed');
   if (outcome.error) parts.push(outcome.error);
+  if (outcome.outcome) parts.push(kOutcomeText[outcome.outcome]);
   return parts.join(' · ');
+}
+
+// How a replay went compared with the last earlier send of the event to the same place.
+const kOutcomeText = {
+  first: 'first send there',
+  same: 'same as last time',
+  fixed: 'fixed (failed last time)',
+  regressed: 'regressed (succeeded last time)',
+};
+
+function outcomeBadge(outcome) {
+  if (!outcome) return '—';
+  const tone = { fixed: 'good', regressed: 'bad' }[outcome] ?? '';
+  return h('span', { class: `badge ${tone}`, title: kOutcomeText[outcome] }, outcome);
 }
 
 function resultBadge(success) {
@@ -60,13 +75,14 @@ function resultBadge(success) {
 
 function replaysTable(replays) {
   if (!replays.length) return message('info', 'Not replayed to a URL yet.');
-  return table('Replays to a URL', ['When', 'Target URL', 'Status', 'Time', 'Result', 'Error'],
+  return table('Replays to a URL', ['When', 'Target URL', 'Status', 'Time', 'Result', 'Compared', 'Error'],
     replays.slice().reverse().map((replay) => [
       timeElement(replay.created_at),
       h('span', { class: 'mono' }, replay.target_url),
       replay.status_code ?? '—',
       replay.response_time_ms !== null ? `${replay.response_time_ms} ms` : '—',
       resultBadge(replay.success),
+      outcomeBadge(replay.outcome),
       replay.error ?? '',
     ]));
 }
@@ -114,7 +130,7 @@ function deliveriesSection(deliveries, destinationNames) {
     attempt.response_time_ms !== null ? `${attempt.response_time_ms} ms` : '—',
     resultBadge(attempt.success),
     [attempt.error ?? '', attempt.next_retry_at ? h('span', { class: 'muted' }, ' retry at ', timeElement(attempt.next_retry_at)) : null],
-    attempt.replay_job_id ? h('a', { href: `#/replay/${encodeURIComponent(attempt.replay_job_id)}` }, attempt.replay_job_id) : '—',
+    attempt.replay_job_id ? [h('a', { href: `#/replay/${encodeURIComponent(attempt.replay_job_id)}` }, attempt.replay_job_id), ' ', outcomeBadge(attempt.outcome)] : '—',
   ]);
   return h('section', { 'aria-labelledby': 'deliveries-heading' },
     h('h2', { id: 'deliveries-heading' }, `Delivery attempts (${rows.length})`),

@@ -30,6 +30,8 @@ function progressBlock(job) {
       h('div', {}, h('dt', {}, 'Processed'), h('dd', { 'data-counter': 'processed' }, `${job.processed} / ${job.total}`)),
       h('div', {}, h('dt', {}, 'Succeeded'), h('dd', { 'data-counter': 'succeeded' }, job.succeeded)),
       h('div', {}, h('dt', {}, 'Failed'), h('dd', { 'data-counter': 'failed' }, job.failed)),
+      h('div', {}, h('dt', { title: 'failed last time, succeeded now' }, 'Fixed'), h('dd', { 'data-counter': 'fixed' }, job.fixed)),
+      h('div', {}, h('dt', { title: 'succeeded last time, failed now' }, 'Regressed'), h('dd', { 'data-counter': 'regressed' }, job.regressed)),
       h('div', {}, h('dt', {}, 'Time left'), h('dd', { 'data-counter': 'eta' }, live ? `about ${duration(job.eta_seconds)}` : '—'))));
 }
 
@@ -51,6 +53,18 @@ function details(job, destination) {
   return h('dl', { class: 'summary card' }, rows.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value))));
 }
 
+// The events that succeeded at the destination before and failed in this job: what a change
+// broke. Loaded again whenever the count grows.
+function regressionsSection(attempts) {
+  if (!attempts.length) return null;
+  return h('section', { 'aria-labelledby': 'regressions-heading' },
+    h('h2', { id: 'regressions-heading' }, 'Regressed events'),
+    h('p', { class: 'muted' }, 'Delivered successfully before, failed in this job.'),
+    h('ul', {}, attempts.map((attempt) => h('li', {},
+      h('a', { href: `#/events/${encodeURIComponent(attempt.event_id)}`, class: 'mono' }, attempt.event_id), ' — ',
+      attempt.status_code !== null ? `HTTP ${attempt.status_code}` : (attempt.error ?? 'no response')))));
+}
+
 export async function renderReplayJob(main, view) {
   const path = `/v1/replay/${encodeURIComponent(view.id)}`;
   let job = await get(path);
@@ -67,6 +81,15 @@ export async function renderReplayJob(main, view) {
   const feedback = h('div', { class: 'feedback' });
   const cancelButton = h('button', { type: 'button', class: 'danger', onclick: cancel }, 'Cancel job');
   const detail = h('div', {});
+  const regressions = h('div', {});
+  let regressionsShown = 0;
+
+  async function loadRegressions() {
+    if (job.regressed === regressionsShown) return;
+    regressionsShown = job.regressed;
+    const { data } = await get(`${path}/deliveries?outcome=regressed&limit=100`);
+    if (!stopped) replaceChildren(regressions, regressionsSection(data));
+  }
 
   function show() {
     replaceChildren(statusLine, 'Status: ', statusBadge(job.status), job.status_reason ? h('span', { class: 'muted' }, ` — ${job.status_reason}`) : null);
@@ -82,6 +105,7 @@ export async function renderReplayJob(main, view) {
       if (stopped) return;
       show();
       if (previous !== job.status) announce(`Replay job ${job.status}`);
+      await loadRegressions();
     } catch (error) {
       if (stopped) return;
       if (error instanceof ApiError && error.status === 401) return;
@@ -108,6 +132,7 @@ export async function renderReplayJob(main, view) {
   replaceChildren(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '#/replay' }, '← Replay')),
     h('h1', {}, 'Replay job ', h('span', { class: 'mono' }, job.id)),
-    statusLine, progress, h('div', { class: 'actions' }, cancelButton), feedback, detail);
+    statusLine, progress, h('div', { class: 'actions' }, cancelButton), feedback, regressions, detail);
+  loadRegressions().catch((error) => { if (!stopped) replaceChildren(feedback, message('error', error.message)); });
   if (kLiveStatuses.has(job.status)) timer = window.setTimeout(poll, kPollMs);
 }
