@@ -12,6 +12,7 @@ namespace rehook {
 namespace {
 
 using source_config::Fail;
+using source_config::IntegerField;
 using source_config::StringField;
 
 constexpr std::size_t kMaxHeaderNameLength = 256;
@@ -75,14 +76,8 @@ DedupRule ParseDedupRule(const boost::json::value& json, std::string_view field)
     rule.json_path = std::move(*json_path);
   }
 
-  const std::string window_path = base + ".window_seconds";
-  if (const boost::json::value* window = object->if_contains("window_seconds");
-      window && !window->is_null()) {
-    const std::int64_t* seconds = window->if_int64();
-    if (!seconds || *seconds < 1 || *seconds > kMaxDedupWindowSeconds) {
-      Fail(window_path, "'" + window_path + "' must be an integer from 1 to " +
-                            std::to_string(kMaxDedupWindowSeconds));
-    }
+  if (auto seconds = IntegerField(*object, "window_seconds", base + ".window_seconds", 1,
+                                  kMaxDedupWindowSeconds)) {
     rule.window_seconds = *seconds;
   }
   return rule;

@@ -27,6 +27,8 @@ TEST(DedupRuleTest, ParsesHeaderOrJsonPathWithAWindow) {
   DedupRule by_path = Parse(R"({"json_path":"data.object.id","window_seconds":60})");
   EXPECT_EQ(by_path.json_path, "data.object.id");
   EXPECT_EQ(by_path.window_seconds, 60);
+  // An integral float is an integer, as everywhere in the API.
+  EXPECT_EQ(Parse(R"({"header":"id","window_seconds":60.0})").window_seconds, 60);
 }
 
 TEST(DedupRuleTest, RejectsBadConfigNamingTheField) {
