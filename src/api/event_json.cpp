@@ -104,7 +104,19 @@ boost::json::object AttemptJson(const DeliveryAttempt& attempt) {
   json["created_at"] = FormatIso8601(attempt.created_at);
   json["outcome"] = attempt.outcome ? boost::json::value(ReplayOutcomeName(*attempt.outcome))
                                     : boost::json::value(nullptr);
+  AddResponseBody(json, attempt.response_body);
   return json;
+}
+
+void AddResponseBody(boost::json::object& json, std::string_view bytes) {
+  std::string_view text = bytes;
+  // A UTF-8 character is at most 4 bytes: the limit can cut off up to 3 of them.
+  for (int cut = 0; cut < 3 && !text.empty() && !IsValidUtf8(text); ++cut) text.remove_suffix(1);
+  if (IsValidUtf8(text)) {
+    json["response_body"] = text;
+  } else {
+    json["response_body_base64"] = Base64Encode(bytes);
+  }
 }
 
 }  // namespace rehook

@@ -3,6 +3,9 @@
 
 #include <boost/json/object.hpp>
 
+#include <string>
+#include <string_view>
+
 #include "store/model.h"
 
 namespace rehook {
@@ -18,7 +21,12 @@ boost::json::object EventJson(const Event& event, bool with_body);
 std::string Displayable(std::string_view bytes);
 
 // {"id","event_id","destination_id","connection_id","replay_job_id","attempt","status_code",
-//  "response_time_ms","success","error","next_retry_at","created_at"}; absent values are null.
+//  "response_time_ms","success","error","next_retry_at","created_at","outcome", and the
+//  response body as AddResponseBody puts it}; absent values are null.
 boost::json::object AttemptJson(const DeliveryAttempt& attempt);
+
+// The first bytes of a response as kept with an attempt or a replay: "response_body" when they
+// are text (a character cut by the size limit is dropped), otherwise "response_body_base64".
+void AddResponseBody(boost::json::object& json, std::string_view bytes);
 
 }  // namespace rehook

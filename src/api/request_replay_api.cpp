@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/event_json.h"
 #include "api/event_lookup.h"
 #include "api/request_parsing.h"
 #include "api/routes.h"
@@ -38,6 +39,7 @@ boost::json::object OutcomeJson(const SingleReplay& replay) {
       replay.error.empty() ? boost::json::value(nullptr) : boost::json::value(replay.error);
   json["outcome"] = replay.outcome ? boost::json::value(ReplayOutcomeName(*replay.outcome))
                                    : boost::json::value(nullptr);
+  AddResponseBody(json, replay.response_body);
   return json;
 }
 
@@ -82,6 +84,7 @@ boost::asio::awaitable<HttpResponse> ReplayRequest(ApiRequest& request) {
   replay.response_time_ms = result.response_time_ms;
   replay.success = result.success();
   replay.error = result.error;
+  replay.response_body = result.body_prefix;
   replay.created_at = now;
   co_await request.services.store.Run([&](Store& store) {
     replay.outcome = CompareWithEarlier(

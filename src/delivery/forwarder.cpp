@@ -133,6 +133,7 @@ TaskUpdate Forwarder::Outcome(const DeliveryTask& task, const OutboundResult& re
   attempt.response_time_ms = result.response_time_ms;
   attempt.success = result.success();
   attempt.error = result.error;
+  attempt.response_body = result.body_prefix;
   attempt.created_at = now;
 
   TaskUpdate update{task.id, std::nullopt, std::nullopt};

@@ -394,6 +394,7 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
   attempt.response_time_ms = result.response_time_ms;
   attempt.success = result.success();
   attempt.error = result.error;
+  attempt.response_body = result.body_prefix;
   attempt.created_at = now;
   attempt.outcome = CompareWithEarlier(earlier, attempt.success);
 

@@ -152,6 +152,9 @@ struct DeliveryAttempt {
   std::optional<TimeMs> next_retry_at;  // when a retry is scheduled after this attempt
   TimeMs created_at = 0;
   std::optional<ReplayOutcome> outcome;  // replay jobs only
+  // The first bytes of the response body (OutboundClientOptions::kept_body_bytes, 1 KiB): what
+  // the consumer said, e.g. why it answered 500. "" when there was none.
+  std::string response_body;
 };
 
 enum class ReplayStatus { running, paused, completed, cancelled };
@@ -224,6 +227,7 @@ struct SingleReplay {
   std::string error;
   TimeMs created_at = 0;
   std::optional<ReplayOutcome> outcome;  // nullopt when recorded by an older rehook
+  std::string response_body;             // as DeliveryAttempt::response_body
 };
 
 // What a node saw of a destination's deliveries since it last reported them, to be folded into

@@ -37,10 +37,10 @@ inline constexpr const char* kReplayJobColumns =
     "lease_until, id_mode, fixed, regressed";
 inline constexpr const char* kSingleReplayColumns =
     "id, org_id, source_id, event_id, target_url, status_code, response_time_ms, success, error, "
-    "created_at, outcome";
+    "created_at, outcome, response_body";
 inline constexpr const char* kAttemptColumns =
     "id, org_id, event_id, destination_id, connection_id, replay_job_id, attempt, status_code, "
-    "response_time_ms, success, error, next_retry_at, created_at, outcome";
+    "response_time_ms, success, error, next_retry_at, created_at, outcome, response_body";
 
 // A replay outcome as stored: its name, or NULL.
 inline std::optional<std::string> OutcomeColumn(const std::optional<ReplayOutcome>& outcome) {
@@ -204,6 +204,7 @@ SingleReplay ReadSingleReplay(const Row& row) {
   replay.error = row.Text(8);
   replay.created_at = row.Int64(9);
   replay.outcome = ReadOutcome(row, 10);
+  replay.response_body = row.Bytes(11);
   return replay;
 }
 
@@ -224,6 +225,7 @@ DeliveryAttempt ReadAttempt(const Row& row) {
   attempt.next_retry_at = row.OptionalInt64(11);
   attempt.created_at = row.Int64(12);
   attempt.outcome = ReadOutcome(row, 13);
+  attempt.response_body = row.Bytes(14);
   return attempt;
 }
 

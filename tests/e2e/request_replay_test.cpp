@@ -84,13 +84,25 @@ TEST_F(RequestReplayTest, SendsTheOriginalRequestToAnHttpsTarget) {
 
 TEST_F(RequestReplayTest, ReportsANon2xxAnswer) {
   std::string request_id = Capture(client_, source_);
-  sink_.SetStatus(502);
+  sink_.SetPolicy([](const SinkRequest&, int) {
+    SinkResponse response;
+    response.status = 502;
+    response.body = "upstream timed out";
+    return response;
+  });
   auto replayed = Replay(request_id, sink_.url() + "/?existing=1");
   ASSERT_EQ(replayed.status, 200) << replayed.body;
   auto data = replayed.Json().at("data");
   EXPECT_EQ(data.at("status_code").as_int64(), 502);
   EXPECT_FALSE(data.at("success").as_bool());
   EXPECT_TRUE(data.at("error").is_null());
+  EXPECT_EQ(JsonString(data, "response_body"), "upstream timed out");
+  auto records = admin_.Get("/v1/endpoints/" + source_ + "/requests/" + request_id + "/replays")
+                     .Json()
+                     .at("data")
+                     .as_array();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(JsonString(records[0], "response_body"), "upstream timed out");
   EXPECT_EQ(sink_.requests()[0].target, "/?existing=1");
 }
 

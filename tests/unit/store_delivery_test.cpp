@@ -362,7 +362,9 @@ TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) 
     return made;
   };
   // Forwarding failed then succeeded; an earlier job failed to deliver the other event.
-  Apply(TaskUpdate{"tsk_gone", attempt(forwarded, false, std::nullopt, std::nullopt), 9000});
+  DeliveryAttempt refused = attempt(forwarded, false, std::nullopt, std::nullopt);
+  refused.response_body = std::string("busy\0\xff", 6);  // bytes, kept exactly
+  Apply(TaskUpdate{"tsk_gone", refused, 9000});
   Apply(TaskUpdate{"tsk_gone", attempt(forwarded, true, std::nullopt, std::nullopt), {}});
   ReplayProgress earlier;
   earlier.job_id = "job_earlier";
@@ -425,7 +427,10 @@ TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) 
   ASSERT_EQ(second_page.items.size(), 1u);
   EXPECT_EQ(second_page.items[0].event_id, replayed.id);
   // Forwarding attempts carry no outcome.
-  EXPECT_FALSE(store_->ListAttemptsOfEvent(org_.id, forwarded.id)[0].outcome.has_value());
+  auto forwarding = store_->ListAttemptsOfEvent(org_.id, forwarded.id);
+  EXPECT_FALSE(forwarding[0].outcome.has_value());
+  EXPECT_EQ(forwarding[0].response_body, std::string("busy\0\xff", 6));
+  EXPECT_EQ(forwarding[1].response_body, "");
 }
 
 TEST_P(StoreDeliveryTest, ASingleReplayIsComparedWithSendsToTheSameUrl) {
@@ -449,11 +454,13 @@ TEST_P(StoreDeliveryTest, ASingleReplayIsComparedWithSendsToTheSameUrl) {
   replay.status_code = 500;
   replay.created_at = 3200;
   replay.outcome = ReplayOutcome::regressed;
+  replay.response_body = "internal error";
   store_->InsertSingleReplay(replay);
   EXPECT_EQ(store_->LastResultAtUrl(org_.id, event.id, destination_.url), false);
   auto listed = store_->ListSingleReplays(org_.id, event.id);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].outcome, ReplayOutcome::regressed);
+  EXPECT_EQ(listed[0].response_body, "internal error");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreDeliveryTest, ::testing::ValuesIn(AllStores()),

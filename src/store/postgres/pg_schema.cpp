@@ -218,6 +218,11 @@ const std::vector<std::string>& Migrations() {
         -- (The last earlier attempt of an event is found through delivery_attempts_by_event:
         -- an event has a handful of attempts.)
       )sql",
+      // 8: the first bytes of what the consumer answered, kept with each attempt and replay.
+      R"sql(
+        ALTER TABLE delivery_attempts ADD COLUMN response_body BYTEA;
+        ALTER TABLE single_replays ADD COLUMN response_body BYTEA;
+      )sql",
   };
   return migrations;
 }

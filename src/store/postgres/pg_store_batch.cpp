@@ -36,7 +36,7 @@ const std::string kInsertTask = std::string("INSERT INTO delivery_tasks (") + ro
                                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 const std::string kInsertAttempt =
     std::string("INSERT INTO delivery_attempts (") + rows::kAttemptColumns +
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 const std::string kRescheduleTask =
     "UPDATE delivery_tasks SET attempts = attempts + $2, next_attempt_at = $3, "
     "lease_owner = '', lease_until = 0 WHERE id = $1";
@@ -74,7 +74,8 @@ Params AttemptParams(const DeliveryAttempt& attempt) {
   return Params(attempt.id, attempt.org_id, attempt.event_id, attempt.destination_id,
                 attempt.connection_id, attempt.replay_job_id, attempt.attempt, attempt.status_code,
                 attempt.response_time_ms, attempt.success, attempt.error, attempt.next_retry_at,
-                attempt.created_at, rows::OutcomeColumn(attempt.outcome));
+                attempt.created_at, rows::OutcomeColumn(attempt.outcome),
+                pg::Bytes{attempt.response_body});
 }
 
 Params ReplayProgressParams(const ReplayProgress& progress) {

@@ -142,10 +142,11 @@ int PgStore::DeleteExpiredReplayJobs(TimeMs now, int limit) {
 void PgStore::InsertSingleReplay(const SingleReplay& replay) {
   auto db = pool_.Acquire();
   db->Exec(std::string("INSERT INTO single_replays (") + rows::kSingleReplayColumns +
-               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
            Params(replay.id, replay.org_id, replay.source_id, replay.event_id, replay.target_url,
                   replay.status_code, replay.response_time_ms, replay.success, replay.error,
-                  replay.created_at, rows::OutcomeColumn(replay.outcome)));
+                  replay.created_at, rows::OutcomeColumn(replay.outcome),
+                  pg::Bytes{replay.response_body}));
 }
 
 std::optional<bool> PgStore::LastResultAtUrl(const std::string& org_id, const std::string& event_id,

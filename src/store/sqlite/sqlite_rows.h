@@ -10,7 +10,7 @@
 
 namespace rehook::sqlite {
 
-// Binds `attempt` to ?1..?14, in rows::kAttemptColumns order.
+// Binds `attempt` to ?1..?15, in rows::kAttemptColumns order.
 void BindAttempt(Statement& statement, const DeliveryAttempt& attempt);
 
 // Reads every row of `statement` with `read_row`.

@@ -49,7 +49,7 @@ void InsertTask(sqlite::Database& db, const DeliveryTask& task) {
 void InsertAttempt(sqlite::Database& db, const DeliveryAttempt& attempt) {
   auto insert =
       db.Prepare(std::string("INSERT INTO delivery_attempts (") + rows::kAttemptColumns +
-                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
   sqlite::BindAttempt(*insert, attempt);
   insert->Run();
 }

@@ -190,10 +190,11 @@ void SqliteStore::InsertSingleReplay(const SingleReplay& replay) {
   WithWriter([&](sqlite::Database& db) {
     auto insert =
         db.Prepare(std::string("INSERT INTO single_replays (") + rows::kSingleReplayColumns +
-                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     insert->BindAll(replay.id, replay.org_id, replay.source_id, replay.event_id, replay.target_url,
                     replay.status_code, replay.response_time_ms, replay.success, replay.error,
-                    replay.created_at, rows::OutcomeColumn(replay.outcome));
+                    replay.created_at, rows::OutcomeColumn(replay.outcome),
+                    sqlite::Blob{replay.response_body});
     insert->Run();
   });
 }

@@ -52,6 +52,7 @@ function outcomeText(outcome) {
   parts.push(outcome.success ? 'succeeded' : 'failed');
   if (outcome.error) parts.push(outcome.error);
   if (outcome.outcome) parts.push(kOutcomeText[outcome.outcome]);
+  if (outcome.response_body) parts.push(`answered: ${outcome.response_body.slice(0, 200)}`);
   return parts.join(' · ');
 }
 
@@ -73,6 +74,15 @@ function resultBadge(success) {
   return h('span', { class: `badge ${success ? 'good' : 'bad'}` }, success ? 'Succeeded' : 'Failed');
 }
 
+// What the consumer answered (its first 1 KiB), folded away: the why behind a 500.
+function responseBody(record) {
+  const text = record.response_body ?? (record.response_body_base64 ? `(binary, base64) ${record.response_body_base64}` : '');
+  if (!text) return null;
+  return h('details', { class: 'response-body' },
+    h('summary', {}, 'Response body'),
+    h('pre', { class: 'code body-text' }, text));
+}
+
 function replaysTable(replays) {
   if (!replays.length) return message('info', 'Not replayed to a URL yet.');
   return table('Replays to a URL', ['When', 'Target URL', 'Status', 'Time', 'Result', 'Compared', 'Error'],
@@ -83,7 +93,7 @@ function replaysTable(replays) {
       replay.response_time_ms !== null ? `${replay.response_time_ms} ms` : '—',
       resultBadge(replay.success),
       outcomeBadge(replay.outcome),
-      replay.error ?? '',
+      [replay.error ?? '', responseBody(replay)],
     ]));
 }
 
@@ -129,7 +139,7 @@ function deliveriesSection(deliveries, destinationNames) {
     attempt.status_code ?? '—',
     attempt.response_time_ms !== null ? `${attempt.response_time_ms} ms` : '—',
     resultBadge(attempt.success),
-    [attempt.error ?? '', attempt.next_retry_at ? h('span', { class: 'muted' }, ' retry at ', timeElement(attempt.next_retry_at)) : null],
+    [attempt.error ?? '', attempt.next_retry_at ? h('span', { class: 'muted' }, ' retry at ', timeElement(attempt.next_retry_at)) : null, responseBody(attempt)],
     attempt.replay_job_id ? [h('a', { href: `#/replay/${encodeURIComponent(attempt.replay_job_id)}` }, attempt.replay_job_id), ' ', outcomeBadge(attempt.outcome)] : '—',
   ]);
   return h('section', { 'aria-labelledby': 'deliveries-heading' },
