@@ -102,10 +102,14 @@ boost::json::object AttemptJson(const DeliveryAttempt& attempt) {
   json["next_retry_at"] =
       attempt.next_retry_at ? boost::json::value(FormatIso8601(*attempt.next_retry_at)) : nullptr;
   json["created_at"] = FormatIso8601(attempt.created_at);
-  json["outcome"] = attempt.outcome ? boost::json::value(ReplayOutcomeName(*attempt.outcome))
-                                    : boost::json::value(nullptr);
+  json["outcome"] = ReplayOutcomeJson(attempt.outcome);
   AddResponseBody(json, attempt.response_body);
   return json;
+}
+
+boost::json::value ReplayOutcomeJson(const std::optional<ReplayOutcome>& outcome) {
+  if (!outcome) return nullptr;
+  return boost::json::value(ReplayOutcomeName(*outcome));
 }
 
 void AddResponseBody(boost::json::object& json, std::string_view bytes) {

@@ -2,7 +2,9 @@
 // The JSON form of a captured event, shared by the events API, its aliases and the dashboard.
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,9 @@ std::string Displayable(std::string_view bytes);
 //  "response_time_ms","success","error","next_retry_at","created_at","outcome", and the
 //  response body as AddResponseBody puts it}; absent values are null.
 boost::json::object AttemptJson(const DeliveryAttempt& attempt);
+
+// A replay's outcome as JSON: its name ("first", "same", "fixed", "regressed"), or null.
+boost::json::value ReplayOutcomeJson(const std::optional<ReplayOutcome>& outcome);
 
 // The first bytes of a response as kept with an attempt or a replay: "response_body" when they
 // are text (a character cut by the size limit is dropped), otherwise "response_body_base64".

@@ -37,8 +37,7 @@ boost::json::object OutcomeJson(const SingleReplay& replay) {
   json["success"] = replay.success;
   json["error"] =
       replay.error.empty() ? boost::json::value(nullptr) : boost::json::value(replay.error);
-  json["outcome"] = replay.outcome ? boost::json::value(ReplayOutcomeName(*replay.outcome))
-                                   : boost::json::value(nullptr);
+  json["outcome"] = ReplayOutcomeJson(replay.outcome);
   AddResponseBody(json, replay.response_body);
   return json;
 }
