@@ -106,18 +106,21 @@ std::unordered_map<std::string, bool> PgStore::LastResultsAtDestination(
     const std::vector<std::string>& event_ids, const std::string& job_id) {
   std::unordered_map<std::string, bool> results;
   if (event_ids.empty()) return results;
-  std::string sql =
-      "SELECT event_id, success FROM delivery_attempts WHERE org_id = $1 AND destination_id = $2 "
-      "AND (replay_job_id IS NULL OR replay_job_id <> $3) AND event_id IN (";
+  // Per event, its attempts newest first (delivery_attempts_by_event), stopping at the first
+  // that counts: with many jobs replaying the same events, reading all of an event's attempts
+  // would cost each job the work of every job before it.
+  std::string sql = "SELECT e.id, a.success FROM (VALUES ";
   Params params(org_id, destination_id, job_id);
   for (std::size_t i = 0; i < event_ids.size(); ++i) {
-    sql += (i ? ", $" : "$") + std::to_string(i + 4);
+    sql += (i ? ", ($" : "($") + std::to_string(i + 4) + "::text)";
     params.Add(event_ids[i]);
   }
-  sql += ") ORDER BY seq";
+  sql +=
+      ") AS e(id) CROSS JOIN LATERAL (SELECT success FROM delivery_attempts WHERE event_id = e.id "
+      "AND org_id = $1 AND destination_id = $2 AND (replay_job_id IS NULL OR replay_job_id <> $3) "
+      "ORDER BY seq DESC LIMIT 1) AS a";
   auto db = pool_.Acquire();
   auto result = db->Exec(sql, params);
-  // Oldest first: each later attempt overwrites the one before.
   for (int i = 0; i < result.rows(); ++i) {
     results[result.row(i).Text(0)] = result.row(i).Int64(1) != 0;
   }

@@ -148,21 +148,19 @@ std::unordered_map<std::string, bool> SqliteStore::LastResultsAtDestination(
     const std::vector<std::string>& event_ids, const std::string& job_id) {
   std::unordered_map<std::string, bool> results;
   if (event_ids.empty()) return results;
-  std::string sql =
-      "SELECT event_id, success FROM delivery_attempts WHERE org_id = ?1 AND destination_id = ?2 "
-      "AND (replay_job_id IS NULL OR replay_job_id <> ?3) AND event_id IN (";
-  for (std::size_t i = 0; i < event_ids.size(); ++i) {
-    sql += (i ? ", ?" : "?") + std::to_string(i + 4);
-  }
-  sql += ") ORDER BY seq";
   auto db = readers_.Acquire();
-  auto select = db->Prepare(sql);
-  select->BindAll(org_id, destination_id, job_id);
-  for (std::size_t i = 0; i < event_ids.size(); ++i) {
-    select->Bind(static_cast<int>(i + 4), event_ids[i]);
+  // One lookup per event, walking its attempts newest first (delivery_attempts_by_event) and
+  // stopping at the first that counts: with many jobs replaying the same events, reading all
+  // of an event's attempts would cost each job the work of every job before it.
+  auto select = db->Prepare(
+      "SELECT success FROM delivery_attempts WHERE event_id = ?1 AND org_id = ?2 AND "
+      "destination_id = ?3 AND (replay_job_id IS NULL OR replay_job_id <> ?4) "
+      "ORDER BY seq DESC LIMIT 1");
+  for (const std::string& event_id : event_ids) {
+    select->BindAll(event_id, org_id, destination_id, job_id);
+    if (select->Step()) results[event_id] = select->Int64(0) != 0;
+    select->Reset();
   }
-  // Oldest first: each later attempt overwrites the one before.
-  while (select->Step()) results[select->Text(0)] = select->Int64(1) != 0;
   return results;
 }
 
