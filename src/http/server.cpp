@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -18,6 +19,7 @@
 #include "http/api_error.h"
 #include "http/json_response.h"
 #include "http/request_parser.h"
+#include "http/response_wire.h"
 
 namespace rehook {
 
@@ -37,15 +39,18 @@ struct LiveConnection {
   bool busy = false;                    // between reading a request head and writing its reply
 };
 
-http::response<http::string_body> ToBeastResponse(HttpResponse&& response, unsigned version,
-                                                  bool keep_alive) {
-  http::response<http::string_body> message{static_cast<http::status>(response.status), version};
-  message.set(http::field::server, "rehook");
-  for (auto& field : response.headers) message.insert(field.name, field.value);
-  message.body() = std::move(response.body);
-  message.keep_alive(keep_alive);
-  message.prepare_payload();
-  return message;
+// Feeds the parser what `buffer` holds already, as http::async_read would before reading the
+// socket, without a trip through the io_context. Returns the parser's error, if any.
+beast::error_code ParseBuffered(RequestParser& parser, beast::flat_buffer& buffer) {
+  beast::error_code ec;
+  parser.eager(true);
+  while (!parser.is_done() && buffer.size() > 0) {
+    const std::size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec || used == 0) break;
+  }
+  if (ec == http::error::need_more) ec = {};
+  return ec;
 }
 
 bool IsQuietDisconnect(const beast::error_code& ec) {
@@ -139,9 +144,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
 
   static asio::awaitable<void> WriteErrorAndClose(beast::tcp_stream& stream, const ApiError& error,
                                                   std::chrono::milliseconds timeout) {
-    auto message = ToBeastResponse(ErrorResponse(error), 11, false);
+    const std::string wire = ResponseWire(ErrorResponse(error), 11, false, false);
     stream.expires_after(timeout);
-    auto [write_error, written] = co_await http::async_write(stream, message, kTuple);
+    auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
     if (write_error) co_return;
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -160,6 +165,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     beast::error_code ec;
     auto remote = socket.remote_endpoint(ec);
     std::string client_ip = ec ? std::string() : remote.address().to_string();
+    // Non-blocking for the synchronous write attempted before each asynchronous one (below).
+    socket.non_blocking(true, ec);
     beast::tcp_stream stream(std::move(socket));
 
     auto live = std::make_shared<LiveConnection>();
@@ -219,8 +226,14 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         if (continue_error) break;
       }
 
-      stream.expires_after(options.body_timeout);
-      auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
+      // A typical webhook's body came in the same read as its head: parse it from the buffer
+      // and only go back to the socket for what is still missing.
+      beast::error_code body_error = ParseBuffered(parser, buffer);
+      if (!body_error && !parser.is_done()) {
+        stream.expires_after(options.body_timeout);
+        std::tie(body_error, std::ignore) =
+            co_await http::async_read(stream, buffer, parser, kTuple);
+      }
       if (body_error) {
         if (body_error == http::error::body_limit) {
           co_await self->RefuseAndClose(
@@ -249,15 +262,19 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       HttpResponse response = co_await self->Handle(request);
       keep_alive = keep_alive && !response.close_connection && !self->stopping_;
 
-      auto reply = ToBeastResponse(std::move(response), version, keep_alive);
-      stream.expires_after(options.write_timeout);
+      const std::string wire = ResponseWire(response, version, keep_alive, head_request);
       beast::error_code write_error;
-      if (head_request) {
-        http::response_serializer<http::string_body> serializer{reply};
+      // Usually the socket takes the whole answer at once: write it without an asynchronous
+      // operation (no timer to arm, no completion to queue), and wait only for what is left.
+      std::size_t sent = stream.socket().write_some(asio::buffer(wire), write_error);
+      if (write_error == asio::error::would_block || write_error == asio::error::try_again) {
+        write_error = {};
+        sent = 0;
+      }
+      if (!write_error && sent < wire.size()) {
+        stream.expires_after(options.write_timeout);
         std::tie(write_error, std::ignore) =
-            co_await http::async_write_header(stream, serializer, kTuple);
-      } else {
-        std::tie(write_error, std::ignore) = co_await http::async_write(stream, reply, kTuple);
+            co_await asio::async_write(stream, asio::buffer(wire) + sent, kTuple);
       }
       if (write_error || !keep_alive) break;
     }
@@ -267,24 +284,22 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  // Runs the handler; an exception becomes its JSON error (ApiError) or a 500.
   asio::awaitable<HttpResponse> Handle(HttpRequest& request) {
     const auto started = std::chrono::steady_clock::now();
     // Handlers may move parts of the request away; the path is kept for the observer.
     std::string path = options_.on_response ? request.path : std::string();
-    HttpResponse response = co_await HandleOrExplain(request);
-    CountResponse(path, response.status, started);
-    co_return response;
-  }
-
-  asio::awaitable<HttpResponse> HandleOrExplain(HttpRequest& request) {
+    HttpResponse response;
     try {
-      co_return co_await handler_(request);
+      response = co_await handler_(request);
     } catch (const ApiError& error) {
-      co_return ErrorResponse(error);
+      response = ErrorResponse(error);
     } catch (const std::exception& e) {
       log::Error("http.handler_failed", {{"path", request.path}, {"error", e.what()}});
-      co_return ErrorResponse(ApiError::Internal("internal error"));
+      response = ErrorResponse(ApiError::Internal("internal error"));
     }
+    CountResponse(path, response.status, started);
+    co_return response;
   }
 
   void Register(const std::shared_ptr<LiveConnection>& connection,
