@@ -137,8 +137,13 @@ struct Application::Parts {
                                       .batch_size = 500,
                                       .dedup_key_max_age_ms = kMaxDedupWindowSeconds * 1000}) {}
 
+  // Not a coroutine itself: a capture, the hot path, goes straight to its handler's coroutine.
   boost::asio::awaitable<HttpResponse> Route(HttpRequest& request) {
-    if (StartsWith(request.path, "/in/")) co_return co_await capture.Handle(request);
+    if (StartsWith(request.path, "/in/")) return capture.Handle(request);
+    return RouteOther(request);
+  }
+
+  boost::asio::awaitable<HttpResponse> RouteOther(HttpRequest& request) {
     if (request.path == "/v1" || StartsWith(request.path, "/v1/")) {
       co_return co_await api.Handle(request);
     }

@@ -18,25 +18,24 @@ std::pair<std::string, std::string> SplitIngestPath(std::string_view path) {
   return {std::string(rest.substr(0, slash)), std::string(rest.substr(slash))};
 }
 
-boost::asio::awaitable<std::optional<CaptureSource>> CaptureHandler::FindSource(
+boost::asio::awaitable<std::shared_ptr<const CaptureSource>> CaptureHandler::LoadSource(
     const std::string& id) {
-  if (auto cached = parts_.sources.Lookup(id)) co_return *cached;
   auto source =
       co_await parts_.store.Run([&](Store& store) { return store.FindSourceForCapture(id); });
-  std::optional<CaptureSource> found;
+  std::shared_ptr<const CaptureSource> found;
   if (source) {
     // Stored configs were validated when written, so this does not throw in practice; if it
     // did, the capture fails with 500 rather than skipping a check the source asked for.
     CaptureRules rules = ParseCaptureRules(source->config_json);
-    found = CaptureSource{std::move(*source), std::move(rules)};
+    found =
+        std::make_shared<const CaptureSource>(CaptureSource{std::move(*source), std::move(rules)});
   }
   parts_.sources.Put(id, found);
   co_return found;
 }
 
-boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> CaptureHandler::FindRoutes(
+boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> CaptureHandler::LoadRoutes(
     const std::string& id) {
-  if (auto cached = parts_.routes.Lookup(id)) co_return *cached;
   struct Routing {
     std::vector<Connection> connections;
     std::unordered_set<std::string> disabled_destinations;
@@ -60,8 +59,16 @@ boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> CaptureHandler::Find
 boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   auto [source_id, sub_path] = SplitIngestPath(request.path);
-  std::optional<CaptureSource> found;
-  if (HasIdShape(source_id, "src")) found = co_await FindSource(source_id);
+  // Cache hits, the usual case, are read here rather than through a coroutine of their own.
+  std::shared_ptr<const CaptureSource> found;
+  if (HasIdShape(source_id, "src")) {
+    // (No co_await inside a conditional expression: GCC 12 miscompiles it.)
+    if (auto cached = parts_.sources.Lookup(source_id)) {
+      found = std::move(*cached);
+    } else {
+      found = co_await LoadSource(source_id);
+    }
+  }
   if (!found) throw ApiError::NotFound("source '" + source_id + "' does not exist");
   const Source* source = &found->source;
   const CaptureRules& rules = found->rules;
@@ -91,7 +98,13 @@ boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request
 
   // An unverified request is kept for inspection only: it routes nowhere.
   auto routes = std::make_shared<const SourceRoutes>();
-  if (verified) routes = co_await FindRoutes(source->id);
+  if (verified) {
+    if (auto cached = parts_.routes.Lookup(source->id)) {
+      routes = std::move(*cached);
+    } else {
+      routes = co_await LoadRoutes(source->id);
+    }
+  }
 
   auto event = std::make_shared<Event>();
   event->id = NewId("evt", now);

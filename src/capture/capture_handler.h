@@ -41,8 +41,9 @@ class CaptureHandler {
   boost::asio::awaitable<HttpResponse> Handle(HttpRequest& request);
 
  private:
-  boost::asio::awaitable<std::optional<CaptureSource>> FindSource(const std::string& id);
-  boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> FindRoutes(const std::string& id);
+  // Both read through their cache; on a miss, from the store. A null source: no such source.
+  boost::asio::awaitable<std::shared_ptr<const CaptureSource>> LoadSource(const std::string& id);
+  boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> LoadRoutes(const std::string& id);
 
   Parts parts_;
 };
