@@ -57,6 +57,27 @@ TEST_F(CaptureTest, BinaryBodiesRoundTripByteForByte) {
   }
 }
 
+// A body near the default limit: its event, base64 in JSON, is an answer several times larger
+// than a socket's send buffer, so the server's write goes out in many pieces.
+TEST(LargeCaptureTest, ABodyNearTheLimitComesBackWholeInAnAnswerLargerThanTheSocketBuffer) {
+  RehookProcess server;
+  HttpClient admin = server.Admin();
+  const std::string source_id = CreateSource(admin);
+  std::mt19937 random(7);
+  std::string body(9 << 20, '\0');
+  for (char& c : body) c = static_cast<char>(random());
+
+  auto captured = server.Client().Request("POST", "/in/" + source_id, body,
+                                          {{"Content-Type", "application/octet-stream"}});
+  ASSERT_EQ(captured.status, 200) << captured.body;
+  auto response = admin.Get("/v1/events/" + JsonString(captured.Json(), "id"));
+  ASSERT_EQ(response.status, 200);
+  EXPECT_GT(response.body.size(), std::size_t{12} << 20);
+  auto event = response.Json();
+  EXPECT_EQ(Base64Decode(std::string(event.as_object().at("body_base64").as_string())).value(),
+            body);
+}
+
 TEST_F(CaptureTest, TextBodiesComeBackAsText) {
   HttpClient client = server_.Client();
   std::string body = R"({"name":"J\u00fcrgen","emoji":"✓ 😀"})";
