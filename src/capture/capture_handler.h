@@ -41,7 +41,7 @@ class CaptureHandler {
   boost::asio::awaitable<HttpResponse> Handle(HttpRequest& request);
 
  private:
-  // Both read through their cache; on a miss, from the store. A null source: no such source.
+  // Cache misses: read from the store and fill the cache. A null source: no such source.
   boost::asio::awaitable<std::shared_ptr<const CaptureSource>> LoadSource(const std::string& id);
   boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> LoadRoutes(const std::string& id);
 

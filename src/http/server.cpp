@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <limits>
 #include <mutex>
 #include <unordered_map>
@@ -144,9 +145,12 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
 
   static asio::awaitable<void> WriteErrorAndClose(beast::tcp_stream& stream, const ApiError& error,
                                                   std::chrono::milliseconds timeout) {
-    const std::string wire = ResponseWire(ErrorResponse(error), 11, false, false);
+    const HttpResponse response = ErrorResponse(error);
+    const std::string head = ResponseHead(response, 11, false);
+    const std::array<asio::const_buffer, 2> wire{asio::buffer(head),
+                                                 asio::buffer(ResponseBody(response, false))};
     stream.expires_after(timeout);
-    auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
+    auto [write_error, written] = co_await asio::async_write(stream, wire, kTuple);
     if (write_error) co_return;
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -165,8 +169,10 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     beast::error_code ec;
     auto remote = socket.remote_endpoint(ec);
     std::string client_ip = ec ? std::string() : remote.address().to_string();
-    // Non-blocking for the synchronous write attempted before each asynchronous one (below).
+    // Non-blocking for the synchronous write attempted before each asynchronous one (below);
+    // should that ever fail, every response takes the asynchronous path.
     socket.non_blocking(true, ec);
+    const bool writes_without_blocking = !ec;
     beast::tcp_stream stream(std::move(socket));
 
     auto live = std::make_shared<LiveConnection>();
@@ -262,19 +268,26 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       HttpResponse response = co_await self->Handle(request);
       keep_alive = keep_alive && !response.close_connection && !self->stopping_;
 
-      const std::string wire = ResponseWire(response, version, keep_alive, head_request);
+      const std::string head = ResponseHead(response, version, keep_alive);
+      const std::string_view body = ResponseBody(response, head_request);
       beast::error_code write_error;
       // Usually the socket takes the whole answer at once: write it without an asynchronous
       // operation (no timer to arm, no completion to queue), and wait only for what is left.
-      std::size_t sent = stream.socket().write_some(asio::buffer(wire), write_error);
-      if (write_error == asio::error::would_block || write_error == asio::error::try_again) {
-        write_error = {};
-        sent = 0;
+      std::size_t sent = 0;
+      if (writes_without_blocking) {
+        const std::array<asio::const_buffer, 2> wire{asio::buffer(head), asio::buffer(body)};
+        sent = stream.socket().write_some(wire, write_error);
+        if (write_error == asio::error::would_block) {
+          write_error = {};
+          sent = 0;
+        }
       }
-      if (!write_error && sent < wire.size()) {
+      if (!write_error && sent < head.size() + body.size()) {
+        const std::size_t head_sent = std::min(sent, head.size());
+        const std::array<asio::const_buffer, 2> rest{asio::buffer(head) + head_sent,
+                                                     asio::buffer(body) + (sent - head_sent)};
         stream.expires_after(options.write_timeout);
-        std::tie(write_error, std::ignore) =
-            co_await asio::async_write(stream, asio::buffer(wire) + sent, kTuple);
+        std::tie(write_error, std::ignore) = co_await asio::async_write(stream, rest, kTuple);
       }
       if (write_error || !keep_alive) break;
     }

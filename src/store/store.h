@@ -161,7 +161,8 @@ class Store {
                                                   const PageRequest& page) = 0;
   // For each of `event_ids` sent to `destination_id` before (by forwarding or by a replay job
   // other than `job_id`): whether the last of those attempts succeeded. Events never sent there
-  // are absent. One query for a whole page of a replay job.
+  // are absent. For a whole page of a replay job at once; each event's lookup stops at its latest
+  // attempt that counts, however many jobs sent it before.
   virtual std::unordered_map<std::string, bool> LastResultsAtDestination(
       const std::string& org_id, const std::string& destination_id,
       const std::vector<std::string>& event_ids, const std::string& job_id) = 0;

@@ -72,7 +72,7 @@ TEST(LargeCaptureTest, ABodyNearTheLimitComesBackWholeInAnAnswerLargerThanTheSoc
   ASSERT_EQ(captured.status, 200) << captured.body;
   auto response = admin.Get("/v1/events/" + JsonString(captured.Json(), "id"));
   ASSERT_EQ(response.status, 200);
-  EXPECT_GT(response.body.size(), std::size_t{12} << 20);
+  EXPECT_GT(response.body.size(), std::size_t{8} << 20);  // a socket buffer is at most 4 MiB here
   auto event = response.Json();
   EXPECT_EQ(Base64Decode(std::string(event.as_object().at("body_base64").as_string())).value(),
             body);
