@@ -41,11 +41,6 @@ struct Forwarding {
   std::string destination;
 };
 
-std::string CircuitState(HttpClient& api, const std::string& destination_id) {
-  auto response = api.Get("/v1/destinations/" + destination_id);
-  return std::string(response.Json().at("circuit").at("state").as_string());
-}
-
 TEST(DeliveryTest, ForwardsTheExactRequestWithoutProxyHeaders) {
   SinkServer sink;
   RehookProcess server(DeliveryOptions());
@@ -260,9 +255,7 @@ TEST(DeliveryTest, CircuitBreakerStopsSendingToAFailingDestination) {
   EXPECT_TRUE(attempts[2].at("success").as_bool());
   // On PostgreSQL the circuit is shared: the probe's success reaches it at the next fold
   // (every 500 ms), until then the node may still show what the database last said.
-  for (int i = 0; i < 100 && CircuitState(admin, destination) != "closed"; ++i) {
-    std::this_thread::sleep_for(20ms);
-  }
+  WaitUntil([&] { return CircuitState(admin, destination) == "closed"; }, 2s, 20ms);
   EXPECT_EQ(CircuitState(admin, destination), "closed");
 }
 

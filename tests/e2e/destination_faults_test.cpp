@@ -160,14 +160,9 @@ TEST(DestinationFaultsTest, EveryKindOfBrokenDestinationIsSurvivedAndExplained) 
     if (fault.name == "healthy" || fault.name == "huge") continue;
     // Requests in flight when the first attempt was logged fail (time out) a little later: the
     // circuit opens once the threshold's worth of failures has come back.
-    auto circuit_state = [&] {
-      auto destination = admin.Get("/v1/destinations/" + fault.destination).Json();
-      return JsonString(destination.at("circuit"), "state");
-    };
-    for (int i = 0; i < 200 && circuit_state() != "open"; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    EXPECT_EQ(circuit_state(), "open") << fault.name;
+    WaitUntil([&] { return CircuitState(admin, fault.destination) == "open"; },
+              std::chrono::seconds(5), std::chrono::milliseconds(25));
+    EXPECT_EQ(CircuitState(admin, fault.destination), "open") << fault.name;
     if (fault.name != "untrusted") {  // refused during the TLS handshake: no request arrives
       EXPECT_LE(fault.sink->count(), static_cast<std::size_t>(kThreshold + kConcurrency))
           << fault.name;

@@ -562,24 +562,6 @@ class ReplayLaneTest : public ReplayBreakerTest {
   std::size_t Replayed() const { return Received(true); }
   std::size_t Forwarded() const { return Received(false); }
 
-  // Polls `condition` every `interval` until it holds or `timeout` passes.
-  template <class Condition>
-  static void WaitUntil(Condition condition, std::chrono::milliseconds timeout,
-                        std::chrono::milliseconds interval = 10ms) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(interval);
-    }
-  }
-
-  std::string Circuit() {
-    return std::string(admin_.Get("/v1/destinations/" + destination_)
-                           .Json()
-                           .at("circuit")
-                           .at("state")
-                           .as_string());
-  }
-
   std::string live_source_;
 
  private:
@@ -605,7 +587,7 @@ TEST_F(ReplayLaneTest, ReplayFailuresPauseTheJobWithoutCuttingOffLiveTraffic) {
   // Live deliveries to the same destination go on, and its circuit stays closed.
   for (int i = 0; i < 3; ++i) Capture(client_, live_source_);
   ASSERT_TRUE(sink_.WaitForCount(5, 10s));
-  EXPECT_EQ(Circuit(), "closed");
+  EXPECT_EQ(CircuitState(admin_, destination_), "closed");
 
   AnswerReplaysAndLive(200, 200);
   auto done = WaitForStatus(job_id, "completed");
@@ -640,8 +622,9 @@ TEST_F(ReplayLaneTest, LiveDeliveriesDoNotQueueBehindASlowReplay) {
 TEST_F(ReplayLaneTest, AJobWaitsWhileLiveDeliveriesToItsDestinationFail) {
   AnswerReplaysAndLive(200, 503);
   for (int i = 0; i < 2; ++i) Capture(client_, live_source_);  // two failures open the circuit
-  WaitUntil([&] { return Circuit() == "open"; }, 10s, 25ms);   // an API call per poll
-  ASSERT_EQ(Circuit(), "open");
+  // An API call per poll: every 25 ms.
+  WaitUntil([&] { return CircuitState(admin_, destination_) == "open"; }, 10s, 25ms);
+  ASSERT_EQ(CircuitState(admin_, destination_), "open");
 
   CaptureEvents(3);
   std::string job_id = StartJob({{"rate_limit", 20}, {"source_id", source_}});

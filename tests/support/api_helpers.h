@@ -65,6 +65,23 @@ inline std::string Capture(HttpClient& client, const std::string& source_id,
   return JsonString(response.Json(), "id");
 }
 
+// The state of the destination's circuit: "closed", "open" or "half_open".
+inline std::string CircuitState(HttpClient& api, const std::string& destination_id) {
+  auto response = api.Get("/v1/destinations/" + destination_id);
+  return JsonString(response.Json().at("circuit"), "state");
+}
+
+// Polls `condition` every `interval` until it holds or `timeout` passes; the caller asserts
+// what it needs afterwards.
+template <class Condition>
+void WaitUntil(Condition condition, std::chrono::milliseconds timeout,
+               std::chrono::milliseconds interval = std::chrono::milliseconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(interval);
+  }
+}
+
 // The event's logged delivery attempts, oldest first.
 inline boost::json::array Deliveries(HttpClient& api, const std::string& event_id) {
   auto response = api.Get("/v1/events/" + event_id + "/deliveries");
