@@ -115,6 +115,7 @@ BatchResult SqliteStore::ApplyBatch(const WriteBatch& batch) {
     for (const ReplayProgress& progress : batch.replay_progress) ApplyReplayProgress(db, progress);
     transaction.Commit();
   });
+  wal_->StartWriteback();
   return result;
 }
 

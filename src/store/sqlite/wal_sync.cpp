@@ -55,4 +55,6 @@ void WalSync::Sync() {
   }
 }
 
+void WalSync::StartWriteback() { ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE); }
+
 }  // namespace rehook::sqlite

@@ -30,6 +30,11 @@ class WalSync {
   // may have dropped the unwritten pages (durability can no longer be promised).
   void Sync();
 
+  // Starts writing the WAL's dirty pages to the disk without waiting for them (a hint; errors
+  // are left for Sync to report). Called right after a commit, so that the disk already works
+  // on a batch while the previous batch's Sync is still in flight.
+  void StartWriteback();
+
  private:
   std::string path_;
   int fd_ = -1;
