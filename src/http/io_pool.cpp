@@ -1,10 +1,11 @@
 #include "http/io_pool.h"
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace rehook {
 
-IoPool::IoPool(int threads) {
+IoPool::IoPool(int threads, std::string name) : name_(std::move(name)) {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < threads; ++i) {
     // Concurrency hint 1: each context is only ever run by its own thread.
@@ -22,7 +23,8 @@ void IoPool::Start() {
   running_ = contexts_.size();
   for (auto& context : contexts_) {
     guards_.push_back(boost::asio::make_work_guard(*context));
-    threads_.emplace_back([this, ctx = context.get()] {
+    threads_.emplace_back([this, ctx = context.get(), index = threads_.size()] {
+      NameThisThread(name_ + "-" + std::to_string(index));
       try {
         ctx->run();
       } catch (const std::exception& e) {

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -17,8 +18,8 @@ namespace rehook {
 
 class IoPool {
  public:
-  // threads <= 0 means one per core.
-  explicit IoPool(int threads);
+  // threads <= 0 means one per core. Thread i is named "<name>-<i>".
+  IoPool(int threads, std::string name);
   ~IoPool();
 
   std::size_t size() const { return contexts_.size(); }
@@ -37,6 +38,7 @@ class IoPool {
 
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<WorkGuard> guards_;
+  std::string name_;
   std::vector<std::thread> threads_;
   std::atomic<std::size_t> next_{0};
   std::mutex mutex_;

@@ -1,14 +1,21 @@
 #include "store/batch_writer.h"
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace rehook {
 
 BatchWriter::BatchWriter(Store& store, Limits limits)
     : store_(store),
       limits_(limits),
-      commit_thread_([this] { RunCommits(); }),
-      sync_thread_([this] { RunSyncs(); }) {}
+      commit_thread_([this] {
+        NameThisThread("rehook-commit");
+        RunCommits();
+      }),
+      sync_thread_([this] {
+        NameThisThread("rehook-fsync");
+        RunSyncs();
+      }) {}
 
 BatchWriter::~BatchWriter() { Stop(); }
 

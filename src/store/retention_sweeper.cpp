@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace rehook {
 namespace {
@@ -17,7 +18,10 @@ RetentionSweeper::RetentionSweeper(Store& store, const Clock& clock, Options opt
 RetentionSweeper::~RetentionSweeper() { Stop(); }
 
 void RetentionSweeper::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("rehook-sweeper");
+    Loop();
+  });
 }
 
 void RetentionSweeper::Stop() {

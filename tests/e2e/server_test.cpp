@@ -1,6 +1,11 @@
 // Process-level behaviour: health endpoints, keep-alive, configuration by environment.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
 #include "support/api_helpers.h"
 #include "support/rehook_process.h"
 
@@ -30,6 +35,23 @@ TEST(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
     ++count;
   }
   EXPECT_EQ(count, 51u);
+}
+
+// An operator looking at `top -H` or /proc/<pid>/task sees which of rehook's threads is busy.
+TEST(ServerTest, ThreadsAreNamedAfterTheirJob) {
+  RehookProcess server(RehookOptions{{"--io-threads", "2"}});
+  std::set<std::string> names;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(server.pid()) + "/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.insert(name);
+  }
+  for (const char* expected : {"rehook-io-0", "rehook-io-1", "rehook-commit", "rehook-fsync",
+                               "rehook-fwd-0", "rehook-replay-0", "rehook-sweeper"}) {
+    EXPECT_TRUE(names.count(expected)) << expected;
+  }
 }
 
 TEST(ServerTest, ConfiguredThroughEnvironmentVariables) {

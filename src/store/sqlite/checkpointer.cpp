@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace rehook::sqlite {
 namespace {
@@ -16,7 +17,10 @@ constexpr int kCheckpointFrames = 4000;
 Checkpointer::Checkpointer(const std::string& db_path, Database& writer)
     : connection_(db_path), writer_(writer.handle()) {
   sqlite3_wal_hook(writer_, &Checkpointer::OnCommit, this);
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("rehook-checkpt");
+    Run();
+  });
 }
 
 Checkpointer::~Checkpointer() {
