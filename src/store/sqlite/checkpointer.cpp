@@ -8,14 +8,21 @@
 namespace rehook::sqlite {
 namespace {
 
-// About 16 MB of 4 KB pages: checkpoint when the WAL grows past this (and at least every
-// second while there is anything to copy).
-constexpr int kCheckpointFrames = 4000;
+// Checkpoint when the WAL grows past this (and at least every second while there is anything
+// to copy). Large, because a page rewritten by many commits in between is copied only once.
+constexpr long kCheckpointBytes = 64L << 20;
+
+int PageSize(Database& db) {
+  auto statement = db.Prepare("PRAGMA page_size");
+  return statement->Step() ? static_cast<int>(statement->Int64(0)) : 4096;
+}
 
 }  // namespace
 
 Checkpointer::Checkpointer(const std::string& db_path, Database& writer)
-    : connection_(db_path), writer_(writer.handle()) {
+    : connection_(db_path),
+      writer_(writer.handle()),
+      checkpoint_frames_(static_cast<int>(kCheckpointBytes / PageSize(connection_))) {
   sqlite3_wal_hook(writer_, &Checkpointer::OnCommit, this);
   thread_ = std::thread([this] {
     NameThisThread("rehook-checkpt");
@@ -35,7 +42,7 @@ Checkpointer::~Checkpointer() {
 
 int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int wal_frames) {
   auto* checkpointer = static_cast<Checkpointer*>(self);
-  if (wal_frames >= kCheckpointFrames) {
+  if (wal_frames >= checkpointer->checkpoint_frames_) {
     std::lock_guard lock(checkpointer->mutex_);
     checkpointer->wanted_ = true;
     checkpointer->wake_.notify_one();

@@ -26,6 +26,7 @@ class Checkpointer {
 
   Database connection_;
   sqlite3* writer_;
+  const int checkpoint_frames_;  // the WAL size (in frames) that wakes the thread
   std::mutex mutex_;
   std::condition_variable wake_;
   bool wanted_ = false;
