@@ -23,8 +23,7 @@ void IoPool::Start() {
   running_ = contexts_.size();
   for (auto& context : contexts_) {
     guards_.push_back(boost::asio::make_work_guard(*context));
-    threads_.emplace_back([this, ctx = context.get(), index = threads_.size()] {
-      NameThisThread(name_ + "-" + std::to_string(index));
+    threads_.emplace_back([this, ctx = context.get()] {
       try {
         ctx->run();
       } catch (const std::exception& e) {
@@ -34,6 +33,7 @@ void IoPool::Start() {
       --running_;
       all_done_.notify_all();
     });
+    NameThread(threads_.back(), name_ + "-" + std::to_string(threads_.size() - 1));
   }
 }
 

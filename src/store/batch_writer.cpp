@@ -8,14 +8,11 @@ namespace rehook {
 BatchWriter::BatchWriter(Store& store, Limits limits)
     : store_(store),
       limits_(limits),
-      commit_thread_([this] {
-        NameThisThread("rehook-commit");
-        RunCommits();
-      }),
-      sync_thread_([this] {
-        NameThisThread("rehook-fsync");
-        RunSyncs();
-      }) {}
+      commit_thread_([this] { RunCommits(); }),
+      sync_thread_([this] { RunSyncs(); }) {
+  NameThread(commit_thread_, "rehook-commit");
+  NameThread(sync_thread_, "rehook-fsync");
+}
 
 BatchWriter::~BatchWriter() { Stop(); }
 

@@ -18,10 +18,8 @@ RetentionSweeper::RetentionSweeper(Store& store, const Clock& clock, Options opt
 RetentionSweeper::~RetentionSweeper() { Stop(); }
 
 void RetentionSweeper::Start() {
-  thread_ = std::thread([this] {
-    NameThisThread("rehook-sweeper");
-    Loop();
-  });
+  thread_ = std::thread([this] { Loop(); });
+  NameThread(thread_, "rehook-sweeper");
 }
 
 void RetentionSweeper::Stop() {

@@ -24,10 +24,8 @@ Checkpointer::Checkpointer(const std::string& db_path, Database& writer)
       writer_(writer.handle()),
       checkpoint_frames_(static_cast<int>(kCheckpointBytes / PageSize(connection_))) {
   sqlite3_wal_hook(writer_, &Checkpointer::OnCommit, this);
-  thread_ = std::thread([this] {
-    NameThisThread("rehook-checkpt");
-    Run();
-  });
+  thread_ = std::thread([this] { Run(); });
+  NameThread(thread_, "rehook-checkpt");
 }
 
 Checkpointer::~Checkpointer() {
