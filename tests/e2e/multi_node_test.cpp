@@ -202,15 +202,8 @@ TEST_F(MultiNodeTest, ACircuitOpenedByOneNodeHoldsOnTheOther) {
   ASSERT_TRUE(sink_.WaitForCount(3, 10s));
 
   // ...and node B learns it within a sync round or two.
-  auto deadline = std::chrono::steady_clock::now() + 10s;
-  std::string state_on_b;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto circuit = admin_b_->Get("/v1/destinations/" + destination).Json().at("circuit");
-    state_on_b = JsonString(circuit, "state");
-    if (state_on_b == "open") break;
-    std::this_thread::sleep_for(100ms);
-  }
-  EXPECT_EQ(state_on_b, "open");
+  WaitUntil([&] { return CircuitState(*admin_b_, destination) == "open"; }, 10s, 100ms);
+  EXPECT_EQ(CircuitState(*admin_b_, destination), "open");
 
   // Node B does not send to it either: its events wait for the circuit.
   HttpClient client_b = node_b_->Client();

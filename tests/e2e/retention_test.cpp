@@ -76,9 +76,8 @@ TEST(RetentionTest, EventsOlderThanTheirOrganizationsRetentionAreErased) {
   server.Restart(RehookOptions{{"--retention-sweep-interval-ms", "200", "--test-clock-offset-ms",
                                 std::to_string(2 * kDayMs)}});
   auto listed = [&] { return short_lived.Get("/v1/events").Json().at("data").as_array().size(); };
-  for (int i = 0; i < 100 && listed() > 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  WaitUntil([&] { return listed() == 0; }, std::chrono::seconds(10),
+            std::chrono::milliseconds(100));
   EXPECT_EQ(listed(), 0u);
   for (const std::string& id : short_events) {
     EXPECT_EQ(short_lived.Get("/v1/events/" + id).status, 404);
@@ -114,9 +113,8 @@ TEST(RetentionTest, AShorterRetentionSetLaterErasesAtTheNextSweep) {
   ASSERT_EQ(changed.status, 200) << changed.body;
   EXPECT_EQ(changed.Json().at("retention_days").as_int64(), 2);
   EXPECT_EQ(admin.Get("/v1/org").Json().at("retention_days").as_int64(), 2);
-  for (int i = 0; i < 100 && admin.Get("/v1/events/" + old_event).status == 200; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  WaitUntil([&] { return admin.Get("/v1/events/" + old_event).status != 200; },
+            std::chrono::seconds(10), std::chrono::milliseconds(100));
   EXPECT_EQ(admin.Get("/v1/events/" + old_event).status, 404);
   EXPECT_EQ(admin.Get("/v1/events/" + new_event).status, 200);
 }
