@@ -50,13 +50,7 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-# The same 1 KB JSON body as ingest.sh.
-body=$(python3 -c 'import json; print(json.dumps({"id":"evt_bench","type":"charge.succeeded","data":{"object":{"amount":4200,"currency":"usd","description":"x"*880}}}))')
-cat >"$bench_tmp/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = [[$body]]
-LUA
+bench_post_script "$bench_tmp/post.lua"
 
 # The sink: one worker (the CPU is shared with rehook and wrk), a log line per delivery.
 sink_port=$(bench_free_port)
@@ -137,7 +131,7 @@ cpu_seconds() {
 
 concurrency=$(printf '%s\n' "${extra_flags[@]}" | awk 'prev == "--destination-concurrency" { v = $0 }
   /^--destination-concurrency=/ { sub(/.*=/, ""); v = $0 } { prev = $0 } END { print (v == "" ? "16 (default)" : v) }')
-echo "body: ${#body} bytes, ${connections} connections, ${threads} wrk threads, ${duration}s per run," \
+echo "body: ${#BENCH_BODY} bytes, ${connections} connections, ${threads} wrk threads, ${duration}s per run," \
   "destination concurrency ${concurrency}"
 
 # (a) capture only.
@@ -208,7 +202,7 @@ duplicate_lines=$(($(wc -l <"$bench_tmp/delivered.ids") - $(sort -u "$bench_tmp/
 missing=$(comm -23 "$bench_tmp/captured.ids" <(sort -u "$bench_tmp/delivered.ids") | wc -l)
 unknown=$(comm -13 "$bench_tmp/captured.ids" <(sort -u "$bench_tmp/delivered.ids") | wc -l)
 non200=$(deliveries | awk '$4 != 200' | wc -l)
-bad_length=$(deliveries | awk -v n="${#body}" '$5 != n' | wc -l)
+bad_length=$(deliveries | awk -v n="${#BENCH_BODY}" '$5 != n' | wc -l)
 failed_attempts=$(store "SELECT count(*) FROM delivery_attempts WHERE success = 0")
 pending_tasks=$(store "SELECT count(*) FROM delivery_tasks")
 rehook_errors=$(grep -c '"level":"error"' "$bench_tmp/delivery/stderr" || true)

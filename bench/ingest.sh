@@ -13,14 +13,8 @@ threads=2
 
 bench_build
 
-# A 1 KB JSON body, like a typical provider event.
-body=$(python3 -c 'import json; print(json.dumps({"id":"evt_bench","type":"charge.succeeded","data":{"object":{"amount":4200,"currency":"usd","description":"x"*880}}}))')
-cat >"$bench_tmp/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = [[$body]]
-LUA
-echo "body: ${#body} bytes, ${connections} connections, ${threads} wrk threads, ${duration}s per run"
+bench_post_script "$bench_tmp/post.lua"
+echo "body: ${#BENCH_BODY} bytes, ${connections} connections, ${threads} wrk threads, ${duration}s per run"
 
 # nginx baseline
 nginx_port=$(bench_free_port)

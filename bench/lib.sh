@@ -52,6 +52,17 @@ bench_new_database() {
   echo "${BENCH_PG_URL%/*}/$1"
 }
 
+# bench_post_script FILE: writes a wrk script that POSTs a 1 KB JSON body, like a typical
+# provider event (the body of the ingest, delivery and WAL-frame benchmarks); sets BENCH_BODY.
+bench_post_script() {
+  BENCH_BODY=$(python3 -c 'import json; print(json.dumps({"id":"evt_bench","type":"charge.succeeded","data":{"object":{"amount":4200,"currency":"usd","description":"x"*880}}}))')
+  cat >"$1" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[$BENCH_BODY]]
+LUA
+}
+
 bench_create_source() {
   curl -sf -X POST "$REHOOK_URL/v1/sources" -H "X-API-Key: $REHOOK_KEY" -d '{"name":"bench"}' |
     sed -E 's/.*"id":"([^"]+)".*/\1/'

@@ -11,12 +11,7 @@ duration="${1:-4}"
 connections="${2:-256}"
 
 bench_build
-body=$(python3 -c 'import json; print(json.dumps({"id":"evt_bench","type":"charge.succeeded","data":{"object":{"amount":4200,"currency":"usd","description":"x"*880}}}))')
-cat >"$bench_tmp/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = [[$body]]
-LUA
+bench_post_script "$bench_tmp/post.lua"
 
 bench_start_rehook frames
 source_id=$(bench_create_source)
