@@ -56,7 +56,9 @@ def main():
     counts = collections.Counter()
     for commit in batches:
         for page in commit:
-            counts[pages.get(page, "page 1 / free-list" if page == 1 else "other")] += 1
+            # dbstat names page 1 (sqlite_schema); pages it does not know are the auto-vacuum
+            # pointer map (page 2, and one every page_size / 5 pages) or the free list.
+            counts[pages.get(page, "pointer map / free list")] += 1
     total = sum(counts.values()) / len(batches)
     print(f"{len(batches)} group commits, {page_size // 1024} KiB pages, "
           f"{total:.1f} frames ({total * page_size / 1024:.0f} KiB) per commit")
