@@ -10,6 +10,15 @@ namespace {
 
 constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr size_t kBodyLength = 26;
+// The first 10 characters hold the 48-bit timestamp: 3 bits in the first, 5 in each other.
+constexpr size_t kTimeLength = 10;
+
+unsigned CrockfordValue(char c) {
+  for (unsigned v = 0; v < 32; ++v) {
+    if (kCrockford[v] == c) return v;
+  }
+  return 0;  // unreachable for ids HasIdShape accepted
+}
 
 }  // namespace
 
@@ -47,6 +56,15 @@ bool HasIdShape(std::string_view id, std::string_view prefix) {
     if (!valid) return false;
   }
   return true;
+}
+
+std::optional<TimeMs> IdTime(std::string_view id, std::string_view prefix) {
+  if (!HasIdShape(id, prefix)) return std::nullopt;
+  std::uint64_t timestamp = 0;
+  for (char c : id.substr(prefix.size() + 1, kTimeLength))
+    timestamp = (timestamp << 5) | CrockfordValue(c);
+  if (timestamp >> 48) return std::nullopt;  // a first character NewId never writes
+  return static_cast<TimeMs>(timestamp);
 }
 
 }  // namespace rehook

@@ -4,6 +4,7 @@
 // from a cryptographic random source, so ids sort roughly by creation time and cannot be guessed
 // (a source id is the secret part of its ingest URL).
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,5 +16,8 @@ std::string NewId(std::string_view prefix, TimeMs now);
 
 // True when `id` looks like an id of this prefix (shape only; says nothing about existence).
 bool HasIdShape(std::string_view id, std::string_view prefix);
+
+// The millisecond timestamp NewId put at the front of `id`; nullopt unless it has the shape.
+std::optional<TimeMs> IdTime(std::string_view id, std::string_view prefix);
 
 }  // namespace rehook

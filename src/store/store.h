@@ -8,6 +8,8 @@
 //    enforced here, not only in handlers).
 //  - Failures of the database itself throw StoreError; "not found" is an empty optional/false.
 //  - Ids and timestamps are chosen by the caller, so every implementation stores the same values.
+//    An event's id is NewId("evt", received_at) (see RequireIdCarriesTime): the SQLite store
+//    finds an event through the time its id carries and has no index on id.
 //  - Every write except ApplyBatch is durable when the method returns.
 
 #include <cstdint>
@@ -17,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/ids.h"
 #include "store/model.h"
 #include "store/write_batch.h"
 
@@ -26,6 +29,13 @@ class StoreError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Throws StoreError unless the event's id carries its received_at (NewId("evt", received_at)).
+inline void RequireIdCarriesTime(const Event& event) {
+  if (IdTime(event.id, "evt") != event.received_at) {
+    throw StoreError("event id " + event.id + " does not carry its received_at");
+  }
+}
 
 class Store {
  public:

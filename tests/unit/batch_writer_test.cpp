@@ -94,7 +94,9 @@ TEST_F(BatchWriterTest, ReportsAFailedCommitToTheSubmitter) {
     return result.get_future().get();
   };
   EXPECT_EQ(submit(event), nullptr);
-  EXPECT_NE(submit(event), nullptr);  // same id again: the commit fails, and says so
+  auto misdated = std::make_shared<Event>(*MakeEvent(5001).event);
+  misdated->received_at = 6000;  // its id says 5001: the commit fails, and says so
+  EXPECT_NE(submit(NewEvent{misdated, {}, std::nullopt}), nullptr);
 }
 
 TEST_F(BatchWriterTest, StopCommitsWhatIsQueuedAndRefusesMore) {

@@ -24,5 +24,15 @@ TEST(IdsTest, SortByTimeAndAreUnique) {
   EXPECT_LT(NewId("evt", 1772323200000), NewId("evt", 1772323200000 + 86400000));
 }
 
+TEST(IdsTest, CarryTheirTime) {
+  for (TimeMs at : {TimeMs{0}, TimeMs{1000}, TimeMs{1772323200123}, (TimeMs{1} << 48) - 1}) {
+    EXPECT_EQ(IdTime(NewId("evt", at), "evt"), at);
+  }
+  EXPECT_EQ(IdTime(NewId("evt", 1000), "src"), std::nullopt);
+  EXPECT_EQ(IdTime("evt_short", "evt"), std::nullopt);
+  // 26 characters carry 130 bits; NewId's first character holds only the top 3 of 128.
+  EXPECT_EQ(IdTime("evt_Z1JQ3Z6X8E5M2Q7R9T4W6Y8B0C", "evt"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace rehook

@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "auth/secrets.h"
 #include "common/ids.h"
+#include "store/header_codec.h"
+#include "store/sqlite/sqlite_schema.h"
 #include "store/sqlite/sqlite_store.h"
 #include "unit/store_fixture.h"
 
@@ -143,12 +147,105 @@ TEST_P(StoreTest, ListsEventsNewestFirstWithCursorAndTimeBounds) {
 
 TEST_P(StoreTest, AppendIsAllOrNothing) {
   Source source = MakeSource(org_.id, 3000);
-  Event first = MakeEvent(source, 5000);
-  Event duplicate = first;  // same id: the second insert fails
-  EXPECT_THROW(Append({MakeEvent(source, 5001), first, duplicate}), StoreError);
+  Event misdated = MakeEvent(source, 5000);
+  misdated.received_at = 6000;  // its id says 5000: refused (ids carry their time)
+  EXPECT_THROW(Append({MakeEvent(source, 5001), MakeEvent(source, 5002), misdated}), StoreError);
   EventQuery query;
   query.org_id = org_.id;
   EXPECT_TRUE(store_->ListEvents(query).items.empty());
+}
+
+TEST_P(StoreTest, FindsPagesAndErasesEachOfManyEventsOfOneMillisecond) {
+  Source source = MakeSource(org_.id, 3000);
+  std::vector<Event> events;
+  for (int i = 0; i < 40; ++i) events.push_back(MakeEvent(source, 7000));
+  events.push_back(MakeEvent(source, 6999));
+  events.push_back(MakeEvent(source, 7001));
+  Append(events);
+
+  for (const Event& event : events) {
+    auto loaded = store_->GetEvent(org_.id, event.id, false);
+    ASSERT_TRUE(loaded) << event.id;
+    EXPECT_EQ(loaded->id, event.id);
+    EXPECT_EQ(loaded->received_at, event.received_at);
+  }
+  EXPECT_FALSE(store_->GetEvent(org_.id, NewId("evt", 7000), false));  // same instant, unknown
+  EXPECT_FALSE(store_->GetEvent(org_.id, "evt_notanid", false));
+  EXPECT_FALSE(store_->GetEvent("org_other", events[3].id, false));
+
+  EventQuery query;
+  query.org_id = org_.id;
+  query.page.limit = 7;
+  std::vector<std::string> seen;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = store_->ListEvents(query);
+    for (const Event& event : page.items) seen.push_back(event.id);
+    if (!page.next) break;
+    query.page.after = page.next;
+  }
+  std::vector<std::string> expected;
+  for (const Event& event : events) expected.push_back(event.id);
+  // Newest first, ties by id descending; ids sort by their time, so that is id order overall.
+  std::sort(expected.rbegin(), expected.rend());
+  EXPECT_EQ(seen, expected);
+
+  EXPECT_FALSE(store_->DeleteEvent("org_other", events[17].id));
+  EXPECT_TRUE(store_->DeleteEvent(org_.id, events[17].id));
+  EXPECT_FALSE(store_->GetEvent(org_.id, events[17].id, false));
+  EXPECT_FALSE(store_->DeleteEvent(org_.id, events[17].id));
+  EXPECT_TRUE(store_->GetEvent(org_.id, events[18].id, false));
+  EXPECT_FALSE(store_->DeleteEvent(org_.id, "evt_notanid"));
+}
+
+// A database an older rehook wrote (schema 8: a unique index on events.id) keeps its events
+// through migration 9, which rebuilds the table without that index.
+TEST(SqliteStoreTest, EventsOfSchema8AreFoundListedAndErasedAfterTheUpgrade) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/old.db";
+  std::vector<std::string> ids;
+  {
+    sqlite::Database old(path);
+    sqlite::MigrateTo(old, 8);
+    old.Exec(
+        "INSERT INTO organizations (id, name, retention_days, created_at) "
+        "VALUES ('org_1', 'o', 30, 1)");
+    old.Exec(
+        "INSERT INTO sources (id, org_id, name, config, created_at, updated_at) "
+        "VALUES ('src_1', 'org_1', 's', '{}', 1, 1)");
+    auto insert = old.Prepare(
+        "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
+        "client_ip, size, verified, body) VALUES (?1, 'org_1', 'src_1', ?2, 'POST', '/', '', "
+        "?3, '127.0.0.1', 2, 1, ?4)");
+    const std::string headers = EncodeHeaders({{"X-A", "1"}});
+    for (TimeMs at : {5000, 5000, 5000, 6000, 7000}) {
+      ids.push_back(NewId("evt", at));
+      insert->BindAll(ids.back(), at, sqlite::Blob{headers}, sqlite::Blob{"{}"});
+      insert->Run();
+      insert->Reset();
+    }
+  }
+
+  SqliteStore store(path);
+  for (const std::string& id : ids) {
+    auto event = store.GetEvent("org_1", id, true);
+    ASSERT_TRUE(event) << id;
+    EXPECT_EQ(event->body, "{}");
+    ASSERT_EQ(event->headers.size(), 1u);
+    EXPECT_EQ(event->headers[0].value, "1");
+  }
+  EventQuery query;
+  query.org_id = "org_1";
+  EXPECT_EQ(store.ListEvents(query).items.size(), ids.size());
+  EXPECT_TRUE(store.DeleteEvent("org_1", ids[1]));
+  EXPECT_FALSE(store.GetEvent("org_1", ids[1], false));
+  EXPECT_EQ(store.ListEvents(query).items.size(), ids.size() - 1);
+
+  sqlite::Database check(path);
+  auto indexes = check.Prepare(
+      "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
+      "WHERE type = 'index' AND tbl_name = 'events' ORDER BY name)");
+  ASSERT_TRUE(indexes->Step());
+  EXPECT_EQ(indexes->Text(0), "events_by_org_time,events_by_source_time");
 }
 
 TEST(SqliteStoreTest, CreatesWalDatabaseWith16KbPagesAndIncrementalVacuum) {

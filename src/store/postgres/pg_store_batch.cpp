@@ -97,6 +97,7 @@ std::vector<pg::Connection::Statement> BatchStatements(
   for (std::size_t i = 0; i < batch.events.size(); ++i) {
     const NewEvent& item = batch.events[i];
     const Event& event = *item.event;
+    RequireIdCarriesTime(event);  // the same contract as the SQLite store, which relies on it
     if (!item.dedup) {
       statements.push_back({&kInsertEvent, EventParams(event)});
       for (const DeliveryTask& task : item.tasks) {

@@ -8,6 +8,7 @@ namespace rehook {
 namespace {
 
 void InsertEvent(sqlite::Database& db, const Event& event) {
+  RequireIdCarriesTime(event);  // GetEvent finds it through that time (no index on id)
   auto insert = db.Prepare(
       "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
       "client_ip, size, verified, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "

@@ -5,13 +5,13 @@
 namespace rehook {
 
 std::vector<Event> SqliteStore::ListEventsForReplay(const ReplayRange& range) {
-  // Only the conditions in use go into the SQL, so SQLite walks the (source|org, received_at,
-  // id) index forwards from the cursor.
+  // Only the conditions in use go into the SQL, so SQLite walks the (source|org, received_at)
+  // index forwards from the cursor (sorting each millisecond's events by id).
   std::string sql = std::string("SELECT ") + rows::kEventColumns +
                     (range.with_bodies ? ", body" : "") +
                     " FROM events WHERE org_id = ?1 AND received_at >= ?3 AND received_at <= ?4";
   if (range.source_id) sql += " AND source_id = ?2";
-  if (range.after) sql += " AND (received_at, id) > (?5, ?6)";
+  if (range.after) sql += " AND received_at >= ?5 AND (received_at, id) > (?5, ?6)";
   sql += " ORDER BY received_at, id LIMIT ?7";
 
   auto db = readers_.Acquire();

@@ -1,4 +1,5 @@
 // SqliteStore: erasure of single events and retention of old ones.
+#include "common/ids.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace rehook {
@@ -13,12 +14,13 @@ void EraseMarkedEvents(sqlite::Database& db) {
     db.Exec(std::string("DELETE FROM ") + table +
             " WHERE event_id IN (SELECT id FROM erased_events)");
   }
-  db.Exec("DELETE FROM events WHERE id IN (SELECT id FROM erased_events)");
+  db.Exec("DELETE FROM events WHERE seq IN (SELECT seq FROM erased_events)");
   db.Exec("DELETE FROM erased_events");
 }
 
 void PrepareMarks(sqlite::Database& db) {
-  db.Exec("CREATE TEMP TABLE IF NOT EXISTS erased_events (id TEXT PRIMARY KEY)");
+  // By seq as well as id: events has no index on id (see GetEvent).
+  db.Exec("CREATE TEMP TABLE IF NOT EXISTS erased_events (seq INTEGER PRIMARY KEY, id TEXT)");
   db.Exec("DELETE FROM erased_events");
 }
 
@@ -28,9 +30,12 @@ bool SqliteStore::DeleteEvent(const std::string& org_id, const std::string& id) 
   return WithWriter([&](sqlite::Database& db) {
     sqlite::Transaction transaction(db);
     PrepareMarks(db);
+    const std::optional<TimeMs> received_at = IdTime(id, "evt");
+    if (!received_at) return false;
     auto mark = db.Prepare(
-        "INSERT INTO erased_events (id) SELECT id FROM events WHERE id = ?1 AND org_id = ?2");
-    mark->BindAll(id, org_id);
+        "INSERT INTO erased_events (seq, id) SELECT seq, id FROM events "
+        "WHERE org_id = ?2 AND received_at = ?3 AND id = ?1");
+    mark->BindAll(id, org_id, *received_at);
     mark->Run();
     bool found = db.Changes() > 0;
     EraseMarkedEvents(db);
@@ -44,7 +49,7 @@ int SqliteStore::DeleteEventsBefore(const std::string& org_id, TimeMs cutoff, in
     sqlite::Transaction transaction(db);
     PrepareMarks(db);
     auto mark = db.Prepare(
-        "INSERT INTO erased_events (id) SELECT id FROM events WHERE org_id = ?1 AND "
+        "INSERT INTO erased_events (seq, id) SELECT seq, id FROM events WHERE org_id = ?1 AND "
         "received_at < ?2 ORDER BY received_at LIMIT ?3");
     mark->BindAll(org_id, cutoff, limit);
     mark->Run();
