@@ -1,8 +1,10 @@
 #include "store/sqlite/sqlite_schema.h"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
+#include "common/log.h"
 #include "store/shared_state_sql.h"
 
 namespace rehook::sqlite {
@@ -276,10 +278,18 @@ void MigrateTo(Database& connection, int target) {
   }
   const auto& migrations = Migrations();
   for (int next = version + 1; next <= target && next <= LatestSchemaVersion(); ++next) {
+    // Some migrations rewrite a whole table (9: events): on a large database the first start
+    // after an upgrade takes a while, and the log says why.
+    const auto started = std::chrono::steady_clock::now();
     Transaction transaction(connection);
     connection.Exec(migrations[static_cast<size_t>(next - 1)]);
     connection.Exec("PRAGMA user_version=" + std::to_string(next));
     transaction.Commit();
+    if (version > 0) {
+      const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+      log::Info("store.migrated", {{"schema_version", next}, {"ms", took.count()}});
+    }
   }
 }
 
