@@ -36,6 +36,12 @@ asio::awaitable<void> ReadOne(tcp::socket& socket, std::optional<boost::system::
   out = error;
 }
 
+// Runs `io` until `result` is set, or for 10 s at most (the test then reports it unset).
+void RunUntilSet(asio::io_context& io, const std::optional<boost::system::error_code>& result) {
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (!result && std::chrono::steady_clock::now() < until) io.run_one_for(100ms);
+}
+
 TEST(DeadlineSweeperTest, CancelsAReadOnceItsDeadlineHasPassed) {
   asio::io_context io;
   DeadlineSweeper sweeper(io, 10ms);
@@ -47,8 +53,7 @@ TEST(DeadlineSweeperTest, CancelsAReadOnceItsDeadlineHasPassed) {
     asio::co_spawn(io, sweeper.Run(), asio::detached);
     asio::co_spawn(io, ReadOne(pair.server, result), asio::detached);
     // The client never writes: only the deadline can end the read.
-    const auto until = std::chrono::steady_clock::now() + 10s;
-    while (!result && std::chrono::steady_clock::now() < until) io.run_one_for(100ms);
+    RunUntilSet(io, result);
   }
   ASSERT_TRUE(result.has_value()) << "the read was never cancelled";
   EXPECT_EQ(*result, asio::error::operation_aborted);
@@ -71,8 +76,7 @@ TEST(DeadlineSweeperTest, LeavesAClearedDeadlineAlone) {
   EXPECT_FALSE(result.has_value());
   // Data still completes the read normally.
   asio::write(pair.client, asio::buffer("x", 1));
-  const auto until = std::chrono::steady_clock::now() + 10s;
-  while (!result && std::chrono::steady_clock::now() < until) io.run_one_for(100ms);
+  RunUntilSet(io, result);
   ASSERT_TRUE(result.has_value());
   EXPECT_FALSE(*result);
 }
