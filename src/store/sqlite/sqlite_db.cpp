@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_db.h"
 
+#include "store/sqlite/wal_gather_vfs.h"
+
 namespace rehook::sqlite {
 namespace {
 
@@ -92,7 +94,7 @@ std::optional<std::int64_t> Statement::OptionalInt64(int column) const {
 Database::Database(const std::string& path) {
   TurnOffMemoryStatistics();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, WalGatherVfsName()) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw StoreError("sqlite: cannot open " + path + ": " + message);
