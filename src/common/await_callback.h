@@ -8,19 +8,71 @@
 //
 // `start` receives `complete(std::exception_ptr error, std::optional<T> value)`, which must be
 // called exactly once, from any thread; a non-null error is rethrown in the coroutine.
+// `complete` is two pointers in size, so a std::function holding it does not allocate.
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
-#include <memory>
 #include <optional>
+#include <utility>
+
+#include "common/resume_queue.h"
 
 namespace rehook {
+namespace await_callback_detail {
+
+using TrackedIoExecutor =
+    decltype(boost::asio::prefer(std::declval<boost::asio::io_context::executor_type>(),
+                                 boost::asio::execution::outstanding_work.tracked));
+
+// The awaiting coroutine's completion handler and, once the work is done, its result.
+template <class T, class Handler>
+class Pending final : public ResumeQueue::Node {
+ public:
+  Pending(Handler handler, boost::asio::any_io_executor caller)
+      : handler_(std::move(handler)), caller_(std::move(caller)) {
+    // Coroutines on an io_context (all of rehook's) resume through its queue, in bursts; any
+    // other executor gets one posted handler per completion.
+    if (auto* io = caller_.template target<TrackedIoExecutor>()) {
+      queue_ = &ResumeQueue::Of(io->context());
+    }
+  }
+
+  void Complete(std::exception_ptr error, std::optional<T> value) {
+    error_ = std::move(error);
+    value_ = std::move(value);
+    if (queue_) {
+      queue_->Push(this);
+    } else {
+      boost::asio::post(caller_, [this] { Resume(); });
+    }
+  }
+
+  void Resume() override {
+    Handler handler = std::move(handler_);
+    std::exception_ptr error = std::move(error_);
+    std::optional<T> value = std::move(value_);
+    delete this;
+    std::move(handler)(error, std::move(value));
+  }
+
+ private:
+  Handler handler_;
+  // Tracked: the caller's io_context must not run out of work while we are away.
+  boost::asio::any_io_executor caller_;
+  ResumeQueue* queue_ = nullptr;
+  std::exception_ptr error_;
+  std::optional<T> value_;
+};
+
+}  // namespace await_callback_detail
 
 template <class T, class Start>
 boost::asio::awaitable<T> AwaitCallback(Start start) {
@@ -29,14 +81,13 @@ boost::asio::awaitable<T> AwaitCallback(Start start) {
   std::optional<T> result =
       co_await asio::async_initiate<const asio::use_awaitable_t<>&, Signature>(
           [](auto handler, Start start) {
-            // Tracked: the caller's io_context must not run out of work while we are away.
+            using Handler = decltype(handler);
             auto caller = asio::prefer(asio::get_associated_executor(handler),
                                        asio::execution::outstanding_work.tracked);
-            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            start([shared, caller](std::exception_ptr error, std::optional<T> value) {
-              asio::post(caller, [shared, error, value = std::move(value)]() mutable {
-                std::move (*shared)(error, std::move(value));
-              });
+            auto* pending =
+                new await_callback_detail::Pending<T, Handler>(std::move(handler), caller);
+            start([pending](std::exception_ptr error, std::optional<T> value) {
+              pending->Complete(std::move(error), std::move(value));
             });
           },
           asio::use_awaitable, std::move(start));

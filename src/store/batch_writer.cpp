@@ -17,11 +17,7 @@ BatchWriter::BatchWriter(Store& store, Limits limits)
 BatchWriter::~BatchWriter() { Stop(); }
 
 void BatchWriter::Submit(NewEvent item, EventCompletion done) {
-  auto duplicate_of = std::make_shared<std::string>();
-  Completion completion = [duplicate_of, done = std::move(done)](std::exception_ptr error) {
-    done(error, *duplicate_of);
-  };
-  Enqueue(Pending{std::move(item), std::move(completion), std::move(duplicate_of)});
+  Enqueue(Pending{std::move(item), nullptr, std::move(done)});
 }
 
 void BatchWriter::Submit(TaskUpdate item, Completion done) {
@@ -44,7 +40,8 @@ void BatchWriter::Enqueue(Pending pending) {
       return;
     }
   }
-  pending.done(std::make_exception_ptr(StoreError("the batch writer is shutting down")));
+  Waiter{std::move(pending.done), std::move(pending.event_done), {}}(
+      std::make_exception_ptr(StoreError("the batch writer is shutting down")));
 }
 
 void BatchWriter::Stop() {
@@ -101,32 +98,32 @@ void BatchWriter::RunCommits() {
   while (TakeBatch(batch)) {
     WriteBatch writes;
     Committed committed;
-    committed.completions.reserve(batch.size());
-    std::vector<std::shared_ptr<std::string>> event_outcomes;  // parallel to writes.events
+    committed.waiters.reserve(batch.size());
+    std::vector<std::size_t> event_waiters;  // parallel to writes.events
     for (auto& pending : batch) {
       if (auto* event = std::get_if<NewEvent>(&pending.item)) {
         writes.events.push_back(std::move(*event));
-        event_outcomes.push_back(std::move(pending.duplicate_of));
+        event_waiters.push_back(committed.waiters.size());
       } else if (auto* update = std::get_if<TaskUpdate>(&pending.item)) {
         writes.task_updates.push_back(std::move(*update));
       } else {
         writes.replay_progress.push_back(std::move(std::get<ReplayProgress>(pending.item)));
       }
-      committed.completions.push_back(std::move(pending.done));
+      committed.waiters.push_back(
+          Waiter{std::move(pending.done), std::move(pending.event_done), {}});
     }
     committed.events = writes.events.size();
     batch.clear();
 
     try {
       BatchResult result = store_.ApplyBatch(writes);
-      for (std::size_t i = 0; i < result.duplicate_of.size() && i < event_outcomes.size(); ++i) {
-        *event_outcomes[i] = std::move(result.duplicate_of[i]);
+      for (std::size_t i = 0; i < result.duplicate_of.size() && i < event_waiters.size(); ++i) {
+        committed.waiters[event_waiters[i]].duplicate_of = std::move(result.duplicate_of[i]);
       }
     } catch (const std::exception& e) {
-      log::Error("store.batch_failed",
-                 {{"items", committed.completions.size()}, {"error", e.what()}});
+      log::Error("store.batch_failed", {{"items", committed.waiters.size()}, {"error", e.what()}});
       auto error = std::current_exception();
-      for (auto& done : committed.completions) done(error);
+      for (const Waiter& waiter : committed.waiters) waiter(error);
       continue;
     }
     std::lock_guard lock(mutex_);
@@ -165,8 +162,8 @@ void BatchWriter::RunSyncs() {
         events_committed_ += events;
       }
     }
-    for (auto& batch : batches) {
-      for (auto& done : batch.completions) done(error);
+    for (const auto& batch : batches) {
+      for (const Waiter& waiter : batch.waiters) waiter(error);
     }
     batches.clear();
   }

@@ -16,7 +16,6 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -61,14 +60,25 @@ class BatchWriter {
  private:
   struct Pending {
     std::variant<NewEvent, TaskUpdate, ReplayProgress> item;
+    Completion done;             // task updates and replay progress
+    EventCompletion event_done;  // events
+  };
+  // Whom to tell once a committed item is durable (or failed).
+  struct Waiter {
     Completion done;
-    // Events only: where the commit stage writes what ApplyBatch did with the event, for `done`
-    // to pass on once the batch is durable.
-    std::shared_ptr<std::string> duplicate_of;
+    EventCompletion event_done;
+    std::string duplicate_of;  // events: what ApplyBatch found for the event's dedup key
+    void operator()(std::exception_ptr error) const {
+      if (event_done) {
+        event_done(error, duplicate_of);
+      } else {
+        done(error);
+      }
+    }
   };
   // A committed batch waiting for its fsync.
   struct Committed {
-    std::vector<Completion> completions;
+    std::vector<Waiter> waiters;
     std::size_t events = 0;
   };
 
