@@ -8,7 +8,7 @@
 //
 // `start` receives `complete(std::exception_ptr error, std::optional<T> value)`, which must be
 // called exactly once, from any thread; a non-null error is rethrown in the coroutine.
-// `complete` is two pointers in size, so a std::function holding it does not allocate.
+// `complete` holds a single pointer, so a std::function holding it does not allocate.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
