@@ -17,6 +17,12 @@
 // calls on a WAL file returns a status), so a transaction whose frames did not reach the file
 // fails as it would have without gathering. Other files (the database, temporary files) pass
 // straight through.
+//
+// Relies on: synchronous=NORMAL (with FULL, SQLite may pad a commit to a sector boundary after a
+// sync, and the padding's tail would not be written out before the commit is published), and a
+// single writer process: frames of a transaction that spilled and then rolled back can stay
+// gathered until the file's next call, which would write them over whatever another process
+// committed in their place meanwhile (rehook's data-dir lock keeps a second rehook out).
 
 #include <cstdint>
 
