@@ -20,6 +20,7 @@
 #include "delivery/routing.h"
 #include "delivery/target_guard.h"
 #include "http/http_types.h"
+#include "http/rate_limiter.h"
 #include "http/router.h"
 #include "metrics/metrics.h"
 #include "replay/replay_runner.h"
@@ -27,6 +28,13 @@
 #include "store/store_executor.h"
 
 namespace rehook {
+
+// Dashboard sessions (POST /v1/auth/login).
+struct SessionPolicy {
+  TimeMs ttl_ms = 12 * 3600 * 1000;
+  int max_live_per_key = 20;   // a new sign-in ends the key's oldest session past this
+  bool secure_cookie = false;  // the cookie is sent over HTTPS only (--public-url https://...)
+};
 
 struct ApiServices {
   const Clock& clock;
@@ -40,7 +48,9 @@ struct ApiServices {
   ReplayRunner& replay_runner;               // told about new and cancelled jobs
   Metrics& metrics;                          // counts single-request replays
   std::string public_url;                    // e.g. "http://127.0.0.1:8080", for ingest URLs
-  TimeMs session_ttl_ms = 12 * 3600 * 1000;
+  std::uint16_t listen_port = 0;             // the port the server listens on
+  RateLimiter& login_limiter;                // sign-in attempts, per client address and per key
+  SessionPolicy sessions = {};
 };
 
 class ApiRequest {

@@ -32,9 +32,23 @@ boost::json::object PrincipalJson(const Principal& principal) {
 
 // SameSite=Strict: the dashboard's page needs no cookie to load, only its own requests do, so
 // no request started by another site needs to carry it (see http/cross_origin_guard.h).
-std::string SessionCookie(const std::string& value, TimeMs max_age_ms) {
+// Secure when rehook is reached over HTTPS: the browser then never sends it in clear text.
+std::string SessionCookie(const std::string& value, TimeMs max_age_ms, bool secure) {
   return std::string(kSessionCookie) + "=" + value +
-         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_ms / 1000);
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_ms / 1000) +
+         (secure ? "; Secure" : "");
+}
+
+// Sign-in is outside the per-key API limit (there is no key yet), so it has its own: per client
+// address, and per key tried, so neither one address nor many can hammer it.
+void LimitSignIns(RateLimiter& limiter, const std::string& client_ip, const std::string& key_hash) {
+  for (const std::string& bucket : {"ip:" + client_ip, "key:" + key_hash}) {
+    if (auto retry_after = limiter.TryAcquire(bucket)) {
+      throw ApiError::RateLimited(
+          "too many sign-in attempts; retry in " + std::to_string(*retry_after) + " s",
+          *retry_after);
+    }
+  }
 }
 
 boost::asio::awaitable<HttpResponse> Login(ApiRequest& request) {
@@ -43,19 +57,22 @@ boost::asio::awaitable<HttpResponse> Login(ApiRequest& request) {
   auto body = ParseJsonObject(request.http);
   std::string secret = RequiredString(body, "api_key", 200);
   std::string key_hash = HashSecret(secret);
+  LimitSignIns(request.services.login_limiter, request.http.client_ip, key_hash);
   auto key = co_await request.services.store.Run(
       [&](Store& store) { return store.FindApiKeyByHash(key_hash); });
   if (!key) throw ApiError::Unauthorized("'api_key' is not a valid API key");
 
+  const SessionPolicy& policy = request.services.sessions;
   TimeMs now = request.services.clock.Now();
   std::string token = NewSessionToken();
-  Session session{HashSecret(token), key->id, now, now + request.services.session_ttl_ms};
-  co_await request.services.store.Run([&](Store& store) { store.InsertSession(session); });
+  Session session{HashSecret(token), key->id, now, now + policy.ttl_ms};
+  co_await request.services.store.Run(
+      [&](Store& store) { store.InsertSession(session, policy.max_live_per_key); });
 
   boost::json::object json = PrincipalJson(Principal{key->id, key->org_id, key->role});
   json["expires_at"] = FormatIso8601(session.expires_at);
   HttpResponse response = JsonResponse(200, json);
-  response.SetHeader("Set-Cookie", SessionCookie(token, request.services.session_ttl_ms));
+  response.SetHeader("Set-Cookie", SessionCookie(token, policy.ttl_ms, policy.secure_cookie));
   co_return response;
 }
 
@@ -65,7 +82,7 @@ boost::asio::awaitable<HttpResponse> Logout(ApiRequest& request) {
     co_await request.services.store.Run([&](Store& store) { store.DeleteSession(hash); });
   }
   HttpResponse response = HttpResponse::NoContent();
-  response.SetHeader("Set-Cookie", SessionCookie("", 0));
+  response.SetHeader("Set-Cookie", SessionCookie("", 0, request.services.sessions.secure_cookie));
   co_return response;
 }
 

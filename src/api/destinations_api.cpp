@@ -21,14 +21,23 @@ boost::json::value TimeOrNull(TimeMs time) {
   return time ? boost::json::value(FormatIso8601(time)) : nullptr;
 }
 
-boost::json::object DestinationJson(const Destination& destination, CircuitBreakers& breakers) {
+// What a destination header's value reads as for a key that may not change the destination.
+constexpr std::string_view kMaskedHeaderValue = "********";
+
+// `principal`: who asks. Header values are credentials more often than not (Authorization, an
+// API key): only roles that may change the destination see them; the others see the names.
+boost::json::object DestinationJson(const Destination& destination, CircuitBreakers& breakers,
+                                    const Principal& principal) {
+  const bool may_see_headers = RoleAllows(principal.role, Permission::write_resources);
   boost::json::object json;
   json["id"] = destination.id;
   json["name"] = destination.name;
   json["url"] = destination.url;
   json["timeout_ms"] = destination.timeout_ms;
   boost::json::object headers;
-  for (const auto& field : destination.headers) headers[field.name] = field.value;
+  for (const auto& field : destination.headers) {
+    headers[field.name] = may_see_headers ? std::string_view(field.value) : kMaskedHeaderValue;
+  }
   json["headers"] = std::move(headers);
   json["rate_limit"] =
       destination.rate_limit ? boost::json::value(*destination.rate_limit) : nullptr;
@@ -123,7 +132,8 @@ boost::asio::awaitable<HttpResponse> CreateDestination(ApiRequest& request) {
   destination.created_at = now;
   destination.updated_at = now;
   co_await request.services.store.Run([&](Store& store) { store.InsertDestination(destination); });
-  co_return JsonResponse(201, DestinationJson(destination, request.services.breakers));
+  co_return JsonResponse(
+      201, DestinationJson(destination, request.services.breakers, request.principal));
 }
 
 boost::asio::awaitable<HttpResponse> ListDestinations(ApiRequest& request) {
@@ -132,14 +142,15 @@ boost::asio::awaitable<HttpResponse> ListDestinations(ApiRequest& request) {
       [&](Store& store) { return store.ListDestinations(request.principal.org_id, page); });
   boost::json::array data;
   for (const auto& destination : result.items) {
-    data.push_back(DestinationJson(destination, request.services.breakers));
+    data.push_back(DestinationJson(destination, request.services.breakers, request.principal));
   }
   co_return JsonListResponse(std::move(data), result.next);
 }
 
 boost::asio::awaitable<HttpResponse> GetDestination(ApiRequest& request) {
   Destination destination = co_await LoadDestination(request);
-  co_return JsonResponse(200, DestinationJson(destination, request.services.breakers));
+  co_return JsonResponse(
+      200, DestinationJson(destination, request.services.breakers, request.principal));
 }
 
 boost::asio::awaitable<HttpResponse> UpdateDestination(ApiRequest& request) {
@@ -162,7 +173,8 @@ boost::asio::awaitable<HttpResponse> UpdateDestination(ApiRequest& request) {
   request.services.destination_cache.Invalidate(destination.id);
   // Routes to it are compiled per source: recompile them all.
   if (destination.enabled != was_enabled) request.services.route_cache.InvalidateAll();
-  co_return JsonResponse(200, DestinationJson(destination, request.services.breakers));
+  co_return JsonResponse(
+      200, DestinationJson(destination, request.services.breakers, request.principal));
 }
 
 boost::asio::awaitable<HttpResponse> DeleteDestination(ApiRequest& request) {

@@ -86,6 +86,14 @@ ReplayRunnerOptions ReplayOptions(const Config& config, const std::string& node_
       .renew_interval_ms = std::min<TimeMs>(2000, config.replay_lease_ms / 3)};
 }
 
+// A capture's head: refused at once when its source does not exist, so that an unknown ingest
+// URL costs the server no body bytes (and gets no 100 Continue).
+HeadVerdict CaptureVerdict(bool source_exists, std::string_view path, std::uint64_t max_body) {
+  if (source_exists) return HeadVerdict{max_body, std::nullopt};
+  const std::string source_id = SplitIngestPath(path).first;
+  return HeadVerdict{0, ApiError::NotFound("source '" + source_id + "' does not exist")};
+}
+
 }  // namespace
 
 // Declared in the order they are built; destroyed in reverse.
@@ -96,7 +104,8 @@ struct Application::Parts {
         clock(MakeClock(system_clock, config)),
         store(OpenStore(config)),
         store_executor(*store, config.store_threads),
-        batch_writer(*store, BatchWriter::Limits{}),
+        batch_writer(*store, BatchWriter::Limits{.test_sync_delay = std::chrono::milliseconds(
+                                                     config.test_sync_delay_ms)}),
         source_cache(*clock, 2000),
         route_cache(*clock, 2000),
         destination_cache(*clock, 2000),
@@ -116,21 +125,27 @@ struct Application::Parts {
                       destination_cache, *clock, metrics, ReplayOptions(config, owner.node_id)),
         authenticator(store_executor, *clock),
         rate_limiter(*clock, config.api_rate_limit, config.api_rate_burst),
-        services{.clock = *clock,
-                 .store = store_executor,
-                 .source_cache = source_cache,
-                 .route_cache = route_cache,
-                 .destination_cache = destination_cache,
-                 .breakers = breakers,
-                 .target_policy = PolicyOf(*outbound),
-                 .outbound = outbound,
-                 .replay_runner = replay_runner,
-                 .metrics = metrics,
-                 .public_url = config.public_url},
+        login_limiter(*clock, config.login_rate_limit, config.login_rate_burst),
+        services{
+            .clock = *clock,
+            .store = store_executor,
+            .source_cache = source_cache,
+            .route_cache = route_cache,
+            .destination_cache = destination_cache,
+            .breakers = breakers,
+            .target_policy = PolicyOf(*outbound),
+            .outbound = outbound,
+            .replay_runner = replay_runner,
+            .metrics = metrics,
+            .public_url = config.public_url,
+            .login_limiter = login_limiter,
+            .sessions = SessionPolicy{.max_live_per_key = config.max_sessions_per_key,
+                                      .secure_cookie = config.secure_cookies ||
+                                                       StartsWith(config.public_url, "https://")}},
         api(services, authenticator, rate_limiter),
         capture(CaptureHandler::Parts{store_executor, batch_writer, source_cache, route_cache,
                                       forwarder, *clock, owner, metrics}),
-        metrics_page(metrics, store_executor, breakers, batch_writer),
+        metrics_page(metrics, store_executor, breakers, batch_writer, config.metrics_token),
         retention(
             *store, *clock,
             RetentionSweeper::Options{.interval_ms = config.retention_sweep_interval_ms,
@@ -150,7 +165,7 @@ struct Application::Parts {
     if (request.path == "/healthz") {
       co_return JsonResponse(200, boost::json::object{{"status", "ok"}});
     }
-    if (request.path == "/metrics") co_return co_await metrics_page.Serve();
+    if (request.path == "/metrics") co_return co_await metrics_page.Serve(request);
     if (request.path == "/readyz") {
       bool ready = co_await store_executor.Run([](Store& s) { return s.Ping(); });
       if (!ready) throw ApiError::Unavailable("the store is not reachable", 5);
@@ -181,6 +196,7 @@ struct Application::Parts {
   ReplayRunner replay_runner;
   Authenticator authenticator;
   RateLimiter rate_limiter;
+  RateLimiter login_limiter;
   ApiServices services;
   ApiDispatcher api;
   CaptureHandler capture;
@@ -196,6 +212,12 @@ Application::~Application() { Stop(); }
 
 void Application::Start() {
   auto [host, port] = SplitHostPort(config_.listen);
+  if (config_.max_body_buffer_bytes < config_.max_body_bytes) {
+    throw std::invalid_argument(
+        "--max-body-buffer-bytes must be at least --max-body-bytes: a webhook of the largest "
+        "size accepted must fit in it");
+  }
+
   parts_ = std::make_unique<Parts>(config_);
   Parts& parts = *parts_;
 
@@ -210,22 +232,39 @@ void Application::Start() {
   ServerOptions options;
   options.host = host;
   options.port = port;
+  options.max_connections = config_.max_connections;
+  options.max_connections_per_ip = config_.max_connections_per_ip;
+  options.max_body_buffer_bytes = config_.max_body_buffer_bytes;
   options.head_timeout = std::chrono::milliseconds(config_.head_timeout_ms);
   options.on_response = [&metrics = parts.metrics](std::string_view path, int status,
                                                    std::chrono::steady_clock::duration elapsed) {
     metrics.CountResponse(path, status, std::chrono::duration<double>(elapsed).count());
   };
-  const std::uint64_t max_body = config_.max_body_bytes;
   parts.server = std::make_unique<HttpServer>(
       parts.io, options, [&parts](HttpRequest& request) { return parts.Route(request); },
-      [max_body](std::string_view target) {
-        return StartsWith(target, "/in/") ? max_body : kApiBodyLimit;
-      });
+      HeadCheck{.quick = [&parts, max_body = config_.max_body_bytes](
+                             const HttpRequest& request) -> std::optional<HeadVerdict> {
+                  if (!StartsWith(request.path, "/in/")) return HeadVerdict{kApiBodyLimit, {}};
+                  std::optional<bool> known = parts.capture.KnownSource(request.path);
+                  if (!known) return std::nullopt;
+                  return CaptureVerdict(*known, request.path, max_body);
+                },
+                .lookup = [&parts, max_body = config_.max_body_bytes](
+                              const HttpRequest& request) -> boost::asio::awaitable<HeadVerdict> {
+                  bool exists = true;
+                  try {
+                    exists = co_await parts.capture.SourceExists(request.path);
+                  } catch (const std::exception&) {
+                    // The store failed: read the request and let the capture answer it (500).
+                  }
+                  co_return CaptureVerdict(exists, request.path, max_body);
+                }});
   parts.port = parts.server->Start();
   std::string url = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
                     ":" + std::to_string(parts.port);
   // Before the io threads run, so no handler can see it unset.
   if (parts.services.public_url.empty()) parts.services.public_url = url;
+  parts.services.listen_port = parts.port;
   parts.forwarder.Start();
   if (UsesPostgres(config_)) parts.circuit_sync.Start();
   parts.delivery_lane.Start();

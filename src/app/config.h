@@ -1,6 +1,7 @@
 #pragma once
 // Everything `rehook serve` can be told, by flag or REHOOK_* environment variable.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +20,16 @@ struct Config {
   std::uint64_t max_body_bytes = 10 * 1024 * 1024;
   double api_rate_limit = 50;
   double api_rate_burst = 100;
+  // Dashboard sign-ins (POST /v1/auth/login) per second, per client address and per key.
+  double login_rate_limit = 1;
+  double login_rate_burst = 10;
+  int max_sessions_per_key = 20;
+  bool secure_cookies = false;  // also implied by an https:// public_url
+  // Hostile clients: connections at once, in all and per client address, and request body
+  // bytes being read at once (a client address may hold a quarter of them).
+  std::size_t max_connections = 10000;
+  std::size_t max_connections_per_ip = 1000;
+  std::uint64_t max_body_buffer_bytes = 512ull << 20;
   std::string retry_schedule = "30s,2m,5m,15m,40m";  // waits between delivery attempts
   int breaker_threshold = 5;                         // consecutive failures that open it
   std::int64_t breaker_cooldown_ms = 30000;          // open -> half-open
@@ -28,8 +39,12 @@ struct Config {
   std::int64_t head_timeout_ms = 30000;  // idle keep-alive and slow (slowloris) request heads
   std::int64_t retention_sweep_interval_ms = 60'000;  // erasing events past their retention
   std::string log_level = "info";
+  // /metrics: empty, open and without tenant ids; set, only with this bearer token, and complete.
+  std::string metrics_token;
   // Hidden, for end-to-end tests: run the clock this far ahead of real time.
   std::int64_t test_clock_offset_ms = 0;
+  // Hidden, for end-to-end tests: every group-commit fsync takes this much longer.
+  std::int64_t test_sync_delay_ms = 0;
   // Hidden: how long a replay job stays with a node that stopped renewing its lease.
   std::int64_t replay_lease_ms = 30'000;
 };

@@ -73,6 +73,45 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   serve
+      .add_option("--login-rate-limit", config.login_rate_limit,
+                  "Dashboard sign-ins per second, per client address and per key")
+      ->envname("REHOOK_LOGIN_RATE_LIMIT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve.add_option("--login-rate-burst", config.login_rate_burst, "Sign-in burst size")
+      ->envname("REHOOK_LOGIN_RATE_BURST")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve
+      .add_option("--max-sessions-per-key", config.max_sessions_per_key,
+                  "Dashboard sessions one API key may hold; a new sign-in ends the oldest")
+      ->envname("REHOOK_MAX_SESSIONS_PER_KEY")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  serve
+      .add_flag("--secure-cookies", config.secure_cookies,
+                "Mark the session cookie Secure (HTTPS only); implied by an https --public-url")
+      ->envname("REHOOK_SECURE_COOKIES");
+  serve
+      .add_option("--max-connections", config.max_connections,
+                  "Open connections at most; further ones are closed at once")
+      ->envname("REHOOK_MAX_CONNECTIONS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  serve
+      .add_option("--max-connections-per-ip", config.max_connections_per_ip,
+                  "Open connections at most from one client address")
+      ->envname("REHOOK_MAX_CONNECTIONS_PER_IP")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  serve
+      .add_option("--max-body-buffer-bytes", config.max_body_buffer_bytes,
+                  "Request body bytes being received at once, in all (one client address may "
+                  "hold a quarter); past it requests get 503 and the connection is closed")
+      ->envname("REHOOK_MAX_BODY_BUFFER_BYTES")
+      ->check(CLI::Range(std::uint64_t{1} << 20, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  serve
       .add_option("--retry-schedule", config.retry_schedule,
                   "Waits between delivery attempts (ms, s, m, h), e.g. 30s,2m,5m,15m,40m")
       ->envname("REHOOK_RETRY_SCHEDULE")
@@ -115,6 +154,11 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
       ->envname("REHOOK_RETENTION_SWEEP_INTERVAL_MS")
       ->check(CLI::Range(std::int64_t{100}, std::int64_t{86'400'000}))
       ->capture_default_str();
+  serve
+      .add_option("--metrics-token", config.metrics_token,
+                  "Bearer token /metrics then requires; with it the page also has series per "
+                  "destination and replay job (without: open, totals only)")
+      ->envname("REHOOK_METRICS_TOKEN");
   serve.add_option("--log-level", config.log_level, "debug, info, warn or error")
       ->envname("REHOOK_LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
@@ -122,6 +166,10 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
   // For end-to-end tests of time-based behaviour (expiry, retention) through the real binary.
   serve.add_option("--test-clock-offset-ms", config.test_clock_offset_ms)
       ->envname("REHOOK_TEST_CLOCK_OFFSET_MS")
+      ->group("");
+  // For end-to-end tests of what may happen between a commit and its fsync (a slow disk).
+  serve.add_option("--test-sync-delay-ms", config.test_sync_delay_ms)
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{60'000}))
       ->group("");
   // For end-to-end tests of a node taking over the replay jobs of one that died.
   serve.add_option("--replay-lease-ms", config.replay_lease_ms)

@@ -6,6 +6,8 @@
 #include "common/await_callback.h"
 #include "common/encoding.h"
 #include "common/ids.h"
+#include "common/log.h"
+#include "delivery/hop_marker.h"
 #include "http/api_error.h"
 
 namespace rehook {
@@ -56,6 +58,19 @@ boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> CaptureHandler::Load
   co_return routes;
 }
 
+std::optional<bool> CaptureHandler::KnownSource(std::string_view path) {
+  const std::string source_id = SplitIngestPath(path).first;
+  if (!HasIdShape(source_id, "src")) return false;
+  if (auto cached = parts_.sources.Lookup(source_id)) return *cached != nullptr;
+  return std::nullopt;
+}
+
+boost::asio::awaitable<bool> CaptureHandler::SourceExists(std::string_view path) {
+  if (auto known = KnownSource(path)) co_return *known;
+  const std::string source_id = SplitIngestPath(path).first;
+  co_return co_await LoadSource(source_id) != nullptr;
+}
+
 boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   auto [source_id, sub_path] = SplitIngestPath(request.path);
@@ -72,6 +87,11 @@ boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request
   if (!found) throw ApiError::NotFound("source '" + source_id + "' does not exist");
   const Source* source = &found->source;
   const CaptureRules& rules = found->rules;
+  if (auto loop = LoopRefusal(request.headers)) {
+    log::Warn("capture.loop_refused", {{"source_id", source->id}, {"reason", *loop}});
+    parts_.metrics.CountLoopRefused();
+    throw ApiError::BadRequest(*loop);
+  }
 
   TimeMs now = parts_.clock.Now();
   bool verified = true;
@@ -95,6 +115,8 @@ boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request
           NewEvent::DedupClaim{HexEncode(Sha256(*key)), now - rules.dedup->window_seconds * 1000};
     }
   }
+
+  RemoveCredentialHeaders(rules, request.headers);  // after the dedup key: it may be a header
 
   // An unverified request is kept for inspection only: it routes nowhere.
   auto routes = std::make_shared<const SourceRoutes>();

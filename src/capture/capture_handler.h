@@ -40,6 +40,11 @@ class CaptureHandler {
   // `request.path` starts with "/in/". Throws ApiError for unknown sources.
   boost::asio::awaitable<HttpResponse> Handle(HttpRequest& request);
 
+  // Before a capture's body is read: does its ingest path name a source? KnownSource answers
+  // from the cache (nullopt: not cached); SourceExists looks it up.
+  std::optional<bool> KnownSource(std::string_view path);
+  boost::asio::awaitable<bool> SourceExists(std::string_view path);
+
  private:
   // Cache misses: read from the store and fill the cache. A null source: no such source.
   boost::asio::awaitable<std::shared_ptr<const CaptureSource>> LoadSource(const std::string& id);

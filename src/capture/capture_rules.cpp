@@ -5,7 +5,18 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
+
+#include "http/http_types.h"
+
 namespace rehook {
+
+void RemoveCredentialHeaders(const CaptureRules& rules, std::vector<HeaderField>& headers) {
+  if (!rules.verification || rules.verification->kind != VerificationKind::header_token) return;
+  const std::string& name = rules.verification->header_name;
+  std::erase_if(headers,
+                [&name](const HeaderField& field) { return EqualsIgnoreCase(field.name, name); });
+}
 
 void ApplyCaptureRuleFields(const boost::json::object& body, CaptureRules& rules) {
   if (const auto* verification = body.if_contains("verification")) {

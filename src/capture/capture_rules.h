@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "capture/dedup_rule.h"
 #include "capture/signature_verifier.h"
@@ -18,6 +19,11 @@ struct CaptureRules {
   std::optional<SourceVerification> verification;
   std::optional<DedupRule> dedup;
 };
+
+// Removes the headers that carry a credential of the source rather than the webhook: the token
+// of header_token verification. It is neither stored (so no API reader sees it) nor forwarded
+// to destinations or replay targets. HMAC signatures stay: they prove, they do not unlock.
+void RemoveCredentialHeaders(const CaptureRules& rules, std::vector<HeaderField>& headers);
 
 // Applies the "verification" and "dedup" fields of a POST or PATCH /v1/sources body: an object
 // sets the option, null removes it, absence keeps it. Throws SourceConfigError.

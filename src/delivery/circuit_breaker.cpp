@@ -1,5 +1,7 @@
 #include "delivery/circuit_breaker.h"
 
+#include <utility>
+
 namespace rehook {
 
 std::string_view CircuitStateName(CircuitState state) {
@@ -20,6 +22,11 @@ CircuitState CircuitBreakers::StateOf(const Breaker& breaker, TimeMs now) const 
 }
 
 bool CircuitBreakers::Allow(const std::string& destination) {
+  bool probe = false;
+  return Admit(destination, probe);
+}
+
+bool CircuitBreakers::Admit(const std::string& destination, bool& probe) {
   std::lock_guard lock(mutex_);
   auto it = breakers_.find(destination);
   if (it == breakers_.end()) return true;
@@ -32,9 +39,35 @@ bool CircuitBreakers::Allow(const std::string& destination) {
     case CircuitState::half_open:
       if (breaker.probe_in_flight) return false;
       breaker.probe_in_flight = true;
+      probe = true;
       return true;
   }
   return true;
+}
+
+std::optional<CircuitPass> CircuitBreakers::Enter(const std::string& destination) {
+  bool probe = false;
+  if (!Admit(destination, probe)) return std::nullopt;
+  return CircuitPass(*this, destination, probe);
+}
+
+CircuitPass::CircuitPass(CircuitPass&& other) noexcept
+    : breakers_(std::exchange(other.breakers_, nullptr)),
+      destination_(std::move(other.destination_)),
+      probe_(other.probe_) {}
+
+CircuitPass::~CircuitPass() {
+  // Only the probe's slot is given back: a pass taken while the circuit was closed must not
+  // free the slot of a probe another delivery holds now.
+  if (breakers_ && probe_) breakers_->Release(destination_);
+}
+
+void CircuitPass::Succeeded() {
+  if (auto* breakers = std::exchange(breakers_, nullptr)) breakers->RecordSuccess(destination_);
+}
+
+void CircuitPass::Failed() {
+  if (auto* breakers = std::exchange(breakers_, nullptr)) breakers->RecordFailure(destination_);
 }
 
 void CircuitBreakers::RecordSuccess(const std::string& destination) {

@@ -9,6 +9,7 @@
 // adopts the shared state back, so that a destination failing on one node is spared by all.
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +36,32 @@ struct CircuitSnapshot {
   TimeMs retry_at = 0;   // open: when it will half-open
 };
 
+class CircuitBreakers;
+
+// Leave to send one delivery, from CircuitBreakers::Enter. Its outcome is reported with
+// Succeeded() or Failed(); a pass dropped without either (the delivery was never made: an
+// exception, an erased event, an invalid URL) gives a half-open circuit's probe slot back, so
+// no path can leave a circuit waiting forever for a probe that never reports.
+class CircuitPass {
+ public:
+  CircuitPass(CircuitPass&& other) noexcept;
+  CircuitPass& operator=(CircuitPass&&) = delete;
+  CircuitPass(const CircuitPass&) = delete;
+  ~CircuitPass();
+
+  void Succeeded();
+  void Failed();
+
+ private:
+  friend class CircuitBreakers;
+  CircuitPass(CircuitBreakers& breakers, std::string destination, bool probe)
+      : breakers_(&breakers), destination_(std::move(destination)), probe_(probe) {}
+
+  CircuitBreakers* breakers_;  // null once reported (or moved from)
+  std::string destination_;
+  bool probe_;  // holds the half-open circuit's one probe slot
+};
+
 class CircuitBreakers {
  public:
   CircuitBreakers(const Clock& clock, BreakerOptions options) : clock_(clock), options_(options) {}
@@ -42,6 +69,8 @@ class CircuitBreakers {
   // May a delivery go to `destination` now? While open: no. Half-open: yes for exactly one
   // probe at a time (the caller must then report its outcome).
   bool Allow(const std::string& destination);
+  // Allow() as a pass that reports back on every path (prefer it to Allow/Release).
+  std::optional<CircuitPass> Enter(const std::string& destination);
   void RecordSuccess(const std::string& destination);
   void RecordFailure(const std::string& destination);
   // Gives back a probe slot taken by Allow() without an outcome (the delivery was not made).
@@ -69,6 +98,8 @@ class CircuitBreakers {
     bool probe_in_flight = false;
   };
   CircuitState StateOf(const Breaker& breaker, TimeMs now) const;
+  // Allow(); `probe` tells whether the leave given is the half-open circuit's probe.
+  bool Admit(const std::string& destination, bool& probe);
 
   const Clock& clock_;
   BreakerOptions options_;

@@ -1,5 +1,6 @@
 #include "delivery/delivery_request.h"
 
+#include "delivery/hop_marker.h"
 #include "delivery/outbound_headers.h"
 #include "delivery/webhook_signer.h"
 
@@ -23,6 +24,7 @@ OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const s
     request.headers.push_back(field);
   }
   request.headers.push_back({"X-Rehook-Event-Id", event.id});
+  MarkHop(event.headers, request.headers);
   if (replay) {
     request.headers.push_back({"X-Rehook-Replay", "1"});
     request.headers.push_back({"X-Rehook-Original-Event-Id", event.id});
@@ -55,6 +57,7 @@ OutboundRequest BuildRequestReplay(const Event& event, std::shared_ptr<const std
   request.headers = ForwardableHeaders(event.headers);
   request.headers.push_back({"x-rehook-replay", "1"});
   request.headers.push_back({"x-rehook-original-request-id", event.id});
+  MarkHop(event.headers, request.headers);
   request.body = std::move(body);
   return request;
 }

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/pacer.h"
 #include "delivery/delivery_request.h"
+#include "store/await_durable.h"
 
 namespace rehook {
 
@@ -169,48 +170,56 @@ asio::awaitable<void> Forwarder::Deliver(Work work) {
     if (!destination || !destination->enabled) {
       // Deleted, or disabled (a task routed just before): dropped; the event stays replayable.
       Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});
-    } else if (!breakers_.Allow(destination->id)) {
-      Submit(TaskUpdate{task.id, std::nullopt, breakers_.RetryAt(destination->id)});
+    } else if (std::optional<CircuitPass> pass = breakers_.Enter(destination->id)) {
+      co_await DeliverThrough(work, lane, *destination, *pass);
     } else {
-      std::shared_ptr<const Event> event = work.event;
-      if (!event) {
-        auto loaded = co_await store_.Run(
-            [&](Store& store) { return store.GetEvent(task.org_id, task.event_id, true); });
-        if (loaded) event = std::make_shared<const Event>(std::move(*loaded));
-      }
-      auto url = ParseTargetUrl(destination->url, false);
-      if (!event) {
-        breakers_.Release(destination->id);
-        Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});  // event erased: nothing to send
-      } else if (auto* invalid = std::get_if<std::string>(&url)) {
-        breakers_.Release(destination->id);
-        OutboundResult failure;
-        failure.error = *invalid;
-        Submit(Outcome(task, failure));
-      } else {
-        co_await Pace(lane, *destination);
-        auto body = std::shared_ptr<const std::string>(event, &event->body);
-        OutboundRequest request = BuildDeliveryRequest(
-            *event, body, *destination, std::get<TargetUrl>(url), clock_.Now(), std::nullopt);
-        OutboundResult result = co_await client_.Send(std::move(request));
-        if (result.success()) {
-          breakers_.RecordSuccess(destination->id);
-        } else {
-          breakers_.RecordFailure(destination->id);
-        }
-        metrics_.CountDelivery(DeliveryKind::forward, result.success(),
-                               static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
-        Submit(Outcome(task, result));
-      }
+      Submit(TaskUpdate{task.id, std::nullopt, breakers_.RetryAt(destination->id)});
     }
   } catch (const std::exception& e) {
     // A store error (e.g. loading the event): leave the task leased; the poller retries it.
+    // The circuit pass, if one was taken, gave its probe slot back on the way out.
     log::Error("delivery.failed", {{"task_id", task.id}, {"error", e.what()}});
   }
   --lane.in_flight;
   --in_flight_;
   known_tasks_.erase(task.id);
   Dispatch();
+}
+
+asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
+                                                const Destination& destination, CircuitPass& pass) {
+  const DeliveryTask& task = work.task;
+  std::shared_ptr<const Event> event = work.event;
+  if (!event) {
+    auto loaded = co_await store_.Run(
+        [&](Store& store) { return store.GetEvent(task.org_id, task.event_id, true); });
+    if (loaded) event = std::make_shared<const Event>(std::move(*loaded));
+  }
+  if (!event) {
+    Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});  // event erased: nothing to send
+    co_return;
+  }
+  auto url = ParseTargetUrl(destination.url, false);
+  if (auto* invalid = std::get_if<std::string>(&url)) {
+    OutboundResult failure;
+    failure.error = *invalid;
+    Submit(Outcome(task, failure));
+    co_return;
+  }
+  co_await Pace(lane, destination);
+  auto body = std::shared_ptr<const std::string>(event, &event->body);
+  OutboundRequest request = BuildDeliveryRequest(
+      *event, body, destination, std::get<TargetUrl>(url), clock_.Now(), std::nullopt);
+  // Send reports every failure (a request Beast cannot serialize included) as a result.
+  OutboundResult result = co_await client_.Send(std::move(request));
+  if (result.success()) {
+    pass.Succeeded();
+  } else {
+    pass.Failed();
+  }
+  metrics_.CountDelivery(DeliveryKind::forward, result.success(),
+                         static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
+  Submit(Outcome(task, result));
 }
 
 asio::awaitable<void> Forwarder::Poll() {
@@ -226,6 +235,9 @@ asio::awaitable<void> Forwarder::Poll() {
                                      limit);
         });
         claimed = tasks.size();
+        // A task committed by a capture whose fsync is still running is visible already: send
+        // nothing a power cut could still take back (the sender would deliver it twice).
+        if (claimed > 0) co_await AwaitDurable(writer_);
         for (auto& task : tasks) Accept(Work{std::move(task), nullptr});
         Dispatch();
       } catch (const std::exception& e) {

@@ -90,6 +90,10 @@ class Forwarder {
   void Accept(Work work);
   void Dispatch();
   boost::asio::awaitable<void> Deliver(Work work);
+  // The delivery itself, once the circuit let it through: load the event if needed, pace,
+  // send, record the outcome.
+  boost::asio::awaitable<void> DeliverThrough(const Work& work, Lane& lane,
+                                              const Destination& destination, CircuitPass& pass);
   boost::asio::awaitable<void> Poll();
   boost::asio::awaitable<std::optional<Destination>> LoadDestination(const DeliveryTask& task);
   // Waits, if the destination has a rate limit, until this delivery may start.

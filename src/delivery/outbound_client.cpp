@@ -97,11 +97,20 @@ bool IsFramingHeader(std::string_view name) {
          beast::iequals(name, "transfer-encoding");
 }
 
+// Beast stores a field's name and value with 16-bit offsets (and throws past them).
+constexpr std::size_t kMaxFieldBytes = 65533;
+
 // Fills `message` from `request`; returns why it cannot be sent, if so. Names and values come
 // from captured requests and API users: CR or LF in them would let one header inject others.
+// Anything Beast would refuse with an exception is refused here first, with a reason a user can
+// act on; BuildMessageSafely catches what is left.
 std::optional<std::string> BuildMessage(const OutboundRequest& request,
                                         const std::string& user_agent, OutboundMessage& message) {
   if (!IsToken(request.method)) return "invalid request method '" + request.method + "'";
+  // RFC 9110 §9.3.8: a client must not send content in a TRACE request.
+  if (beast::iequals(request.method, "TRACE") && request.body && !request.body->empty()) {
+    return "a TRACE request cannot carry a body (RFC 9110 section 9.3.8)";
+  }
   message.version(11);
   message.method_string(request.method);
   message.target(request.url.target);
@@ -109,6 +118,10 @@ std::optional<std::string> BuildMessage(const OutboundRequest& request,
   bool has_user_agent = false;
   for (const HeaderField& field : request.headers) {
     if (!IsToken(field.name)) return "invalid header name '" + field.name + "'";
+    if (field.name.size() > kMaxFieldBytes || field.value.size() > kMaxFieldBytes) {
+      return "header " + field.name.substr(0, 64) + " is longer than " +
+             std::to_string(kMaxFieldBytes) + " bytes";
+    }
     if (field.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
       return "invalid value for header " + field.name + ": line breaks are not allowed";
     }
@@ -120,6 +133,18 @@ std::optional<std::string> BuildMessage(const OutboundRequest& request,
   if (request.body) message.body() = {request.body->data(), request.body->size()};
   message.prepare_payload();
   return std::nullopt;
+}
+
+// BuildMessage that never throws: whatever a captured request holds becomes a failed attempt
+// with a reason, never an exception escaping a delivery.
+std::optional<std::string> BuildMessageSafely(const OutboundRequest& request,
+                                              const std::string& user_agent,
+                                              OutboundMessage& message) {
+  try {
+    return BuildMessage(request, user_agent, message);
+  } catch (const std::exception& e) {
+    return std::string("the request cannot be sent: ") + e.what();
+  }
 }
 
 std::string PoolKey(const TargetUrl& url) {
@@ -167,7 +192,7 @@ asio::awaitable<OutboundResult> SendWith(std::shared_ptr<ClientState> state,
   const OutboundClientOptions& options = state->shared->options();
   OutboundResult result;
   OutboundMessage message;
-  if (auto invalid = BuildMessage(request, options.user_agent, message)) {
+  if (auto invalid = BuildMessageSafely(request, options.user_agent, message)) {
     result.error = std::move(*invalid);
     co_return result;
   }
@@ -250,8 +275,21 @@ OutboundClient::OutboundClient(asio::any_io_executor executor,
 
 OutboundClient::~OutboundClient() { impl_->state->pool->Close(); }
 
+// Never throws for anything a request can hold: an exception from below (Beast's serializer,
+// OpenSSL, an allocation) is a failed attempt that says why, like a refused connection.
+asio::awaitable<OutboundResult> SendReportingFailures(std::shared_ptr<ClientState> state,
+                                                      OutboundRequest request) {
+  try {
+    co_return co_await SendWith(std::move(state), std::move(request));
+  } catch (const std::exception& e) {
+    OutboundResult result;
+    result.error = std::string("the request could not be sent: ") + e.what();
+    co_return result;
+  }
+}
+
 asio::awaitable<OutboundResult> OutboundClient::Send(OutboundRequest request) {
-  return SendWith(impl_->state, std::move(request));
+  return SendReportingFailures(impl_->state, std::move(request));
 }
 
 void OutboundClient::CloseIdle() { impl_->state->pool->Close(); }

@@ -223,6 +223,11 @@ TargetPolicy::TargetPolicy(bool allow_private, const std::vector<std::string>& a
 }
 
 std::optional<std::string> TargetPolicy::Check(const ip::address& address) const {
+  if (auto refusal = Refuse(address)) return std::move(refusal->detail);
+  return std::nullopt;
+}
+
+std::optional<TargetPolicy::Refusal> TargetPolicy::Refuse(const ip::address& address) const {
   if (allow_private_) return std::nullopt;
   return address.is_v4() ? CheckV4(address.to_v4()) : CheckV6(address.to_v6());
 }
@@ -235,14 +240,14 @@ std::optional<std::string_view> TargetPolicy::BlockedAs(const ip::address_v4& ad
   return Classify(BlockedV4(), bytes);
 }
 
-std::optional<std::string> TargetPolicy::CheckV4(const ip::address_v4& address) const {
+std::optional<TargetPolicy::Refusal> TargetPolicy::CheckV4(const ip::address_v4& address) const {
   if (auto description = BlockedAs(address)) {
-    return address.to_string() + " is " + std::string(*description);
+    return Refusal{address.to_string() + " is " + std::string(*description), *description};
   }
   return std::nullopt;
 }
 
-std::optional<std::string> TargetPolicy::CheckV6(const ip::address_v6& address) const {
+std::optional<TargetPolicy::Refusal> TargetPolicy::CheckV6(const ip::address_v6& address) const {
   const BytesV6 bytes = address.to_bytes();
   for (const auto& cidr : allowed_v6_) {
     if (PrefixMatches(cidr.network, cidr.prefix_length, bytes)) return std::nullopt;
@@ -252,11 +257,12 @@ std::optional<std::string> TargetPolicy::CheckV6(const ip::address_v6& address) 
     auto description = BlockedAs(embedded->address);
     if (!description && embedded->deprecated) description = kReserved;
     if (!description) return std::nullopt;
-    return address.to_string() + " (" + std::string(embedded->form) + " " +
-           embedded->address.to_string() + ") is " + std::string(*description);
+    return Refusal{address.to_string() + " (" + std::string(embedded->form) + " " +
+                       embedded->address.to_string() + ") is " + std::string(*description),
+                   *description};
   }
   if (auto description = Classify(BlockedV6(), bytes)) {
-    return address.to_string() + " is " + std::string(*description);
+    return Refusal{address.to_string() + " is " + std::string(*description), *description};
   }
   return std::nullopt;
 }
@@ -285,9 +291,9 @@ asio::awaitable<ResolvedTarget> ResolveAllowed(const TargetPolicy& policy, std::
     for (const auto& entry : entries) addresses.push_back(entry.endpoint().address());
   }
 
-  std::optional<std::string> first_refusal;
+  std::optional<TargetPolicy::Refusal> first_refusal;
   for (const ip::address& address : addresses) {
-    if (auto refusal = policy.Check(address)) {
+    if (auto refusal = policy.Refuse(address)) {
       if (!first_refusal) first_refusal = std::move(refusal);
       continue;
     }
@@ -300,8 +306,9 @@ asio::awaitable<ResolvedTarget> ResolveAllowed(const TargetPolicy& policy, std::
   if (first_refusal && (mode == ResolveMode::kRequireAllAllowed || result.endpoints.empty())) {
     result.status = ResolvedTarget::Status::kBlocked;
     result.endpoints.clear();
+    // A literal address is the user's own; for a name, the rule only (never the address).
     result.error =
-        literal ? *first_refusal : host + " resolves to a blocked address: " + *first_refusal;
+        literal ? first_refusal->detail : host + " resolves to " + std::string(first_refusal->rule);
   } else if (result.endpoints.empty()) {
     result.error = "could not resolve " + host + ": no addresses";
   } else {

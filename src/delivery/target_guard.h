@@ -45,6 +45,15 @@ class TargetPolicy {
   // address they connect to, right before connecting.
   std::optional<std::string> Check(const boost::asio::ip::address& address) const;
 
+  // Why an address may not be delivered to: `detail` names the address (for addresses the
+  // user typed), `rule` only the rule ("a loopback address"), for addresses a name resolved to:
+  // an API answer must not map the operator's internal DNS for whoever asks.
+  struct Refusal {
+    std::string detail;
+    std::string_view rule;
+  };
+  std::optional<Refusal> Refuse(const boost::asio::ip::address& address) const;
+
  private:
   // A CIDR as network bytes (address_v4/v6::bytes_type) and prefix length.
   template <std::size_t N>
@@ -55,8 +64,8 @@ class TargetPolicy {
 
   // How an IPv4 address is blocked ("a private address"); nullopt when allowed.
   std::optional<std::string_view> BlockedAs(const boost::asio::ip::address_v4& address) const;
-  std::optional<std::string> CheckV4(const boost::asio::ip::address_v4& address) const;
-  std::optional<std::string> CheckV6(const boost::asio::ip::address_v6& address) const;
+  std::optional<Refusal> CheckV4(const boost::asio::ip::address_v4& address) const;
+  std::optional<Refusal> CheckV6(const boost::asio::ip::address_v6& address) const;
 
   bool allow_private_;
   std::vector<Cidr<4>> allowed_v4_;
@@ -72,8 +81,9 @@ struct ResolvedTarget {
   // With kOk, the allowed endpoints in resolver order, without duplicates. Connect to exactly
   // these; resolving the name again would reopen the DNS rebinding hole.
   std::vector<boost::asio::ip::tcp::endpoint> endpoints;
-  // Otherwise, why there is nothing to connect to: "example.com resolves to a blocked address:
-  // 10.0.0.5 is a private address", or "could not resolve nowhere.invalid: Host not found ...".
+  // Otherwise, why there is nothing to connect to: "internal.example resolves to a private
+  // address" (the rule, never the address a name resolved to), "10.0.0.5 is a private address"
+  // (a literal), or "could not resolve nowhere.invalid: Host not found ...".
   std::string error;
 
   bool ok() const { return status == Status::kOk; }

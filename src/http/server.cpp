@@ -89,6 +89,35 @@ beast::error_code ParseBuffered(RequestParser& parser, beast::flat_buffer& buffe
   return ec;
 }
 
+// RFC 9112 §6.3: a request whose Transfer-Encoding does not end in chunked (e.g. "gzip", or
+// "chunked, identity") has no length the server can know; it must be answered 400 and the
+// connection closed. Otherwise its body would be read as the next pipelined request. Returns
+// why, or nothing for a request framed properly.
+std::optional<std::string> UnframeableTransferEncoding(const HttpRequest& request) {
+  std::string_view last_coding;
+  int chunked = 0;
+  bool present = false;
+  for (const HeaderField& field : request.headers) {
+    if (!EqualsIgnoreCase(field.name, "transfer-encoding")) continue;
+    present = true;
+    std::string_view rest = field.value;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view coding = TrimWhitespace(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (coding.empty()) continue;
+      last_coding = coding;
+      if (EqualsIgnoreCase(coding, "chunked")) ++chunked;
+    }
+  }
+  if (!present) return std::nullopt;
+  if (!EqualsIgnoreCase(last_coding, "chunked")) {
+    return "Transfer-Encoding must end with chunked (RFC 9112 section 6.3)";
+  }
+  if (chunked > 1) return "Transfer-Encoding may name chunked only once";
+  return std::nullopt;
+}
+
 bool IsQuietDisconnect(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == beast::error::timeout ||
          ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
@@ -99,11 +128,11 @@ bool IsQuietDisconnect(const beast::error_code& ec) {
 
 class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
  public:
-  Impl(IoPool& io, ServerOptions options, RequestHandler handler, BodyLimit body_limit)
+  Impl(IoPool& io, ServerOptions options, RequestHandler handler, HeadCheck head_check)
       : io_(io),
         options_(std::move(options)),
         handler_(std::move(handler)),
-        body_limit_(std::move(body_limit)),
+        head_check_(std::move(head_check)),
         acceptor_(io.context(0)) {
     // Limits fire up to one tick late: a tenth of the shortest, between 10 ms and 1 s.
     const auto shortest =
@@ -161,14 +190,17 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         co_await pause.async_wait(kTuple);
         continue;
       }
-      if (self->open_connections() >= self->options_.max_connections) {
+      auto remote = socket.remote_endpoint(ec);
+      std::string client_ip = ec ? std::string() : remote.address().to_string();
+      if (!self->OpenFor(client_ip)) {
         beast::error_code ignored;
         socket.close(ignored);
         continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, Serve(self, std::move(socket), self->SweeperOf(target)),
+      asio::co_spawn(executor,
+                     Serve(self, std::move(socket), std::move(client_ip), self->SweeperOf(target)),
                      asio::detached);
     }
   }
@@ -227,11 +259,35 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     }
   }
 
+  // A request's share of the body budget, from its head until its response is written.
+  class BodyReservation {
+   public:
+    BodyReservation(Impl& server, const std::string& client_ip)
+        : server_(server), client_ip_(client_ip) {}
+    ~BodyReservation() { Release(); }
+    BodyReservation(const BodyReservation&) = delete;
+    BodyReservation& operator=(const BodyReservation&) = delete;
+
+    // False when `bytes` more would pass the total or the client address's share.
+    bool Take(std::uint64_t bytes) {
+      Release();
+      if (!server_.ReserveBody(client_ip_, bytes)) return false;
+      bytes_ = bytes;
+      return true;
+    }
+    void Release() {
+      if (bytes_ > 0) server_.ReleaseBody(client_ip_, std::exchange(bytes_, 0));
+    }
+
+   private:
+    Impl& server_;
+    const std::string& client_ip_;
+    std::uint64_t bytes_ = 0;
+  };
+
   static asio::awaitable<void> Serve(std::shared_ptr<Impl> self, tcp::socket socket,
-                                     DeadlineSweeper& sweeper) {
+                                     std::string client_ip, DeadlineSweeper& sweeper) {
     beast::error_code ec;
-    auto remote = socket.remote_endpoint(ec);
-    std::string client_ip = ec ? std::string() : remote.address().to_string();
     // Non-blocking for the synchronous write attempted before each asynchronous one (below);
     // should that ever fail, every response takes the asynchronous path.
     socket.non_blocking(true, ec);
@@ -241,12 +297,26 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     auto live = std::make_shared<LiveConnection>();
     live->socket = &socket;
     self->Register(live, socket.get_executor());
+    // Counted out on every way out of this coroutine, an exception's included: a connection
+    // that is never counted out would hold its address's slots until a restart.
+    struct CountedOut {
+      Impl& server;
+      const std::shared_ptr<LiveConnection>& live;
+      const std::string& client_ip;
+      ~CountedOut() {
+        live->socket = nullptr;
+        server.Unregister(live);
+        server.CloseFor(client_ip);
+      }
+    } counted_out{*self, live, client_ip};
 
     beast::flat_buffer buffer(self->options_.read_buffer_limit);
     buffer.reserve(kReadSize);
     const ServerOptions& options = self->options_;
+    BodyReservation body_reservation(*self, client_ip);
     while (!self->stopping_) {
       live->busy = false;
+      body_reservation.Release();
       RequestParser parser;
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
       // The real limit depends on the target, known only once the head is read; until then
@@ -275,7 +345,21 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       live->busy = true;
 
       HttpRequest& request = parser.request();
-      std::uint64_t limit = self->body_limit_(request.target);
+      if (auto unframeable = UnframeableTransferEncoding(request)) {
+        co_await self->RefuseAndClose(socket, deadline, ApiError::BadRequest(*unframeable),
+                                      request.path, started);
+        break;
+      }
+      // Decided before any of the body is read or 100 Continue is sent: a refused request
+      // costs the server its head only. Without a body to skip, the connection stays usable.
+      std::optional<HeadVerdict> verdict = self->head_check_.quick(request);
+      if (!verdict) verdict = co_await self->head_check_.lookup(request);
+      const bool has_body = parser.content_length().value_or(0) > 0 || parser.chunked();
+      if (verdict->refusal && has_body) {
+        co_await self->RefuseAndClose(socket, deadline, *verdict->refusal, request.path, started);
+        break;
+      }
+      const std::uint64_t limit = verdict->body_limit;
       parser.body_limit(limit);
       if (parser.content_length() && *parser.content_length() > limit) {
         co_await self->RefuseAndClose(socket, deadline,
@@ -284,8 +368,19 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
                                       request.path, started);
         break;
       }
+      const std::uint64_t announced =
+          parser.content_length() ? *parser.content_length() : (parser.chunked() ? limit : 0);
+      if (announced > 0 && !body_reservation.Take(announced)) {
+        co_await self->RefuseAndClose(
+            socket, deadline,
+            ApiError::Unavailable("the server is receiving too many request bodies at once; "
+                                  "retry shortly",
+                                  1),
+            request.path, started);
+        break;
+      }
       auto expect = request.Header("expect");
-      if (expect && beast::iequals(*expect, "100-continue")) {
+      if (!verdict->refusal && expect && beast::iequals(*expect, "100-continue")) {
         http::response<http::empty_body> go_on{http::status::continue_,
                                                static_cast<unsigned>(parser.version())};
         deadline.ExpiresAfter(options.write_timeout);
@@ -329,7 +424,13 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       const auto version = static_cast<unsigned>(parser.version());
       bool keep_alive = parser.keep_alive();
       request.client_ip = client_ip;
-      HttpResponse response = co_await self->Handle(request);
+      HttpResponse response;
+      if (verdict->refusal) {
+        response = ErrorResponse(*verdict->refusal);
+        self->CountResponse(request.path, response.status, started);
+      } else {
+        response = co_await self->Handle(request);
+      }
       keep_alive = keep_alive && !response.close_connection && !self->stopping_;
 
       const std::string head = ResponseHead(response, version, keep_alive);
@@ -357,8 +458,6 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       if (write_error || !keep_alive) break;
     }
 
-    live->socket = nullptr;
-    self->Unregister(live);
     socket.shutdown(tcp::socket::shutdown_send, ec);
   }
 
@@ -391,21 +490,73 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     live_.erase(connection);
   }
 
+  // Counts a new connection from `client_ip`; false when it would pass either limit.
+  bool OpenFor(const std::string& client_ip) {
+    std::lock_guard lock(budget_mutex_);
+    if (connections_ >= options_.max_connections) return false;
+    ClientShare& share = clients_[client_ip];
+    if (share.connections >= options_.max_connections_per_ip) {
+      if (share.connections == 0 && share.body_bytes == 0) clients_.erase(client_ip);
+      return false;
+    }
+    ++share.connections;
+    ++connections_;
+    return true;
+  }
+
+  void CloseFor(const std::string& client_ip) {
+    std::lock_guard lock(budget_mutex_);
+    --connections_;
+    auto it = clients_.find(client_ip);
+    if (it != clients_.end() && --it->second.connections == 0 && it->second.body_bytes == 0) {
+      clients_.erase(it);
+    }
+  }
+
+  bool ReserveBody(const std::string& client_ip, std::uint64_t bytes) {
+    std::lock_guard lock(budget_mutex_);
+    const std::uint64_t total = options_.max_body_buffer_bytes;
+    ClientShare& share = clients_[client_ip];
+    // A quarter each, but one request at a time always fits an address holding nothing (a
+    // request as large as the body limit must not be refused forever).
+    if (body_bytes_ + bytes > total) return false;
+    if (share.body_bytes > 0 && share.body_bytes + bytes > total / 4) return false;
+    body_bytes_ += bytes;
+    share.body_bytes += bytes;
+    return true;
+  }
+
+  void ReleaseBody(const std::string& client_ip, std::uint64_t bytes) {
+    std::lock_guard lock(budget_mutex_);
+    body_bytes_ -= bytes;
+    clients_[client_ip].body_bytes -= bytes;
+  }
+
   IoPool& io_;
   ServerOptions options_;
   RequestHandler handler_;
-  BodyLimit body_limit_;
+  HeadCheck head_check_;
   tcp::acceptor acceptor_;
   std::vector<std::unique_ptr<DeadlineSweeper>> sweepers_;  // one per io_context
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   std::unordered_map<std::shared_ptr<LiveConnection>, asio::any_io_executor> live_;
+  // What each client address holds: connections and reserved body bytes. A mutex of its own:
+  // taken per connection and per request body, it should not wait on the registry's.
+  std::mutex budget_mutex_;
+  struct ClientShare {
+    std::size_t connections = 0;
+    std::uint64_t body_bytes = 0;
+  };
+  std::unordered_map<std::string, ClientShare> clients_;
+  std::size_t connections_ = 0;
+  std::uint64_t body_bytes_ = 0;
 };
 
 HttpServer::HttpServer(IoPool& io, ServerOptions options, RequestHandler handler,
-                       BodyLimit body_limit)
+                       HeadCheck head_check)
     : impl_(std::make_shared<Impl>(io, std::move(options), std::move(handler),
-                                   std::move(body_limit))) {}
+                                   std::move(head_check))) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "http/api_error.h"
 #include "http/http_types.h"
 #include "http/io_pool.h"
 
@@ -26,7 +28,15 @@ struct ServerOptions {
   std::chrono::milliseconds head_timeout{30000};
   std::chrono::milliseconds body_timeout{60000};
   std::chrono::milliseconds write_timeout{30000};
+  // Connections at once, in all and from one client address; further ones are closed at once.
   std::size_t max_connections = 10000;
+  std::size_t max_connections_per_ip = 1000;
+  // Request body bytes being received at once, counted by what each request announces (its
+  // Content-Length, or its target's body limit when chunked) from its head until its response
+  // is written. Past it a request is answered 503 before its body is read, and its connection
+  // closed. A client address may hold at most a quarter (but one request at a time always, when
+  // it holds nothing), so a single sender cannot starve the others.
+  std::uint64_t max_body_buffer_bytes = 512ull << 20;
   // Bytes read ahead but not yet parsed (a request head, or chunk-size lines, extensions and
   // trailers in a chunked body, which Beast keeps whole until their line ends). Body bytes
   // go straight into the request and do not count.
@@ -39,12 +49,24 @@ struct ServerOptions {
 };
 
 using RequestHandler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest&)>;
-// The largest body accepted for a request target, decided before the body is read.
-using BodyLimit = std::function<std::uint64_t(std::string_view target)>;
+
+// What the server may know of a request from its head alone, before reading the body (and before
+// answering `Expect: 100-continue`): the largest body accepted for it, or an error that refuses
+// it at once (an unknown capture source: 404 without reading 10 MiB first).
+struct HeadVerdict {
+  std::uint64_t body_limit = 0;
+  std::optional<ApiError> refusal;
+};
+struct HeadCheck {
+  // Decides from what is at hand (a cache), the usual case, without a coroutine of its own;
+  // nullopt when it must look something up first, which `lookup` then does.
+  std::function<std::optional<HeadVerdict>(const HttpRequest&)> quick;
+  std::function<boost::asio::awaitable<HeadVerdict>(const HttpRequest&)> lookup;
+};
 
 class HttpServer {
  public:
-  HttpServer(IoPool& io, ServerOptions options, RequestHandler handler, BodyLimit body_limit);
+  HttpServer(IoPool& io, ServerOptions options, RequestHandler handler, HeadCheck head_check);
   ~HttpServer();
 
   // Binds and starts accepting. Returns the port actually bound. Throws on bind failure.

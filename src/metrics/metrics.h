@@ -38,6 +38,7 @@ class Metrics {
   void CountUnverifiedCapture() { unverified_captures_.Add(); }
   // A capture request answered with an earlier event's id (its dedup key was taken).
   void CountDuplicateCapture() { duplicate_captures_.Add(); }
+  void CountLoopRefused() { loops_refused_.Add(); }
   void CountDelivery(DeliveryKind kind, bool success, double seconds);
   void CountResponse(std::string_view path, int status, double seconds);
 
@@ -45,6 +46,7 @@ class Metrics {
   const Histogram& capture_seconds() const { return capture_seconds_; }
   const Counter& unverified_captures() const { return unverified_captures_; }
   const Counter& duplicate_captures() const { return duplicate_captures_; }
+  const Counter& loops_refused() const { return loops_refused_; }
   const Counter& deliveries(DeliveryKind kind, bool success) const {
     return deliveries_[Index(kind)][success ? 1 : 0];
   }
@@ -68,6 +70,7 @@ class Metrics {
   Histogram capture_seconds_;
   Counter unverified_captures_;
   Counter duplicate_captures_;
+  Counter loops_refused_;
   std::array<std::array<Counter, 2>, kDeliveryKinds.size()> deliveries_;
   std::array<Histogram, kDeliveryKinds.size()> delivery_seconds_;
   std::array<std::array<Counter, kStatusClasses.size()>, kHttpAreas.size()> responses_;

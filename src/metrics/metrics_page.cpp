@@ -1,5 +1,7 @@
 #include "metrics/metrics_page.h"
 
+#include "common/encoding.h"
+#include "http/api_error.h"
 #include "metrics/prometheus_text.h"
 
 namespace rehook {
@@ -18,6 +20,9 @@ void WriteCapture(PrometheusText& out, const Metrics& metrics) {
   out.Family("rehook_capture_duplicates_total", "counter",
              "Capture requests answered with an earlier event's id (dedup key already held).");
   out.Sample("rehook_capture_duplicates_total", {}, metrics.duplicate_captures().value());
+  out.Family("rehook_capture_loops_refused_total", "counter",
+             "Capture requests refused as rehook's own deliveries coming back (delivery loops).");
+  out.Sample("rehook_capture_loops_refused_total", {}, metrics.loops_refused().value());
 }
 
 void WriteDeliveries(PrometheusText& out, const Metrics& metrics) {
@@ -54,8 +59,8 @@ void WriteWork(PrometheusText& out, const WorkCounts& work) {
   }
 }
 
-void WriteCircuits(PrometheusText& out,
-                   const std::vector<std::pair<std::string, CircuitSnapshot>>& circuits) {
+void WriteCircuitTotals(PrometheusText& out,
+                        const std::vector<std::pair<std::string, CircuitSnapshot>>& circuits) {
   constexpr CircuitState kStates[] = {CircuitState::closed, CircuitState::open,
                                       CircuitState::half_open};
   out.Family("rehook_circuits", "gauge",
@@ -65,6 +70,10 @@ void WriteCircuits(PrometheusText& out,
     for (const auto& circuit : circuits) count += circuit.second.state == state;
     out.Sample("rehook_circuits", {{"state", CircuitStateName(state)}}, count);
   }
+}
+
+void WriteOpenCircuits(PrometheusText& out,
+                       const std::vector<std::pair<std::string, CircuitSnapshot>>& circuits) {
   out.Family("rehook_circuit_open", "gauge",
              "1 for each destination whose circuit is open or half-open (absent when closed).");
   for (const auto& [destination, circuit] : circuits) {
@@ -124,19 +133,35 @@ void WriteStore(PrometheusText& out, const MetricsSnapshot& snapshot) {
 
 }  // namespace
 
-std::string RenderMetrics(const Metrics& metrics, const MetricsSnapshot& snapshot) {
+std::string RenderMetrics(const Metrics& metrics, const MetricsSnapshot& snapshot,
+                          MetricsScope scope) {
   PrometheusText out;
   WriteCapture(out, metrics);
   WriteDeliveries(out, metrics);
   WriteWork(out, snapshot.work);
-  WriteCircuits(out, snapshot.circuits);
-  WriteReplayPaces(out, snapshot.replay_paces);
+  WriteCircuitTotals(out, snapshot.circuits);
+  if (scope == MetricsScope::per_tenant) {
+    WriteOpenCircuits(out, snapshot.circuits);
+    WriteReplayPaces(out, snapshot.replay_paces);
+  }
   WriteHttp(out, metrics);
   WriteStore(out, snapshot);
   return out.text();
 }
 
-boost::asio::awaitable<HttpResponse> MetricsPage::Serve() {
+boost::asio::awaitable<HttpResponse> MetricsPage::Serve(const HttpRequest& request) {
+  MetricsScope scope = MetricsScope::totals_only;
+  if (!token_.empty()) {
+    const auto authorization = request.Header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    if (!authorization || authorization->size() <= kBearer.size() ||
+        !EqualsIgnoreCase(authorization->substr(0, kBearer.size()), kBearer) ||
+        !ConstantTimeEquals(authorization->substr(kBearer.size()), token_)) {
+      throw ApiError::Unauthorized(
+          "/metrics needs the scrape token: Authorization: Bearer <--metrics-token>");
+    }
+    scope = MetricsScope::per_tenant;
+  }
   MetricsSnapshot snapshot;
   snapshot.work = co_await store_.Run([](Store& store) { return store.CountWork(); });
   snapshot.circuits = breakers_.SnapshotAll();
@@ -144,7 +169,7 @@ boost::asio::awaitable<HttpResponse> MetricsPage::Serve() {
   snapshot.commit_batches = writer_.batches_committed();
   snapshot.fsyncs = writer_.syncs();
   co_return HttpResponse::Text(200, "text/plain; version=0.0.4; charset=utf-8",
-                               RenderMetrics(metrics_, snapshot));
+                               RenderMetrics(metrics_, snapshot, scope));
 }
 
 }  // namespace rehook

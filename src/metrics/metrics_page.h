@@ -2,8 +2,11 @@
 // GET /metrics: what rehook counted (Metrics), what the store holds right now (pending
 // deliveries and retries, replay jobs by status: asked at scrape time, so right across restarts
 // and nodes), this node's circuits and its group commits, in Prometheus text format.
-// Unauthenticated like /healthz, as scrapers expect; it names no tenant data beyond opaque
-// destination ids of circuits that are not closed.
+//
+// Two ways to scrape it. Without --metrics-token it is open like /healthz, as scrapers expect,
+// and names no tenant: no destination or replay job ids, only totals. With a token set, it
+// answers only `Authorization: Bearer <token>` (401 otherwise), and then also gives the series
+// per destination circuit and per replay job.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -29,21 +32,31 @@ struct MetricsSnapshot {
   std::size_t fsyncs = 0;
 };
 
-std::string RenderMetrics(const Metrics& metrics, const MetricsSnapshot& snapshot);
+// Whether the page may name tenants' destinations and jobs.
+enum class MetricsScope { totals_only, per_tenant };
+
+std::string RenderMetrics(const Metrics& metrics, const MetricsSnapshot& snapshot,
+                          MetricsScope scope);
 
 class MetricsPage {
  public:
+  // `token`: the scrape token (--metrics-token); empty for an open page of totals.
   MetricsPage(const Metrics& metrics, StoreExecutor& store, CircuitBreakers& breakers,
-              const BatchWriter& writer)
-      : metrics_(metrics), store_(store), breakers_(breakers), writer_(writer) {}
+              const BatchWriter& writer, std::string token)
+      : metrics_(metrics),
+        store_(store),
+        breakers_(breakers),
+        writer_(writer),
+        token_(std::move(token)) {}
 
-  boost::asio::awaitable<HttpResponse> Serve();
+  boost::asio::awaitable<HttpResponse> Serve(const HttpRequest& request);
 
  private:
   const Metrics& metrics_;
   StoreExecutor& store_;
   CircuitBreakers& breakers_;
   const BatchWriter& writer_;
+  std::string token_;
 };
 
 }  // namespace rehook

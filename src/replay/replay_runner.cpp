@@ -16,6 +16,7 @@
 #include "delivery/delivery_request.h"
 #include "replay/replay_scope.h"
 #include "replay/replay_walk.h"
+#include "store/await_durable.h"
 
 namespace rehook {
 
@@ -280,6 +281,9 @@ asio::awaitable<void> ReplayRunner::Run(std::shared_ptr<Job> job) {
         co_await Nap(*job, SteadyClock::now() + std::chrono::seconds(1));
         continue;
       }
+      // The page may hold events whose capture is still waiting for its fsync (a range that
+      // reaches the present): send none before they are durable.
+      co_await AwaitDurable(writer_);
       if (page.empty()) {
         exhausted = true;  // events were erased since the job was counted
         break;
@@ -296,17 +300,18 @@ asio::awaitable<void> ReplayRunner::Run(std::shared_ptr<Job> job) {
           job->walk.Done(ticket);
           continue;
         }
-        if (!co_await WaitUntilSendable(*job)) break;
+        std::optional<CircuitPass> pass = co_await WaitUntilSendable(*job);
+        if (!pass) break;
         ++job->started;
         ++job->in_flight;
         std::optional<bool> earlier;
         if (auto found = earlier_results.find(event.id); found != earlier_results.end()) {
           earlier = found->second;
         }
-        asio::co_spawn(
-            lane_io_,
-            Deliver(job, std::make_shared<const Event>(std::move(event)), ticket, earlier),
-            asio::detached);
+        asio::co_spawn(lane_io_,
+                       Deliver(job, std::make_shared<const Event>(std::move(event)), ticket,
+                               earlier, std::move(*pass)),
+                       asio::detached);
       }
     }
     while (job->in_flight > 0) co_await Nap(*job, SteadyClock::time_point::max());
@@ -316,9 +321,9 @@ asio::awaitable<void> ReplayRunner::Run(std::shared_ptr<Job> job) {
   jobs_.erase(job->record.id);
 }
 
-asio::awaitable<bool> ReplayRunner::WaitUntilSendable(Job& job) {
+asio::awaitable<std::optional<CircuitPass>> ReplayRunner::WaitUntilSendable(Job& job) {
   for (;;) {
-    if (job.stop != StopReason::none) co_return false;
+    if (job.stop != StopReason::none) co_return std::nullopt;
     if (job.in_flight >= job.max_in_flight) {
       co_await Nap(job, SteadyClock::time_point::max());
       continue;
@@ -338,7 +343,8 @@ asio::awaitable<bool> ReplayRunner::WaitUntilSendable(Job& job) {
     // Replay failures count on a circuit of their own, so a replay the consumer keeps refusing
     // pauses itself without cutting off live traffic. Last, because a half-open breaker hands
     // out a single probe slot that must then be used.
-    if (!replay_breakers_.Allow(destination)) {
+    std::optional<CircuitPass> pass = replay_breakers_.Enter(destination);
+    if (!pass) {
       co_await PauseFor(job, kReplayCircuitOpen, replay_breakers_.RetryAt(destination));
       continue;
     }
@@ -346,7 +352,7 @@ asio::awaitable<bool> ReplayRunner::WaitUntilSendable(Job& job) {
     const auto now = SteadyClock::now();
     metrics_.replay_paces().Started(job.record.id, job.record.rate_limit, now - next_start, now);
     job.pacer.Started(now);
-    co_return true;
+    co_return pass;
   }
 }
 
@@ -360,7 +366,8 @@ asio::awaitable<void> ReplayRunner::PauseFor(Job& job, const char* reason, TimeM
 
 asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
                                             std::shared_ptr<const Event> event,
-                                            std::uint64_t ticket, std::optional<bool> earlier) {
+                                            std::uint64_t ticket, std::optional<bool> earlier,
+                                            CircuitPass pass) {
   OutboundResult result;
   if (const auto* invalid = std::get_if<std::string>(&job->url)) {
     result.error = *invalid;
@@ -378,9 +385,9 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
   metrics_.CountDelivery(DeliveryKind::replay_job, result.success(),
                          static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
   if (result.success()) {
-    replay_breakers_.RecordSuccess(job->destination.id);
+    pass.Succeeded();
   } else {
-    replay_breakers_.RecordFailure(job->destination.id);
+    pass.Failed();
   }
 
   const TimeMs now = clock_.Now();

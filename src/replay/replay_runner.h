@@ -74,14 +74,16 @@ class ReplayRunner {
   boost::asio::awaitable<void> Run(std::shared_ptr<Job> job);
   boost::asio::awaitable<bool> Prepare(Job& job);
   // Waits until the job may start its next delivery: a free slot, its pace, a circuit that
-  // lets it through. False when the job stops instead.
-  boost::asio::awaitable<bool> WaitUntilSendable(Job& job);
+  // lets it through, whose pass the delivery then reports to. Nothing when the job stops
+  // instead.
+  boost::asio::awaitable<std::optional<CircuitPass>> WaitUntilSendable(Job& job);
   // Marks the job paused for `reason` and naps until about `retry_at` (at most a second).
   boost::asio::awaitable<void> PauseFor(Job& job, const char* reason, TimeMs retry_at);
   // `earlier`: whether the event's last earlier attempt at the destination succeeded (nullopt:
   // none), which decides the delivery's outcome (fixed, regressed, same, first).
   boost::asio::awaitable<void> Deliver(std::shared_ptr<Job> job, std::shared_ptr<const Event> event,
-                                       std::uint64_t ticket, std::optional<bool> earlier);
+                                       std::uint64_t ticket, std::optional<bool> earlier,
+                                       CircuitPass pass);
   // Sleeps until `deadline` or until something concerning the job happens.
   boost::asio::awaitable<void> Nap(Job& job, std::chrono::steady_clock::time_point deadline);
   void SetStatus(Job& job, ReplayStatus status, std::string reason);

@@ -1,5 +1,8 @@
 #include "store/batch_writer.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "common/log.h"
 #include "common/thread_name.h"
 
@@ -69,6 +72,32 @@ std::size_t BatchWriter::syncs() const {
   return syncs_;
 }
 
+void BatchWriter::WhenDurable(std::function<void()> done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (commits_settled_ < commits_begun_) {
+      durable_waiters_.emplace_back(commits_begun_, std::move(done));
+      return;
+    }
+  }
+  done();
+}
+
+void BatchWriter::Settle(std::uint64_t sequence) {
+  std::vector<std::function<void()>> ready;
+  {
+    std::lock_guard lock(mutex_);
+    commits_settled_ = std::max(commits_settled_, sequence);
+    auto freed = std::stable_partition(
+        durable_waiters_.begin(), durable_waiters_.end(),
+        [this](const auto& waiter) { return waiter.first > commits_settled_; });
+    for (auto it = freed; it != durable_waiters_.end(); ++it)
+      ready.push_back(std::move(it->second));
+    durable_waiters_.erase(freed, durable_waiters_.end());
+  }
+  for (auto& done : ready) done();
+}
+
 bool BatchWriter::TakeBatch(std::vector<Pending>& batch) {
   std::unique_lock lock(mutex_);
   // At most one committed batch waits for the next fsync: committing more often would only make
@@ -90,6 +119,7 @@ bool BatchWriter::TakeBatch(std::vector<Pending>& batch) {
   batch.assign(std::make_move_iterator(queue_.begin()),
                std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(count)));
   queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+  ++commits_begun_;  // before the commit can become visible to any reader
   return true;
 }
 
@@ -98,6 +128,10 @@ void BatchWriter::RunCommits() {
   while (TakeBatch(batch)) {
     WriteBatch writes;
     Committed committed;
+    {
+      std::lock_guard lock(mutex_);
+      committed.sequence = commits_begun_;  // only this thread advances it
+    }
     committed.waiters.reserve(batch.size());
     std::vector<std::size_t> event_waiters;  // parallel to writes.events
     for (auto& pending : batch) {
@@ -124,7 +158,10 @@ void BatchWriter::RunCommits() {
       log::Error("store.batch_failed", {{"items", committed.waiters.size()}, {"error", e.what()}});
       auto error = std::current_exception();
       for (const Waiter& waiter : committed.waiters) waiter(error);
-      continue;
+      // Nothing of it is visible, but it is settled only in turn, after the batches before it.
+      committed.waiters.clear();
+      committed.events = 0;
+      committed.failed = true;
     }
     std::lock_guard lock(mutex_);
     committed_.push_back(std::move(committed));
@@ -141,11 +178,17 @@ void BatchWriter::RunSyncs() {
     {
       std::unique_lock lock(mutex_);
       sync_wake_.wait(lock, [this] { return commits_done_ || !committed_.empty(); });
-      if (committed_.empty()) return;  // the commit thread is done and everything is synced
+      if (committed_.empty()) {
+        // The commit thread is done and everything is synced: nobody is left to wait for.
+        lock.unlock();
+        Settle(std::numeric_limits<std::uint64_t>::max());
+        return;
+      }
       batches.swap(committed_);
       commit_wake_.notify_one();
     }
     std::exception_ptr error;
+    if (limits_.test_sync_delay.count() > 0) std::this_thread::sleep_for(limits_.test_sync_delay);
     try {
       store_.SyncBatches();  // covers every batch taken above: all were committed before it
     } catch (const std::exception& e) {
@@ -153,18 +196,25 @@ void BatchWriter::RunSyncs() {
       error = std::current_exception();
     }
     std::size_t events = 0;
-    for (const auto& batch : batches) events += batch.events;
+    std::size_t durable = 0;
+    for (const auto& batch : batches) {
+      events += batch.events;
+      if (!batch.failed) ++durable;
+    }
     {
       std::lock_guard lock(mutex_);
       ++syncs_;
       if (!error) {
-        batches_committed_ += batches.size();
+        batches_committed_ += durable;
         events_committed_ += events;
       }
     }
     for (const auto& batch : batches) {
       for (const Waiter& waiter : batch.waiters) waiter(error);
     }
+    // Not after a failed fsync: what it covered may be lost, and must not be sent. (A failed
+    // fsync is sticky, so delivery then waits until the process is restarted: Stop settles.)
+    if (!error) Settle(batches.back().sequence);
     batches.clear();
   }
 }

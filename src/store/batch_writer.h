@@ -12,8 +12,10 @@
 // with the load: one item per commit when idle, hundreds under pressure. Nothing is completed
 // successfully before its fsync has returned.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -38,6 +40,9 @@ class BatchWriter {
   struct Limits {
     std::size_t max_batch_items = 2000;
     std::size_t max_batch_bytes = 32 << 20;
+    // End-to-end tests only: each fsync takes this much longer (a slow disk), which widens the
+    // window in which a commit is visible but not yet durable.
+    std::chrono::milliseconds test_sync_delay{0};
   };
 
   BatchWriter(Store& store, Limits limits);
@@ -47,6 +52,13 @@ class BatchWriter {
   void Submit(NewEvent item, EventCompletion done);
   void Submit(TaskUpdate item, Completion done);
   void Submit(ReplayProgress item, Completion done);
+
+  // Runs `done` (on a writer thread, or at once on the caller's) when every batch whose commit
+  // has begun by now is durable or has failed. A reader that acts on what it found in the store
+  // (the forwarder's poller sending the tasks it claimed) waits for this first: SQLite makes a
+  // commit visible to readers before its fsync, and what is sent must never be something a power
+  // cut could take back.
+  void WhenDurable(std::function<void()> done);
 
   // Commits and syncs everything queued, then stops accepting work (Submit fails its
   // completion). Idempotent.
@@ -80,7 +92,11 @@ class BatchWriter {
   struct Committed {
     std::vector<Waiter> waiters;
     std::size_t events = 0;
+    std::uint64_t sequence = 0;  // the commit's place in commits_begun_
+    bool failed = false;         // rolled back: waits for its turn only, to settle in order
   };
+  // Settles `sequence` and everything before it for WhenDurable; runs the waiters it frees.
+  void Settle(std::uint64_t sequence);
 
   void Enqueue(Pending pending);
   void RunCommits();
@@ -100,6 +116,11 @@ class BatchWriter {
   std::size_t batches_committed_ = 0;
   std::size_t events_committed_ = 0;
   std::size_t syncs_ = 0;
+  // Commits begun so far, and the last one durable (or failed) with all before it; WhenDurable's
+  // callbacks wait for their commit number.
+  std::uint64_t commits_begun_ = 0;
+  std::uint64_t commits_settled_ = 0;
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> durable_waiters_;
   std::thread commit_thread_;
   std::thread sync_thread_;
 };

@@ -61,7 +61,9 @@ class Store {
   // Deletes the key and every session signed in with it.
   virtual bool DeleteApiKey(const std::string& org_id, const std::string& key_id) = 0;
 
-  virtual void InsertSession(const Session& session) = 0;
+  // Starts a session. Every expired session goes first, and so many of the key's oldest live
+  // ones that, with the new one, at most `max_live_per_key` remain: sign-ins cannot pile up.
+  virtual void InsertSession(const Session& session, int max_live_per_key) = 0;
   // The key behind a live session (expires_at > now), or nothing.
   virtual std::optional<ApiKey> FindSessionKey(const std::string& token_hash, TimeMs now) = 0;
   virtual void DeleteSession(const std::string& token_hash) = 0;

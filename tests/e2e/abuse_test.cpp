@@ -86,7 +86,9 @@ void RaiseOwnFileLimit() {
 class AbuseTest : public ::testing::Test {
  protected:
   AbuseTest()
-      : server_(RehookOptions{.args = {"--allow-private-targets", "--head-timeout-ms", "1000"}}) {
+      // Every client here is 127.0.0.1: room for the 2 000 idle connections and the others.
+      : server_(RehookOptions{.args = {"--allow-private-targets", "--head-timeout-ms", "1000",
+                                       "--max-connections-per-ip", "5000"}}) {
     source_ = CreateSource(admin_);
   }
 

@@ -45,11 +45,17 @@ class Scrape {
 class MetricsTest : public ::testing::Test {
  protected:
   MetricsTest()
-      : server_(RehookOptions{.args = {"--allow-private-targets", "--retry-schedule", "1h",
-                                       "--breaker-threshold", "2"}}) {}
+      : server_(
+            RehookOptions{.args = {"--allow-private-targets", "--retry-schedule", "1h",
+                                   "--breaker-threshold", "2", "--metrics-token", kScrapeToken}}) {}
+
+  // The scrape token (--metrics-token): scrapers hold no API key. With it the page also names
+  // destinations and jobs (SecurityTest covers the page without it).
+  static constexpr const char* kScrapeToken = "metrics-test-scrape-token";
 
   Scrape Read() {
-    auto response = client_.Get("/metrics");  // no key: scrapers do not sign in
+    auto response =
+        client_.Get("/metrics", {{"Authorization", std::string("Bearer ") + kScrapeToken}});
     EXPECT_EQ(response.status, 200) << response.body;
     EXPECT_EQ(response.Header("Content-Type").value_or(""),
               "text/plain; version=0.0.4; charset=utf-8");

@@ -32,10 +32,12 @@ class ReplayTest : public ::testing::Test {
 
   static RehookOptions Options(std::vector<std::string> extra_args) {
     RehookOptions options;
-    options.args = {"--allow-private-targets"};
+    options.args = {"--allow-private-targets", "--metrics-token", kScrapeToken};
     options.args.insert(options.args.end(), extra_args.begin(), extra_args.end());
     return options;
   }
+  // /metrics names replay jobs only for scrapers holding the token.
+  static constexpr const char* kScrapeToken = "replay-test-scrape-token";
 
   // Captures `n` events with distinct bodies; returns their ids in replay order: by
   // received_at, then id (events captured within one millisecond are ordered by id).
@@ -466,7 +468,8 @@ TEST_F(ReplayTest, MetricsShowEachRunningJobsPaceAgainstItsLimit) {
   CaptureEvents(40);
   std::string job_id = StartJob({{"rate_limit", 10}});
   std::this_thread::sleep_for(2500ms);
-  const std::string page = client_.Get("/metrics").body;
+  const std::string page =
+      client_.Get("/metrics", {{"Authorization", std::string("Bearer ") + kScrapeToken}}).body;
   auto value_of = [&](const std::string& family) {
     const std::string series = family + "{job_id=\"" + job_id + "\"} ";
     auto at = page.find(series);
@@ -482,7 +485,10 @@ TEST_F(ReplayTest, MetricsShowEachRunningJobsPaceAgainstItsLimit) {
   ASSERT_EQ(admin_.Request("POST", "/v1/replay/" + job_id + "/cancel").status, 200);
   WaitForStatus(job_id, "cancelled");
   std::this_thread::sleep_for(200ms);
-  EXPECT_EQ(client_.Get("/metrics").body.find(job_id), std::string::npos);  // ended: gone
+  const std::string after =
+      client_.Get("/metrics", {{"Authorization", std::string("Bearer ") + kScrapeToken}}).body;
+  EXPECT_NE(after.find("rehook_replay_job_rate"), std::string::npos) << after;  // the token works
+  EXPECT_EQ(after.find(job_id), std::string::npos);                             // ended: gone
 }
 
 TEST_F(ReplayTest, IdModeChoosesTheDeliveryIdConsumersDeduplicateOn) {

@@ -21,7 +21,7 @@ class MockStore : public Store {
               (override));
   MOCK_METHOD(Page<ApiKey>, ListApiKeys, (const std::string&, const PageRequest&), (override));
   MOCK_METHOD(bool, DeleteApiKey, (const std::string&, const std::string&), (override));
-  MOCK_METHOD(void, InsertSession, (const Session&), (override));
+  MOCK_METHOD(void, InsertSession, (const Session&, int), (override));
   MOCK_METHOD(std::optional<ApiKey>, FindSessionKey, (const std::string&, TimeMs), (override));
   MOCK_METHOD(void, DeleteSession, (const std::string&), (override));
   MOCK_METHOD(void, InsertSource, (const Source&), (override));

@@ -150,6 +150,40 @@ TEST(BatchWriterSyncTest, CompletesOnlyAfterTheSyncThatCoversTheEvent) {
   EXPECT_EQ(completed.get(), nullptr);
 }
 
+// What a reader sees may be committed but not durable yet: WhenDurable waits for the fsync of
+// every commit begun before it was called.
+TEST(BatchWriterSyncTest, WhenDurableWaitsForTheSyncOfWhatWasCommitted) {
+  ::testing::NiceMock<testing::MockStore> store;
+  std::mutex mutex;
+  std::condition_variable released;
+  bool release_sync = false;
+  std::atomic<int> syncs_started{0};
+  ON_CALL(store, SyncBatches()).WillByDefault([&] {
+    syncs_started++;
+    std::unique_lock lock(mutex);
+    released.wait(lock, [&] { return release_sync; });
+  });
+  BatchWriter writer(store, BatchWriter::Limits{});
+
+  std::promise<void> idle;  // nothing committed yet: at once
+  writer.WhenDurable([&] { idle.set_value(); });
+  EXPECT_EQ(idle.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
+
+  writer.Submit(NewEvent{std::make_shared<Event>(), {}, std::nullopt},
+                [](std::exception_ptr, const std::string&) {});
+  while (syncs_started.load() == 0) std::this_thread::yield();
+  std::promise<void> durable;
+  auto waiting = durable.get_future();
+  writer.WhenDurable([&] { durable.set_value(); });
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  {
+    std::lock_guard lock(mutex);
+    release_sync = true;
+  }
+  released.notify_all();
+  EXPECT_EQ(waiting.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+}
+
 TEST(BatchWriterSyncTest, AFailedSyncFailsTheBatch) {
   ::testing::NiceMock<testing::MockStore> store;
   ON_CALL(store, SyncBatches()).WillByDefault([] { throw StoreError("fsync failed: EIO"); });

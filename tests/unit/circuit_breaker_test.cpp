@@ -60,6 +60,22 @@ TEST_F(CircuitBreakerTest, HalfOpensAfterCooldownWithOneProbe) {
   EXPECT_TRUE(breakers_.Allow("dst_a"));
 }
 
+// A pass dropped without an outcome (an exception, an event erased meanwhile) gives the probe
+// back: the circuit is never left waiting for a probe that will not report.
+TEST_F(CircuitBreakerTest, APassDroppedWithoutAnOutcomeGivesTheProbeBack) {
+  for (int i = 0; i < 5; ++i) breakers_.RecordFailure("dst_a");
+  clock_.Advance(30'000);
+  {
+    std::optional<CircuitPass> probe = breakers_.Enter("dst_a");
+    ASSERT_TRUE(probe);
+    EXPECT_FALSE(breakers_.Enter("dst_a"));  // one probe at a time
+  }
+  std::optional<CircuitPass> again = breakers_.Enter("dst_a");
+  ASSERT_TRUE(again);
+  again->Succeeded();
+  EXPECT_EQ(breakers_.Snapshot("dst_a").state, CircuitState::closed);
+}
+
 TEST_F(CircuitBreakerTest, AReleasedProbeCanBeTakenAgain) {
   for (int i = 0; i < 3; ++i) breakers_.RecordFailure("dst_a");
   clock_.Advance(30'000);

@@ -158,6 +158,27 @@ class OutboundClientTest : public ::testing::Test {
   std::unique_ptr<OutboundClient> client_;  // after io_: it holds a timer of io_
 };
 
+// Whatever a captured request holds, Send answers with a result, never an exception: Beast
+// refuses to serialize a TRACE with a body, or a header value past 64 KiB, by throwing.
+TEST_F(OutboundClientTest, RequestsBeastCannotSerializeAreFailedResultsNotExceptions) {
+  SinkServer sink;
+  OutboundRequest trace = Post(sink.url() + "/hook", "x");
+  trace.method = "TRACE";
+  OutboundResult traced = Send(std::move(trace));
+  EXPECT_EQ(traced.status_code, std::nullopt);
+  EXPECT_NE(traced.error.find("TRACE"), std::string::npos) << traced.error;
+
+  OutboundResult huge =
+      Send(Post(sink.url() + "/hook", "{}", {{"X-Huge", std::string(70 * 1024, 'a')}}));
+  EXPECT_EQ(huge.status_code, std::nullopt);
+  EXPECT_NE(huge.error.find("X-Huge"), std::string::npos) << huge.error;
+  EXPECT_EQ(sink.count(), 0u);
+
+  OutboundRequest empty_trace = Post(sink.url() + "/hook", "");
+  empty_trace.method = "TRACE";
+  EXPECT_EQ(Send(std::move(empty_trace)).status_code, 200);  // without a body it is fine
+}
+
 TEST_F(OutboundClientTest, DeliversTheBodyBytesAndHeadersExactly) {
   SinkServer sink;
   std::string body;
@@ -498,7 +519,7 @@ TEST_F(OutboundClientTest, BlocksPrivateTargetsWithoutConnecting) {
       {"http://2130706433:" + port + "/", "blocked: 127.0.0.1 is a loopback address"},
       {"http://[::ffff:127.0.0.1]:" + port + "/", "blocked: "},
       {"http://[::1]:" + port + "/", "blocked: ::1 is a loopback address"},
-      {"http://localhost:" + port + "/", "blocked: localhost resolves to a blocked address"},
+      {"http://localhost:" + port + "/", "blocked: localhost resolves to a loopback address"},
   };
   for (const auto& [url, error] : cases) {
     OutboundResult result = Send(Post(url));

@@ -48,7 +48,7 @@ TEST_P(StoreTest, FindsKeysByHashAndDeletesThemWithTheirSessions) {
   EXPECT_EQ(found->role, Role::developer);
   EXPECT_FALSE(store_->FindApiKeyByHash(HashSecret("secret-2")).has_value());
 
-  store_->InsertSession(Session{HashSecret("token"), key.id, 2000, 5000});
+  store_->InsertSession(Session{HashSecret("token"), key.id, 2000, 5000}, 10);
   EXPECT_TRUE(store_->FindSessionKey(HashSecret("token"), 4999).has_value());
   EXPECT_FALSE(store_->FindSessionKey(HashSecret("token"), 5000).has_value());  // expired
 

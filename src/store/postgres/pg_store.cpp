@@ -1,6 +1,8 @@
 // PgStore: set-up, organizations, API keys and sessions.
 #include "store/postgres/pg_store.h"
 
+#include <algorithm>
+
 #include "store/postgres/pg_paging.h"
 #include "store/postgres/pg_schema.h"
 #include "store/row_readers.h"
@@ -126,12 +128,19 @@ bool PgStore::DeleteApiKey(const std::string& org_id, const std::string& key_id)
              .affected() > 0;
 }
 
-void PgStore::InsertSession(const Session& session) {
+void PgStore::InsertSession(const Session& session, int max_live_per_key) {
   auto db = pool_.Acquire();
+  pg::Transaction transaction(*db);
+  db->Exec("DELETE FROM sessions WHERE expires_at <= $1", Params(session.created_at));
+  db->Exec(
+      "DELETE FROM sessions WHERE key_id = $1 AND token_hash NOT IN (SELECT token_hash FROM "
+      "sessions WHERE key_id = $1 ORDER BY created_at DESC, token_hash LIMIT $2)",
+      Params(session.key_id, std::int64_t{std::max(0, max_live_per_key - 1)}));
   db->Exec(
       "INSERT INTO sessions (token_hash, key_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
       Params(pg::Bytes{session.token_hash}, session.key_id, session.created_at,
              session.expires_at));
+  transaction.Commit();
 }
 
 std::optional<ApiKey> PgStore::FindSessionKey(const std::string& token_hash, TimeMs now) {

@@ -32,7 +32,7 @@ class PgStore final : public Store {
   Page<ApiKey> ListApiKeys(const std::string& org_id, const PageRequest& page) override;
   bool DeleteApiKey(const std::string& org_id, const std::string& key_id) override;
 
-  void InsertSession(const Session& session) override;
+  void InsertSession(const Session& session, int max_live_per_key) override;
   std::optional<ApiKey> FindSessionKey(const std::string& token_hash, TimeMs now) override;
   void DeleteSession(const std::string& token_hash) override;
 

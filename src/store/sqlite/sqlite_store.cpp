@@ -1,6 +1,8 @@
 // SqliteStore: set-up, organizations, API keys and sessions.
 #include "store/sqlite/sqlite_store.h"
 
+#include <algorithm>
+
 #include "store/sqlite/sqlite_rows.h"
 #include "store/sqlite/sqlite_schema.h"
 
@@ -141,14 +143,24 @@ bool SqliteStore::DeleteApiKey(const std::string& org_id, const std::string& key
   });
 }
 
-void SqliteStore::InsertSession(const Session& session) {
+void SqliteStore::InsertSession(const Session& session, int max_live_per_key) {
   WithWriter([&](sqlite::Database& db) {
+    sqlite::Transaction transaction(db);
+    auto expired = db.Prepare("DELETE FROM sessions WHERE expires_at <= ?1");
+    expired->BindAll(session.created_at);
+    expired->Run();
+    auto oldest = db.Prepare(
+        "DELETE FROM sessions WHERE key_id = ?1 AND token_hash NOT IN (SELECT token_hash FROM "
+        "sessions WHERE key_id = ?1 ORDER BY created_at DESC, token_hash LIMIT ?2)");
+    oldest->BindAll(session.key_id, std::int64_t{std::max(0, max_live_per_key - 1)});
+    oldest->Run();
     auto insert = db.Prepare(
         "INSERT INTO sessions (token_hash, key_id, created_at, expires_at) VALUES (?1, ?2, ?3, "
         "?4)");
     insert->BindAll(Blob{session.token_hash}, session.key_id, session.created_at,
                     session.expires_at);
     insert->Run();
+    transaction.Commit();
   });
 }
 
