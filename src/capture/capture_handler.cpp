@@ -129,7 +129,7 @@ boost::asio::awaitable<HttpResponse> CaptureHandler::Handle(HttpRequest& request
   }
 
   auto event = std::make_shared<Event>();
-  event->id = NewId("evt", now);
+  event->id = NewOrderedId("evt", now);  // in arrival order, also within a millisecond
   event->org_id = source->org_id;
   event->source_id = source->id;
   event->received_at = now;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <mutex>
 
 #include "common/random.h"
 
@@ -20,24 +21,26 @@ unsigned CrockfordValue(char c) {
   return 0;  // unreachable for ids HasIdShape accepted
 }
 
-}  // namespace
+using Uint128 = unsigned __int128;
+constexpr Uint128 kRandomMask = (Uint128{1} << 80) - 1;
 
-std::string NewId(std::string_view prefix, TimeMs now) {
-  std::array<std::uint8_t, 16> bytes{};
-  auto timestamp = static_cast<std::uint64_t>(now);
-  for (int i = 5; i >= 0; --i) {
-    bytes[i] = static_cast<std::uint8_t>(timestamp & 0xff);
-    timestamp >>= 8;
-  }
-  FillRandom(bytes.data() + 6, 10);
+Uint128 RandomBits(std::size_t bytes) {
+  std::array<std::uint8_t, 16> random{};
+  FillRandom(random.data(), bytes);
+  Uint128 value = 0;
+  for (std::size_t i = 0; i < bytes; ++i) value = (value << 8) | random[i];
+  return value;
+}
 
-  // 128 bits -> 26 base32 characters (the first carries the top 3 bits).
+// "<prefix>_" + 26 base32 characters of the 48-bit time then the 80 random bits.
+std::string EncodeId(std::string_view prefix, TimeMs now, Uint128 random) {
+  Uint128 value =
+      (Uint128{static_cast<std::uint64_t>(now) & ((std::uint64_t{1} << 48) - 1)} << 80) |
+      (random & kRandomMask);
   std::string id;
   id.reserve(prefix.size() + 1 + kBodyLength);
   id.append(prefix);
   id.push_back('_');
-  unsigned __int128 value = 0;
-  for (auto b : bytes) value = (value << 8) | b;
   char body[kBodyLength];
   for (int i = kBodyLength - 1; i >= 0; --i) {
     body[i] = kCrockford[static_cast<unsigned>(value & 31)];
@@ -45,6 +48,38 @@ std::string NewId(std::string_view prefix, TimeMs now) {
   }
   id.append(body, kBodyLength);
   return id;
+}
+
+}  // namespace
+
+std::string NewId(std::string_view prefix, TimeMs now) {
+  return EncodeId(prefix, now, RandomBits(10));
+}
+
+std::string NewOrderedId(std::string_view prefix, TimeMs now) {
+  static std::mutex mutex;
+  static TimeMs last_time = -1;
+  static Uint128 last_random = 0;
+  const Uint128 step = RandomBits(4) + 1;
+  Uint128 random;
+  {
+    std::lock_guard lock(mutex);
+    // Within a millisecond: the last id plus a step. Starting each millisecond in the lower half
+    // leaves room for ~2^47 ids of that millisecond before the bits could run out.
+    if (now < last_time) {
+      // An earlier millisecond (a clock step back, or a capture that read the clock before
+      // another): its own id, leaving the latest millisecond's sequence as it is.
+      return NewId(prefix, now);
+    }
+    if (now == last_time && last_random + step <= kRandomMask) {
+      random = last_random + step;
+    } else {
+      random = RandomBits(10) & (kRandomMask >> 1);
+    }
+    last_time = now;
+    last_random = random;
+  }
+  return EncodeId(prefix, now, random);
 }
 
 bool HasIdShape(std::string_view id, std::string_view prefix) {

@@ -14,6 +14,13 @@ namespace rehook {
 
 std::string NewId(std::string_view prefix, TimeMs now);
 
+// NewId whose ids increase strictly in the order they are made within this process, also
+// within one millisecond (when `now` repeats, the 80 random bits of the last id grow by a
+// random step of up to 2^32 instead of being drawn afresh), so that "oldest first" means the
+// order events arrived in. Thread-safe. The next id of a millisecond is no longer independent
+// of the last: for ids that are not secrets (events), never for a source's (its ingest URL).
+std::string NewOrderedId(std::string_view prefix, TimeMs now);
+
 // True when `id` looks like an id of this prefix (shape only; says nothing about existence).
 bool HasIdShape(std::string_view id, std::string_view prefix);
 

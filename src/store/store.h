@@ -8,8 +8,9 @@
 //    enforced here, not only in handlers).
 //  - Failures of the database itself throw StoreError; "not found" is an empty optional/false.
 //  - Ids and timestamps are chosen by the caller, so every implementation stores the same values.
-//    An event's id is NewId("evt", received_at) (see RequireIdCarriesTime): the SQLite store
-//    finds an event through the time its id carries and has no index on id.
+//    An event's id is NewOrderedId("evt", received_at) (or NewId: see RequireIdCarriesTime):
+//    ids of one millisecond sort in arrival order, so (received_at, id) is arrival order. The
+//    SQLite store finds an event through the time its id carries and has no index on id.
 //  - Every write except ApplyBatch is durable when the method returns.
 
 #include <cstdint>

@@ -121,6 +121,35 @@ int MaxInAnySecond(const std::vector<SinkRequest>& requests) {
   return most;
 }
 
+// One sender capturing back to back puts several events in one millisecond: they are still
+// listed and replayed in the order they arrived (event ids grow within a millisecond too).
+TEST_F(ReplayTest, BackToBackCapturesAreListedAndReplayedInArrivalOrder) {
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::string> arrived;
+    for (int i = 0; i < 25; ++i) {
+      arrived.push_back(Capture(client_, source_, "{\"n\":" + std::to_string(i) + "}"));
+    }
+    auto listed = admin_.Get("/v1/events?limit=25&source_id=" + source_).Json().at("data");
+    std::vector<std::string> newest_first;
+    for (const auto& event : listed.as_array()) newest_first.push_back(JsonString(event, "id"));
+    EXPECT_EQ(newest_first, std::vector<std::string>(arrived.rbegin(), arrived.rend()));
+
+    const std::size_t before = sink_.count();
+    std::string job = StartJob(
+        {{"from", JsonString(admin_.Get("/v1/events/" + arrived.front()).Json(), "received_at")}});
+    WaitForStatus(job, "completed");
+    ASSERT_TRUE(sink_.WaitForCount(before + 25, 10s));
+    std::vector<std::string> replayed;
+    for (const auto& request : sink_.requests()) {
+      auto id = request.Header("X-Rehook-Event-Id").value_or("");
+      if (std::find(arrived.begin(), arrived.end(), id) != arrived.end()) replayed.push_back(id);
+    }
+    ASSERT_GE(replayed.size(), 25u);
+    replayed.erase(replayed.begin(), replayed.end() - 25);
+    EXPECT_EQ(replayed, arrived) << "round " << round;
+  }
+}
+
 TEST_F(ReplayTest, ValidationNamesTheField) {
   CaptureEvents(1);
   auto post = [&](boost::json::object body) { return admin_.PostJson("/v1/replay", body); };

@@ -24,6 +24,18 @@ TEST(IdsTest, SortByTimeAndAreUnique) {
   EXPECT_LT(NewId("evt", 1772323200000), NewId("evt", 1772323200000 + 86400000));
 }
 
+TEST(IdsTest, OrderedIdsGrowWithinAMillisecondAndCarryTheirTime) {
+  std::string last = NewOrderedId("evt", 5000);
+  for (int i = 0; i < 10000; ++i) {
+    std::string next = NewOrderedId("evt", 5000);
+    ASSERT_LT(last, next);
+    ASSERT_EQ(IdTime(next, "evt"), 5000);
+    last = std::move(next);
+  }
+  EXPECT_LT(last, NewOrderedId("evt", 5001));
+  EXPECT_EQ(IdTime(NewOrderedId("evt", 4000), "evt"), 4000);  // a clock going back: its time
+}
+
 TEST(IdsTest, CarryTheirTime) {
   for (TimeMs at : {TimeMs{0}, TimeMs{1000}, TimeMs{1772323200123}, (TimeMs{1} << 48) - 1}) {
     EXPECT_EQ(IdTime(NewId("evt", at), "evt"), at);
