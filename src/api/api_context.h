@@ -11,20 +11,20 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/role.h"
 #include "capture/source_cache.h"
 #include "common/clock.h"
 #include "delivery/circuit_breaker.h"
-#include "delivery/forwarder.h"
+#include "delivery/destination_cache.h"
 #include "delivery/outbound_client.h"
 #include "delivery/routing.h"
 #include "delivery/target_guard.h"
+#include "domain/role.h"
+#include "domain/tenancy.h"
 #include "http/http_types.h"
 #include "http/rate_limiter.h"
 #include "http/router.h"
 #include "metrics/metrics.h"
 #include "replay/replay_runner.h"
-#include "store/model.h"
 #include "store/store_executor.h"
 
 namespace rehook {

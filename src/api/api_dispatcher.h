@@ -6,7 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "api/api_context.h"
-#include "http/authenticator.h"
+#include "api/authenticator.h"
 #include "http/rate_limiter.h"
 
 namespace rehook {

@@ -2,12 +2,12 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/authenticator.h"
 #include "api/request_parsing.h"
 #include "api/routes.h"
 #include "auth/secrets.h"
 #include "common/iso8601.h"
 #include "http/api_error.h"
-#include "http/authenticator.h"
 #include "http/cross_origin_guard.h"
 #include "http/json_response.h"
 

@@ -8,7 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "store/model.h"
+#include "domain/delivery.h"
+#include "domain/event.h"
 
 namespace rehook {
 

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "http/http_types.h"
+#include "domain/header_fields.h"
 
 namespace rehook {
 

@@ -6,7 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include "capture/source_config_fields.h"
-#include "http/http_types.h"
+#include "domain/header_fields.h"
 
 namespace rehook {
 namespace {

@@ -11,7 +11,7 @@
 #include "capture/source_config_fields.h"
 #include "common/encoding.h"
 #include "delivery/webhook_signer.h"
-#include "http/http_types.h"
+#include "domain/header_fields.h"
 
 namespace rehook {
 namespace {

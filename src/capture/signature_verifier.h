@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "capture/source_config_error.h"
-#include "store/model.h"
+#include "domain/event.h"
 
 namespace rehook {
 

@@ -8,7 +8,7 @@
 
 #include "capture/capture_rules.h"
 #include "common/ttl_cache.h"
-#include "store/model.h"
+#include "domain/source.h"
 
 namespace rehook {
 

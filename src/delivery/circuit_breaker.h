@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "store/model.h"
+#include "domain/circuit.h"
 
 namespace rehook {
 

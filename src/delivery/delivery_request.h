@@ -11,7 +11,9 @@
 
 #include "common/clock.h"
 #include "delivery/outbound_client.h"
-#include "store/model.h"
+#include "domain/destination.h"
+#include "domain/event.h"
+#include "domain/replay.h"
 
 namespace rehook {
 

@@ -19,7 +19,7 @@ namespace asio = boost::asio;
 Forwarder::Forwarder(asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
                      std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
                      DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
-                     Metrics& metrics, ForwarderOptions options)
+                     DeliveryCounter& deliveries, ForwarderOptions options)
     : lane_io_(lane),
       store_(store),
       writer_(writer),
@@ -27,7 +27,7 @@ Forwarder::Forwarder(asio::io_context& lane, StoreExecutor& store, BatchWriter& 
       breakers_(breakers),
       schedule_(std::move(schedule)),
       clock_(clock),
-      metrics_(metrics),
+      deliveries_(deliveries),
       options_(std::move(options)),
       destinations_(destinations),
       poll_timer_(lane),
@@ -217,8 +217,8 @@ asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
   } else {
     pass.Failed();
   }
-  metrics_.CountDelivery(DeliveryKind::forward, result.success(),
-                         static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
+  deliveries_.CountDelivery(DeliveryKind::forward, result.success(),
+                            static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
   Submit(Outcome(task, result));
 }
 

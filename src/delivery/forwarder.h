@@ -29,19 +29,16 @@
 #include <unordered_set>
 #include <vector>
 
-#include "common/ttl_cache.h"
 #include "delivery/circuit_breaker.h"
+#include "delivery/delivery_counter.h"
+#include "delivery/destination_cache.h"
 #include "delivery/outbound_client.h"
 #include "delivery/retry_schedule.h"
 #include "delivery/routing.h"
-#include "metrics/metrics.h"
 #include "store/batch_writer.h"
 #include "store/store_executor.h"
 
 namespace rehook {
-
-// Destinations by id, shared by the forwarder and the API (which invalidates on changes).
-using DestinationCache = TtlCache<std::optional<Destination>>;
 
 struct ForwarderOptions {
   TaskOwner owner;
@@ -63,7 +60,7 @@ class Forwarder {
   Forwarder(boost::asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
             std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
             DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
-            Metrics& metrics, ForwarderOptions options);
+            DeliveryCounter& deliveries, ForwarderOptions options);
   ~Forwarder();
 
   // Starts the poller. Call once, before running the lane.
@@ -108,7 +105,7 @@ class Forwarder {
   CircuitBreakers& breakers_;
   RetrySchedule schedule_;
   const Clock& clock_;
-  Metrics& metrics_;
+  DeliveryCounter& deliveries_;
   ForwarderOptions options_;
   DestinationCache& destinations_;
 

@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "common/random.h"
-#include "http/http_types.h"
+#include "domain/header_fields.h"
 
 namespace rehook {
 

@@ -25,7 +25,7 @@
 
 #include "delivery/target_guard.h"
 #include "delivery/target_url.h"
-#include "store/model.h"
+#include "domain/event.h"
 
 namespace rehook {
 

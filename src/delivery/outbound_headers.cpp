@@ -4,7 +4,7 @@
 #include <cctype>
 #include <string>
 
-#include "http/http_types.h"
+#include "domain/header_fields.h"
 
 namespace rehook {
 namespace {

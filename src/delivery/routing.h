@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "common/ttl_cache.h"
+#include "domain/delivery.h"
+#include "domain/destination.h"
+#include "domain/event.h"
 #include "filter/filter.h"
-#include "store/model.h"
 
 namespace rehook {
 

@@ -61,7 +61,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "store/model.h"
+#include "domain/event.h"
 
 namespace rehook {
 

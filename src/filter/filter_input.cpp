@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "common/encoding.h"
+#include "common/query_string.h"
 #include "filter/filter.h"
-#include "http/http_types.h"
 
 namespace rehook {
 namespace {

@@ -1,13 +1,16 @@
 #pragma once
 // The request and response as the rest of rehook sees them: plain structs, independent of Beast,
-// so handlers and tests do not pull in the HTTP library.
+// so handlers and tests do not pull in the HTTP library. (The rules of header fields are the
+// domain's: domain/header_fields.h.)
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "store/model.h"
+#include "common/query_string.h"
+#include "domain/event.h"
+#include "domain/header_fields.h"
 
 namespace rehook {
 
@@ -36,24 +39,5 @@ struct HttpResponse {
   static HttpResponse Text(int status, std::string content_type, std::string body);
   static HttpResponse NoContent();
 };
-
-// Case-insensitive ASCII comparison, as HTTP field names require.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-
-// True for a valid field name: RFC 9110 token characters only, not empty.
-bool IsHeaderName(std::string_view name);
-
-// `text` without the spaces and tabs at either end (HTTP's optional whitespace).
-std::string_view TrimWhitespace(std::string_view text);
-
-// The value of the first header named `name` (case-insensitive), if any.
-std::optional<std::string_view> FindHeader(const std::vector<HeaderField>& headers,
-                                           std::string_view name);
-
-// Splits "a=1&b=2" into decoded (name, value) pairs ('+' means space); nullopt when the string
-// is not a valid query (e.g. a bad percent-escape). For API parameters; captured requests keep
-// their query raw.
-std::optional<std::vector<std::pair<std::string, std::string>>> ParseQueryString(
-    std::string_view query);
 
 }  // namespace rehook

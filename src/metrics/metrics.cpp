@@ -2,18 +2,6 @@
 
 namespace rehook {
 
-std::string_view DeliveryKindName(DeliveryKind kind) {
-  switch (kind) {
-    case DeliveryKind::forward:
-      return "forward";
-    case DeliveryKind::replay_job:
-      return "replay_job";
-    case DeliveryKind::request_replay:
-      return "request_replay";
-  }
-  return "forward";
-}
-
 std::string_view HttpAreaName(HttpArea area) {
   switch (area) {
     case HttpArea::capture:

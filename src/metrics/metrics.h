@@ -8,16 +8,11 @@
 #include <array>
 #include <string_view>
 
+#include "delivery/delivery_counter.h"
 #include "metrics/instruments.h"
 #include "metrics/replay_pace.h"
 
 namespace rehook {
-
-// Why a request was sent to a destination.
-enum class DeliveryKind { forward, replay_job, request_replay };
-constexpr std::array<DeliveryKind, 3> kDeliveryKinds = {
-    DeliveryKind::forward, DeliveryKind::replay_job, DeliveryKind::request_replay};
-std::string_view DeliveryKindName(DeliveryKind kind);
 
 // Which part of the server answered an HTTP request.
 enum class HttpArea { capture, api, other };
@@ -28,7 +23,7 @@ HttpArea AreaOfPath(std::string_view path);
 // Status classes counted per area: 1xx is never answered by a handler.
 constexpr std::array<std::string_view, 4> kStatusClasses = {"2xx", "3xx", "4xx", "5xx"};
 
-class Metrics {
+class Metrics final : public DeliveryCounter {
  public:
   Metrics();
 
@@ -39,7 +34,7 @@ class Metrics {
   // A capture request answered with an earlier event's id (its dedup key was taken).
   void CountDuplicateCapture() { duplicate_captures_.Add(); }
   void CountLoopRefused() { loops_refused_.Add(); }
-  void CountDelivery(DeliveryKind kind, bool success, double seconds);
+  void CountDelivery(DeliveryKind kind, bool success, double seconds) override;
   void CountResponse(std::string_view path, int status, double seconds);
 
   const Counter& captured_events() const { return captured_events_; }

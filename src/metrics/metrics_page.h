@@ -18,7 +18,7 @@
 #include "http/http_types.h"
 #include "metrics/metrics.h"
 #include "store/batch_writer.h"
-#include "store/model.h"
+#include "store/queries.h"
 #include "store/store_executor.h"
 
 namespace rehook {

@@ -25,8 +25,9 @@
 #include <unordered_map>
 
 #include "delivery/circuit_breaker.h"
-#include "delivery/forwarder.h"
+#include "delivery/destination_cache.h"
 #include "delivery/outbound_client.h"
+#include "metrics/metrics.h"
 #include "store/batch_writer.h"
 #include "store/store_executor.h"
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/model.h"
+#include "domain/event.h"
 
 namespace rehook {
 

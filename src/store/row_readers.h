@@ -7,8 +7,15 @@
 #include <utility>
 #include <vector>
 
+#include "domain/circuit.h"
+#include "domain/delivery.h"
+#include "domain/destination.h"
+#include "domain/event.h"
+#include "domain/replay.h"
+#include "domain/source.h"
+#include "domain/tenancy.h"
 #include "store/header_codec.h"
-#include "store/model.h"
+#include "store/queries.h"
 #include "store/store.h"
 
 namespace rehook::rows {

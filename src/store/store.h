@@ -21,7 +21,14 @@
 #include <vector>
 
 #include "common/ids.h"
-#include "store/model.h"
+#include "domain/circuit.h"
+#include "domain/delivery.h"
+#include "domain/destination.h"
+#include "domain/event.h"
+#include "domain/replay.h"
+#include "domain/source.h"
+#include "domain/tenancy.h"
+#include "store/queries.h"
 #include "store/write_batch.h"
 
 namespace rehook {

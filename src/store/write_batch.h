@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "store/model.h"
+#include "domain/delivery.h"
+#include "domain/event.h"
+#include "domain/replay.h"
 
 namespace rehook {
 

@@ -29,15 +29,15 @@
 #include <variant>
 
 #include "api/request_parsing.h"
-#include "auth/role.h"
 #include "capture/capture_rules.h"
 #include "common/iso8601.h"
 #include "delivery/target_url.h"
 #include "delivery/webhook_signer.h"
+#include "domain/replay.h"
+#include "domain/role.h"
 #include "filter/filter.h"
 #include "fuzz_check.h"
 #include "http/api_error.h"
-#include "store/model.h"
 
 namespace rehook {
 namespace {

@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/model.h"
+#include "domain/event.h"
 #include "support/test_certificates.h"
 
 namespace rehook::testing {

@@ -1,4 +1,4 @@
-#include "auth/role.h"
+#include "domain/role.h"
 
 #include <gtest/gtest.h>
 

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "store/model.h"
 #include "store/postgres/pg_connection.h"
+#include "store/queries.h"
 
 namespace rehook::pg {
 

@@ -1,4 +1,4 @@
-#include "http/authenticator.h"
+#include "api/authenticator.h"
 
 #include "auth/secrets.h"
 #include "http/api_error.h"

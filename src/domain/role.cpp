@@ -1,4 +1,4 @@
-#include "auth/role.h"
+#include "domain/role.h"
 
 namespace rehook {
 

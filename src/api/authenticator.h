@@ -5,8 +5,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "common/clock.h"
+#include "domain/tenancy.h"
 #include "http/http_types.h"
-#include "store/model.h"
 #include "store/store_executor.h"
 
 namespace rehook {

@@ -1,0 +1,62 @@
+#pragma once
+// The shapes of the store's questions and answers that are not records of their own: pages,
+// the filters of an event listing, the range a replay job walks and the work counts /metrics
+// shows. The records themselves live in domain/.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/cursor.h"
+#include "domain/replay.h"
+
+namespace rehook {
+
+struct PageRequest {
+  int limit = 50;
+  std::optional<Cursor> after;  // continue after this item
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::optional<Cursor> next;  // set when more items may follow
+};
+
+// Filters of GET /v1/events; times are inclusive bounds on received_at.
+struct EventQuery {
+  std::string org_id;
+  std::optional<std::string> source_id;
+  std::optional<TimeMs> from;
+  std::optional<TimeMs> to;
+  PageRequest page;
+};
+
+// The events a replay job walks: an org's events in [from, to], optionally of one source.
+struct ReplayRange {
+  std::string org_id;
+  std::optional<std::string> source_id;
+  TimeMs from = 0;
+  TimeMs to = 0;
+  std::optional<Cursor> after;  // continue after this (received_at, id)
+  int limit = 100;
+  bool with_bodies = false;
+};
+
+// Work the store holds right now, across all organizations and nodes (for /metrics).
+struct WorkCounts {
+  std::int64_t pending_deliveries = 0;  // delivery tasks not yet done (first attempts and retries)
+  std::int64_t pending_retries = 0;     // ... of which failed at least once
+  std::array<std::int64_t, kReplayStatuses.size()> replay_jobs{};  // indexed by ReplayStatus
+
+  void AddReplayJobs(std::string_view status, std::int64_t count) {
+    if (auto known = ParseReplayStatus(status))
+      replay_jobs[static_cast<std::size_t>(*known)] += count;
+  }
+};
+
+}  // namespace rehook
