@@ -8,8 +8,8 @@
 
 namespace rehook {
 
-BatchWriter::BatchWriter(Store& store, Limits limits)
-    : store_(store),
+BatchWriter::BatchWriter(EventLog& events, Limits limits)
+    : events_(events),
       limits_(limits),
       commit_thread_([this] { RunCommits(); }),
       sync_thread_([this] { RunSyncs(); }) {
@@ -150,7 +150,7 @@ void BatchWriter::RunCommits() {
     batch.clear();
 
     try {
-      BatchResult result = store_.ApplyBatch(writes);
+      BatchResult result = events_.ApplyBatch(writes);
       for (std::size_t i = 0; i < result.duplicate_of.size() && i < event_waiters.size(); ++i) {
         committed.waiters[event_waiters[i]].duplicate_of = std::move(result.duplicate_of[i]);
       }
@@ -190,7 +190,7 @@ void BatchWriter::RunSyncs() {
     std::exception_ptr error;
     if (limits_.test_sync_delay.count() > 0) std::this_thread::sleep_for(limits_.test_sync_delay);
     try {
-      store_.SyncBatches();  // covers every batch taken above: all were committed before it
+      events_.SyncBatches();  // covers every batch taken above: all were committed before it
     } catch (const std::exception& e) {
       log::Error("store.sync_failed", {{"batches", batches.size()}, {"error", e.what()}});
       error = std::current_exception();

@@ -3,9 +3,9 @@
 // outcomes and replay progress. Callers hand an item to Submit(); it is completed once durable. Two
 // stages, each on its own thread:
 //
-//   commit: takes everything queued and applies it in one transaction (Store::ApplyBatch);
+//   commit: takes everything queued and applies it in one transaction (EventLog::ApplyBatch);
 //   sync:   takes every batch committed so far, makes them durable with one
-//           Store::SyncBatches() (one fsync), then completes their items.
+//           EventLog::SyncBatches() (one fsync), then completes their items.
 //
 // While one batch is being fsync'd the next is already being inserted (at most one committed
 // batch waits for the next fsync), and while either runs new items pile up, so batches grow
@@ -24,7 +24,8 @@
 #include <variant>
 #include <vector>
 
-#include "store/store.h"
+#include "store/roles/event_log.h"
+#include "store/roles/store_error.h"
 
 namespace rehook {
 
@@ -45,7 +46,7 @@ class BatchWriter {
     std::chrono::milliseconds test_sync_delay{0};
   };
 
-  BatchWriter(Store& store, Limits limits);
+  BatchWriter(EventLog& events, Limits limits);
   // Commits and syncs whatever is queued, then stops the threads.
   ~BatchWriter();
 
@@ -104,7 +105,7 @@ class BatchWriter {
   // Moves queued work into `batch`, up to the limits; false when stopping and nothing is left.
   bool TakeBatch(std::vector<Pending>& batch);
 
-  Store& store_;
+  EventLog& events_;
   Limits limits_;
   mutable std::mutex mutex_;
   std::condition_variable commit_wake_;

@@ -12,8 +12,9 @@ constexpr TimeMs kDayMs = 24LL * 60 * 60 * 1000;
 
 }  // namespace
 
-RetentionSweeper::RetentionSweeper(Store& store, const Clock& clock, Options options)
-    : store_(store), clock_(clock), options_(options) {}
+RetentionSweeper::RetentionSweeper(TenancyStore& tenancy, EventLog& events, const Clock& clock,
+                                   Options options)
+    : tenancy_(tenancy), events_(events), clock_(clock), options_(options) {}
 
 RetentionSweeper::~RetentionSweeper() { Stop(); }
 
@@ -59,12 +60,12 @@ std::int64_t RetentionSweeper::SweepOnce() {
   PageRequest page;
   page.limit = 100;
   for (;;) {
-    Page<Organization> orgs = store_.ListOrganizations(page);
+    Page<Organization> orgs = tenancy_.ListOrganizations(page);
     for (const Organization& org : orgs.items) {
       const TimeMs cutoff = now - org.retention_days * kDayMs;
       for (;;) {
         if (stopping()) return erased;
-        int removed = store_.DeleteEventsBefore(org.id, cutoff, options_.batch_size);
+        int removed = events_.DeleteEventsBefore(org.id, cutoff, options_.batch_size);
         erased += removed;
         if (removed < options_.batch_size) break;
       }
@@ -75,11 +76,11 @@ std::int64_t RetentionSweeper::SweepOnce() {
   // Keys older than the longest window can no longer match anything.
   const TimeMs key_cutoff = now - options_.dedup_key_max_age_ms;
   while (!stopping() &&
-         store_.DeleteDedupKeysBefore(key_cutoff, options_.batch_size) == options_.batch_size) {
+         events_.DeleteDedupKeysBefore(key_cutoff, options_.batch_size) == options_.batch_size) {
   }
   // Every sweep, not only after erasures: free pages also come from finished delivery tasks and
   // from a migration that rebuilt a table (schema 9). A bounded step; nothing when none is free.
-  store_.ReclaimSpace();
+  events_.ReclaimSpace();
   if (erased > 0) log::Info("retention.swept", {{"events", erased}});
   return erased;
 }

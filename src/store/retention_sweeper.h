@@ -10,7 +10,8 @@
 #include <thread>
 
 #include "common/clock.h"
-#include "store/store.h"
+#include "store/roles/event_log.h"
+#include "store/roles/tenancy_store.h"
 
 namespace rehook {
 
@@ -23,7 +24,7 @@ class RetentionSweeper {
     TimeMs dedup_key_max_age_ms = 30LL * 24 * 60 * 60 * 1000;
   };
 
-  RetentionSweeper(Store& store, const Clock& clock, Options options);
+  RetentionSweeper(TenancyStore& tenancy, EventLog& events, const Clock& clock, Options options);
   ~RetentionSweeper();
 
   void Start();
@@ -38,7 +39,8 @@ class RetentionSweeper {
   void Loop();
   bool stopping() const;
 
-  Store& store_;
+  TenancyStore& tenancy_;
+  EventLog& events_;
   const Clock& clock_;
   Options options_;
   mutable std::mutex mutex_;

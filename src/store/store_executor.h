@@ -1,38 +1,38 @@
 #pragma once
-// Runs blocking Store calls on the store's own threads and resumes the calling coroutine on its
-// io thread with the result, so io threads never wait on disk:
+// Runs blocking store calls on the store's own threads and resumes the calling coroutine on its
+// io thread with the result, so io threads never wait on disk. The call uses whichever store
+// roles its component was given:
 //
 //   std::optional<Source> source =
-//       co_await executor.Run([&](Store& store) { return store.GetSource(org, id); });
+//       co_await executor.Run([&] { return configuration_.GetSource(org, id); });
 //
 // Exceptions thrown by the call are rethrown in the coroutine.
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <exception>
+#include <optional>
 #include <type_traits>
 
 #include "common/await_callback.h"
-#include "store/store.h"
 
 namespace rehook {
 
 class StoreExecutor {
  public:
-  StoreExecutor(Store& store, int threads) : store_(store), pool_(threads) {}
+  explicit StoreExecutor(int threads) : pool_(threads) {}
   ~StoreExecutor() { Stop(); }
 
   // Waits for queued calls to finish, then joins the threads.
   void Stop() { pool_.join(); }
 
-  Store& store() { return store_; }
-
   template <class F>
-  boost::asio::awaitable<std::invoke_result_t<F, Store&>> Run(F fn) {
-    using Result = std::invoke_result_t<F, Store&>;
+  boost::asio::awaitable<std::invoke_result_t<F>> Run(F fn) {
+    using Result = std::invoke_result_t<F>;
     if constexpr (std::is_void_v<Result>) {
-      co_await Dispatch<bool>([fn = std::move(fn)](Store& store) mutable {
-        fn(store);
+      co_await Dispatch<bool>([fn = std::move(fn)]() mutable {
+        fn();
         return true;
       });
     } else {
@@ -44,11 +44,11 @@ class StoreExecutor {
   template <class Result, class F>
   boost::asio::awaitable<Result> Dispatch(F fn) {
     return AwaitCallback<Result>([this, fn = std::move(fn)](auto complete) mutable {
-      boost::asio::post(pool_, [this, fn = std::move(fn), complete]() mutable {
+      boost::asio::post(pool_, [fn = std::move(fn), complete]() mutable {
         std::optional<Result> result;
         std::exception_ptr error;
         try {
-          result.emplace(fn(store_));
+          result.emplace(fn());
         } catch (...) {
           error = std::current_exception();
         }
@@ -57,7 +57,6 @@ class StoreExecutor {
     });
   }
 
-  Store& store_;
   boost::asio::thread_pool pool_;
 };
 

@@ -13,12 +13,26 @@
 
 namespace rehook {
 
-class PgStore final : public Store {
+// Until each role has its own implementation over a common SQL backend, one class plays them
+// all and hands itself out as each.
+class PgStore final : public Store,
+                          public TenancyStore,
+                          public ConfigurationStore,
+                          public EventLog,
+                          public WorkLeases,
+                          public ReplayHistory,
+                          public ClusterState {
  public:
   // Connects with `url` (postgres://...) and migrates the database to the latest schema.
   explicit PgStore(const std::string& url);
 
   bool Ping() override;
+  TenancyStore& tenancy() override { return *this; }
+  ConfigurationStore& configuration() override { return *this; }
+  EventLog& events() override { return *this; }
+  WorkLeases& work() override { return *this; }
+  ReplayHistory& replays() override { return *this; }
+  ClusterState& cluster() override { return *this; }
 
   bool BootstrapFirstOrganization(const Organization& org, const ApiKey& key) override;
   void InsertOrganization(const Organization& org) override;

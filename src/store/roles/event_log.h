@@ -1,0 +1,59 @@
+#pragma once
+// Store role: the captured events and what was done with them — group-committed batches (new
+// events, their delivery tasks, attempts), reads, and erasure (one event, or by age).
+//
+// An event's id is NewOrderedId("evt", received_at) (or NewId: see RequireIdCarriesTime): ids
+// of one millisecond sort in arrival order, so (received_at, id) is arrival order. The SQLite
+// store finds an event through the time its id carries and has no index on id.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/delivery.h"
+#include "domain/event.h"
+#include "store/queries.h"
+#include "store/write_batch.h"
+
+namespace rehook {
+
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+
+  // Applies the whole batch in one transaction (all or nothing). The writes are visible to
+  // reads at once, but only guaranteed to survive a crash or power loss once SyncBatches() has
+  // returned. Splitting the two lets the group-commit writer insert the next batch while the
+  // previous one is being fsync'd (see BatchWriter). A TaskUpdate for a task that no longer
+  // exists (its connection was deleted meanwhile) only logs its attempt. An event with a dedup
+  // claim is stored only when its key is free (see NewEvent::DedupClaim); the result says which
+  // events were dropped as duplicates.
+  virtual BatchResult ApplyBatch(const WriteBatch& batch) = 0;
+  // Returns once every batch applied before the call is durable. Throws StoreError if that
+  // cannot be guaranteed (a failed fsync), and keeps throwing afterwards.
+  virtual void SyncBatches() = 0;
+
+  virtual std::optional<Event> GetEvent(const std::string& org_id, const std::string& id,
+                                        bool with_body) = 0;
+  // Newest first (received_at desc, id desc); bodies are not loaded.
+  virtual Page<Event> ListEvents(const EventQuery& query) = 0;
+  // Events of `range`, oldest first (received_at, then id); bodies only when asked for.
+  virtual std::vector<Event> ListEventsForReplay(const ReplayRange& range) = 0;
+  // Attempts for one event, oldest first.
+  virtual std::vector<DeliveryAttempt> ListAttemptsOfEvent(const std::string& org_id,
+                                                           const std::string& event_id) = 0;
+
+  // Erases one event with everything recorded about it: pending deliveries, attempts, single
+  // replays and its dedup key. False when the org has no such event.
+  virtual bool DeleteEvent(const std::string& org_id, const std::string& id) = 0;
+  // Erases up to `limit` of the org's events received before `cutoff`, oldest first, the same
+  // way, in one short transaction; returns how many.
+  virtual int DeleteEventsBefore(const std::string& org_id, TimeMs cutoff, int limit) = 0;
+  // Removes up to `limit` dedup keys taken before `cutoff`; returns how many.
+  virtual int DeleteDedupKeysBefore(TimeMs cutoff, int limit) = 0;
+  // Gives the space of erased rows back to the file system where the store does not do so on
+  // its own (a bounded step of SQLite's incremental vacuum).
+  virtual void ReclaimSpace() = 0;
+};
+
+}  // namespace rehook
