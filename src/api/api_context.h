@@ -11,10 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "capture/source_cache.h"
 #include "common/clock.h"
 #include "delivery/circuit_breaker.h"
-#include "delivery/destination_cache.h"
 #include "delivery/outbound_client.h"
 #include "delivery/routing.h"
 #include "delivery/target_guard.h"
@@ -25,6 +23,7 @@
 #include "http/router.h"
 #include "metrics/metrics.h"
 #include "replay/replay_runner.h"
+#include "store/store.h"
 #include "store/store_executor.h"
 
 namespace rehook {
@@ -38,10 +37,12 @@ struct SessionPolicy {
 
 struct ApiServices {
   const Clock& clock;
-  StoreExecutor& store;
-  SourceCache& source_cache;            // invalidated when a source changes
-  RouteCache& route_cache;              // ... when a connection changes
-  DestinationCache& destination_cache;  // ... when a destination changes
+  // The store roles the API uses; configuration changes drop what they make stale from the
+  // caches on their own (CachedConfiguration).
+  StoreRole<TenancyStore> tenancy;
+  StoreRole<ConfigurationStore> configuration;
+  StoreRole<EventLog> events;
+  StoreRole<ReplayHistory> replays;
   CircuitBreakers& breakers;
   const TargetPolicy& target_policy;         // the SSRF guard, applied to URLs when they are saved
   std::shared_ptr<OutboundShared> outbound;  // for single-request replays

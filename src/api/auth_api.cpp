@@ -58,16 +58,16 @@ boost::asio::awaitable<HttpResponse> Login(ApiRequest& request) {
   std::string secret = RequiredString(body, "api_key", 200);
   std::string key_hash = HashSecret(secret);
   LimitSignIns(request.services.login_limiter, request.http.client_ip, key_hash);
-  auto key = co_await request.services.store.Run(
-      [&](Store& store) { return store.FindApiKeyByHash(key_hash); });
+  auto key = co_await request.services.tenancy.Run(
+      [&](TenancyStore& store) { return store.FindApiKeyByHash(key_hash); });
   if (!key) throw ApiError::Unauthorized("'api_key' is not a valid API key");
 
   const SessionPolicy& policy = request.services.sessions;
   TimeMs now = request.services.clock.Now();
   std::string token = NewSessionToken();
   Session session{HashSecret(token), key->id, now, now + policy.ttl_ms};
-  co_await request.services.store.Run(
-      [&](Store& store) { store.InsertSession(session, policy.max_live_per_key); });
+  co_await request.services.tenancy.Run(
+      [&](TenancyStore& store) { store.InsertSession(session, policy.max_live_per_key); });
 
   boost::json::object json = PrincipalJson(Principal{key->id, key->org_id, key->role});
   json["expires_at"] = FormatIso8601(session.expires_at);
@@ -79,7 +79,7 @@ boost::asio::awaitable<HttpResponse> Login(ApiRequest& request) {
 boost::asio::awaitable<HttpResponse> Logout(ApiRequest& request) {
   if (auto token = request.http.Cookie(kSessionCookie)) {
     std::string hash = HashSecret(*token);
-    co_await request.services.store.Run([&](Store& store) { store.DeleteSession(hash); });
+    co_await request.services.tenancy.Run([&](TenancyStore& store) { store.DeleteSession(hash); });
   }
   HttpResponse response = HttpResponse::NoContent();
   response.SetHeader("Set-Cookie", SessionCookie("", 0, request.services.sessions.secure_cookie));

@@ -32,7 +32,8 @@ boost::asio::awaitable<Principal> Authenticator::Authenticate(const HttpRequest&
   std::string key = PresentedKey(request);
   if (!key.empty()) {
     std::string hash = HashSecret(key);
-    auto found = co_await store_.Run([&](Store& store) { return store.FindApiKeyByHash(hash); });
+    auto found =
+        co_await tenancy_.Run([&](TenancyStore& store) { return store.FindApiKeyByHash(hash); });
     if (!found) throw ApiError::Unauthorized("the API key is not valid");
     co_return ToPrincipal(*found);
   }
@@ -40,7 +41,8 @@ boost::asio::awaitable<Principal> Authenticator::Authenticate(const HttpRequest&
     RefuseCrossOriginWrite(request);  // the browser attaches the cookie whoever asks (CSRF)
     std::string hash = HashSecret(*token);
     TimeMs now = clock_.Now();
-    auto found = co_await store_.Run([&](Store& store) { return store.FindSessionKey(hash, now); });
+    auto found =
+        co_await tenancy_.Run([&](TenancyStore& store) { return store.FindSessionKey(hash, now); });
     if (!found)
       throw ApiError::Unauthorized("the session has expired or is not valid; sign in again");
     co_return ToPrincipal(*found);

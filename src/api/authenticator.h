@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "domain/tenancy.h"
 #include "http/http_types.h"
+#include "store/roles/tenancy_store.h"
 #include "store/store_executor.h"
 
 namespace rehook {
@@ -15,13 +16,14 @@ inline constexpr const char* kSessionCookie = "rehook.session_token";
 
 class Authenticator {
  public:
-  Authenticator(StoreExecutor& store, const Clock& clock) : store_(store), clock_(clock) {}
+  Authenticator(StoreRole<TenancyStore> tenancy, const Clock& clock)
+      : tenancy_(tenancy), clock_(clock) {}
 
   // The caller's identity; throws ApiError(401) when the request carries no valid credential.
   boost::asio::awaitable<Principal> Authenticate(const HttpRequest& request);
 
  private:
-  StoreExecutor& store_;
+  StoreRole<TenancyStore> tenancy_;
   const Clock& clock_;
 };
 

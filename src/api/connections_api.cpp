@@ -31,7 +31,7 @@ boost::json::object ConnectionJson(const Connection& connection) {
 boost::asio::awaitable<void> RequireOwned(ApiRequest& request, const std::string& field,
                                           const std::string& id) {
   const std::string& org = request.principal.org_id;
-  bool exists = co_await request.services.store.Run([&](Store& store) {
+  bool exists = co_await request.services.configuration.Run([&](ConfigurationStore& store) {
     return field == "source_id" ? store.GetSource(org, id).has_value()
                                 : store.GetDestination(org, id).has_value();
   });
@@ -40,8 +40,8 @@ boost::asio::awaitable<void> RequireOwned(ApiRequest& request, const std::string
 
 boost::asio::awaitable<Connection> LoadConnection(ApiRequest& request) {
   const std::string& id = request.Param("id");
-  auto connection = co_await request.services.store.Run(
-      [&](Store& store) { return store.GetConnection(request.principal.org_id, id); });
+  auto connection = co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { return store.GetConnection(request.principal.org_id, id); });
   if (!connection) throw ApiError::NotFound("connection '" + id + "' does not exist");
   co_return *connection;
 }
@@ -60,15 +60,16 @@ boost::asio::awaitable<HttpResponse> CreateConnection(ApiRequest& request) {
   connection.updated_at = now;
   co_await RequireOwned(request, "source_id", connection.source_id);
   co_await RequireOwned(request, "destination_id", connection.destination_id);
-  co_await request.services.store.Run([&](Store& store) { store.InsertConnection(connection); });
-  request.services.route_cache.Invalidate(connection.source_id);
+  co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { store.InsertConnection(connection); });
   co_return JsonResponse(201, ConnectionJson(connection));
 }
 
 boost::asio::awaitable<HttpResponse> ListConnections(ApiRequest& request) {
   PageRequest page = ParsePageRequest(request);
-  auto result = co_await request.services.store.Run(
-      [&](Store& store) { return store.ListConnections(request.principal.org_id, page); });
+  auto result = co_await request.services.configuration.Run([&](ConfigurationStore& store) {
+    return store.ListConnections(request.principal.org_id, page);
+  });
   boost::json::array data;
   for (const auto& connection : result.items) data.push_back(ConnectionJson(connection));
   co_return JsonListResponse(std::move(data), result.next);
@@ -89,19 +90,18 @@ boost::asio::awaitable<HttpResponse> UpdateConnection(ApiRequest& request) {
   if (auto filter = OptionalFilter(body, "filter")) connection.filter_json = *filter;
   if (auto enabled = OptionalBool(body, "enabled")) connection.enabled = *enabled;
   connection.updated_at = request.services.clock.Now();
-  bool updated = co_await request.services.store.Run(
-      [&](Store& store) { return store.UpdateConnection(connection); });
+  bool updated = co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { return store.UpdateConnection(connection); });
   if (!updated) throw ApiError::NotFound("connection '" + connection.id + "' does not exist");
-  request.services.route_cache.Invalidate(connection.source_id);
   co_return JsonResponse(200, ConnectionJson(connection));
 }
 
 boost::asio::awaitable<HttpResponse> DeleteConnection(ApiRequest& request) {
   Connection connection = co_await LoadConnection(request);
-  bool deleted = co_await request.services.store.Run(
-      [&](Store& store) { return store.DeleteConnection(connection.org_id, connection.id); });
+  bool deleted = co_await request.services.configuration.Run([&](ConfigurationStore& store) {
+    return store.DeleteConnection(connection.org_id, connection.id);
+  });
   if (!deleted) throw ApiError::NotFound("connection '" + connection.id + "' does not exist");
-  request.services.route_cache.Invalidate(connection.source_id);
   co_return HttpResponse::NoContent();
 }
 

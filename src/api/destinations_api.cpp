@@ -113,8 +113,9 @@ void ApplyOptionalFields(const boost::json::object& body, Destination& destinati
 
 boost::asio::awaitable<Destination> LoadDestination(ApiRequest& request) {
   const std::string& id = request.Param("id");
-  auto destination = co_await request.services.store.Run(
-      [&](Store& store) { return store.GetDestination(request.principal.org_id, id); });
+  auto destination = co_await request.services.configuration.Run([&](ConfigurationStore& store) {
+    return store.GetDestination(request.principal.org_id, id);
+  });
   if (!destination) throw ApiError::NotFound("destination '" + id + "' does not exist");
   co_return *destination;
 }
@@ -131,15 +132,17 @@ boost::asio::awaitable<HttpResponse> CreateDestination(ApiRequest& request) {
   ApplyOptionalFields(body, destination);
   destination.created_at = now;
   destination.updated_at = now;
-  co_await request.services.store.Run([&](Store& store) { store.InsertDestination(destination); });
+  co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { store.InsertDestination(destination); });
   co_return JsonResponse(
       201, DestinationJson(destination, request.services.breakers, request.principal));
 }
 
 boost::asio::awaitable<HttpResponse> ListDestinations(ApiRequest& request) {
   PageRequest page = ParsePageRequest(request);
-  auto result = co_await request.services.store.Run(
-      [&](Store& store) { return store.ListDestinations(request.principal.org_id, page); });
+  auto result = co_await request.services.configuration.Run([&](ConfigurationStore& store) {
+    return store.ListDestinations(request.principal.org_id, page);
+  });
   boost::json::array data;
   for (const auto& destination : result.items) {
     data.push_back(DestinationJson(destination, request.services.breakers, request.principal));
@@ -156,7 +159,6 @@ boost::asio::awaitable<HttpResponse> GetDestination(ApiRequest& request) {
 boost::asio::awaitable<HttpResponse> UpdateDestination(ApiRequest& request) {
   auto body = ParseJsonObject(request.http);
   Destination destination = co_await LoadDestination(request);
-  const bool was_enabled = destination.enabled;
   if (auto name = OptionalString(body, "name")) {
     if (name->empty()) throw ApiError::BadRequest("'name' must not be empty");
     destination.name = *name;
@@ -167,23 +169,19 @@ boost::asio::awaitable<HttpResponse> UpdateDestination(ApiRequest& request) {
   }
   ApplyOptionalFields(body, destination);
   destination.updated_at = request.services.clock.Now();
-  bool updated = co_await request.services.store.Run(
-      [&](Store& store) { return store.UpdateDestination(destination); });
+  bool updated = co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { return store.UpdateDestination(destination); });
   if (!updated) throw ApiError::NotFound("destination '" + destination.id + "' does not exist");
-  request.services.destination_cache.Invalidate(destination.id);
-  // Routes to it are compiled per source: recompile them all.
-  if (destination.enabled != was_enabled) request.services.route_cache.InvalidateAll();
   co_return JsonResponse(
       200, DestinationJson(destination, request.services.breakers, request.principal));
 }
 
 boost::asio::awaitable<HttpResponse> DeleteDestination(ApiRequest& request) {
   const std::string& id = request.Param("id");
-  bool deleted = co_await request.services.store.Run(
-      [&](Store& store) { return store.DeleteDestination(request.principal.org_id, id); });
+  bool deleted = co_await request.services.configuration.Run([&](ConfigurationStore& store) {
+    return store.DeleteDestination(request.principal.org_id, id);
+  });
   if (!deleted) throw ApiError::NotFound("destination '" + id + "' does not exist");
-  request.services.destination_cache.Invalidate(id);
-  request.services.route_cache.InvalidateAll();  // its connections are gone
   request.services.breakers.Forget(id);
   co_return HttpResponse::NoContent();
 }

@@ -23,8 +23,8 @@ boost::asio::awaitable<HttpResponse> ListEventsOf(ApiRequest& request,
     throw ApiError::BadRequest("'from' must not be later than 'to'");
   }
   query.page = ParsePageRequest(request);
-  auto page =
-      co_await request.services.store.Run([&](Store& store) { return store.ListEvents(query); });
+  auto page = co_await request.services.events.Run(
+      [&](EventLog& store) { return store.ListEvents(query); });
   boost::json::array data;
   for (const Event& event : page.items) data.push_back(EventJson(event, false));
   co_return JsonListResponse(std::move(data), page.next);
@@ -56,8 +56,9 @@ boost::asio::awaitable<HttpResponse> GetEndpointRequest(ApiRequest& request) {
 boost::asio::awaitable<HttpResponse> ListDeliveries(ApiRequest& request) {
   const std::string& id = request.Param("id");
   Event event = co_await LoadEvent(request, id, false);
-  auto attempts = co_await request.services.store.Run(
-      [&](Store& store) { return store.ListAttemptsOfEvent(request.principal.org_id, event.id); });
+  auto attempts = co_await request.services.events.Run([&](EventLog& store) {
+    return store.ListAttemptsOfEvent(request.principal.org_id, event.id);
+  });
   boost::json::array data;
   for (const auto& attempt : attempts) data.push_back(AttemptJson(attempt));
   co_return JsonListResponse(std::move(data), std::nullopt);
@@ -67,8 +68,8 @@ boost::asio::awaitable<HttpResponse> ListDeliveries(ApiRequest& request) {
 // dedup key. Replay jobs already under way simply no longer find it.
 boost::asio::awaitable<HttpResponse> DeleteEvent(ApiRequest& request) {
   const std::string& id = request.Param("id");
-  bool deleted = co_await request.services.store.Run(
-      [&](Store& store) { return store.DeleteEvent(request.principal.org_id, id); });
+  bool deleted = co_await request.services.events.Run(
+      [&](EventLog& store) { return store.DeleteEvent(request.principal.org_id, id); });
   if (!deleted) throw ApiError::NotFound("event '" + id + "' does not exist");
   co_return HttpResponse::NoContent();
 }

@@ -48,8 +48,8 @@ boost::asio::awaitable<HttpResponse> CreateKey(ApiRequest& request) {
     if (!RoleAllows(caller.role, Permission::manage_orgs)) {
       throw ApiError::NotFound("organization '" + *org_id + "' does not exist");
     }
-    auto org = co_await request.services.store.Run(
-        [&](Store& store) { return store.GetOrganization(*org_id); });
+    auto org = co_await request.services.tenancy.Run(
+        [&](TenancyStore& store) { return store.GetOrganization(*org_id); });
     if (!org) throw ApiError::NotFound("organization '" + *org_id + "' does not exist");
     key.org_id = *org_id;
   }
@@ -60,7 +60,7 @@ boost::asio::awaitable<HttpResponse> CreateKey(ApiRequest& request) {
   key.key_hash = HashSecret(secret);
   key.key_prefix = SecretPrefix(secret);
   key.created_at = now;
-  co_await request.services.store.Run([&](Store& store) { store.InsertApiKey(key); });
+  co_await request.services.tenancy.Run([&](TenancyStore& store) { store.InsertApiKey(key); });
 
   boost::json::object json = KeyJson(key);
   json["key"] = secret;  // shown this once; only its hash is kept
@@ -69,8 +69,8 @@ boost::asio::awaitable<HttpResponse> CreateKey(ApiRequest& request) {
 
 boost::asio::awaitable<HttpResponse> ListKeys(ApiRequest& request) {
   PageRequest page = ParsePageRequest(request);
-  auto result = co_await request.services.store.Run(
-      [&](Store& store) { return store.ListApiKeys(request.principal.org_id, page); });
+  auto result = co_await request.services.tenancy.Run(
+      [&](TenancyStore& store) { return store.ListApiKeys(request.principal.org_id, page); });
   boost::json::array data;
   for (const auto& key : result.items) data.push_back(KeyJson(key));
   co_return JsonListResponse(std::move(data), result.next);
@@ -78,8 +78,8 @@ boost::asio::awaitable<HttpResponse> ListKeys(ApiRequest& request) {
 
 boost::asio::awaitable<ApiKey> LoadKey(ApiRequest& request) {
   const std::string& id = request.Param("id");
-  auto key = co_await request.services.store.Run(
-      [&](Store& store) { return store.GetApiKey(request.principal.org_id, id); });
+  auto key = co_await request.services.tenancy.Run(
+      [&](TenancyStore& store) { return store.GetApiKey(request.principal.org_id, id); });
   if (!key) throw ApiError::NotFound("API key '" + id + "' does not exist");
   co_return *key;
 }
@@ -99,8 +99,8 @@ boost::asio::awaitable<HttpResponse> DeleteKey(ApiRequest& request) {
                               "' cannot delete a key with the higher role '" +
                               std::string(RoleName(key.role)) + "'");
   }
-  bool deleted = co_await request.services.store.Run(
-      [&](Store& store) { return store.DeleteApiKey(key.org_id, key.id); });
+  bool deleted = co_await request.services.tenancy.Run(
+      [&](TenancyStore& store) { return store.DeleteApiKey(key.org_id, key.id); });
   if (!deleted) throw ApiError::NotFound("API key '" + key.id + "' does not exist");
   co_return HttpResponse::NoContent();
 }

@@ -31,22 +31,23 @@ boost::asio::awaitable<HttpResponse> CreateOrganization(ApiRequest& request) {
   org.retention_days =
       static_cast<int>(OptionalInteger(body, "retention_days", 1, 3650).value_or(30));
   org.created_at = now;
-  co_await request.services.store.Run([&](Store& store) { store.InsertOrganization(org); });
+  co_await request.services.tenancy.Run(
+      [&](TenancyStore& store) { store.InsertOrganization(org); });
   co_return JsonResponse(201, OrganizationJson(org));
 }
 
 boost::asio::awaitable<HttpResponse> ListOrganizations(ApiRequest& request) {
   PageRequest page = ParsePageRequest(request);
-  auto result = co_await request.services.store.Run(
-      [&](Store& store) { return store.ListOrganizations(page); });
+  auto result = co_await request.services.tenancy.Run(
+      [&](TenancyStore& store) { return store.ListOrganizations(page); });
   boost::json::array data;
   for (const auto& org : result.items) data.push_back(OrganizationJson(org));
   co_return JsonListResponse(std::move(data), result.next);
 }
 
 boost::asio::awaitable<HttpResponse> ShowOrganization(ApiRequest& request, const std::string& id) {
-  auto org =
-      co_await request.services.store.Run([&](Store& store) { return store.GetOrganization(id); });
+  auto org = co_await request.services.tenancy.Run(
+      [&](TenancyStore& store) { return store.GetOrganization(id); });
   if (!org) throw ApiError::NotFound("organization '" + id + "' does not exist");
   co_return JsonResponse(200, OrganizationJson(*org));
 }
@@ -59,8 +60,8 @@ boost::asio::awaitable<HttpResponse> GetOrganization(ApiRequest& request) {
 boost::asio::awaitable<HttpResponse> UpdateOrganization(ApiRequest& request) {
   auto body = ParseJsonObject(request.http);
   const std::string& id = request.Param("id");
-  auto org =
-      co_await request.services.store.Run([&](Store& store) { return store.GetOrganization(id); });
+  auto org = co_await request.services.tenancy.Run(
+      [&](TenancyStore& store) { return store.GetOrganization(id); });
   if (!org) throw ApiError::NotFound("organization '" + id + "' does not exist");
   if (auto name = OptionalString(body, "name")) {
     if (name->empty()) throw ApiError::BadRequest("'name' must not be empty");
@@ -69,8 +70,8 @@ boost::asio::awaitable<HttpResponse> UpdateOrganization(ApiRequest& request) {
   if (auto days = OptionalInteger(body, "retention_days", 1, 3650)) {
     org->retention_days = static_cast<int>(*days);
   }
-  bool updated = co_await request.services.store.Run(
-      [&](Store& store) { return store.UpdateOrganization(*org); });
+  bool updated = co_await request.services.tenancy.Run(
+      [&](TenancyStore& store) { return store.UpdateOrganization(*org); });
   if (!updated) throw ApiError::NotFound("organization '" + id + "' does not exist");
   co_return JsonResponse(200, OrganizationJson(*org));
 }

@@ -105,19 +105,19 @@ boost::asio::awaitable<ReplayJob> ParseJob(ApiRequest& request) {
     job.id_mode = *parsed;
   }
 
-  auto destination = co_await request.services.store.Run(
-      [&](Store& store) { return store.GetDestination(org, job.destination_id); });
+  auto destination = co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { return store.GetDestination(org, job.destination_id); });
   if (!destination) {
     throw ApiError::NotFound("'destination_id' " + job.destination_id + " does not exist");
   }
   if (job.source_id) {
-    auto source = co_await request.services.store.Run(
-        [&](Store& store) { return store.GetSource(org, *job.source_id); });
+    auto source = co_await request.services.configuration.Run(
+        [&](ConfigurationStore& store) { return store.GetSource(org, *job.source_id); });
     if (!source) throw ApiError::NotFound("'source_id' " + *job.source_id + " does not exist");
   }
   if (job.connection_id) {
-    auto connection = co_await request.services.store.Run(
-        [&](Store& store) { return store.GetConnection(org, *job.connection_id); });
+    auto connection = co_await request.services.configuration.Run(
+        [&](ConfigurationStore& store) { return store.GetConnection(org, *job.connection_id); });
     if (!connection) {
       throw ApiError::NotFound("'connection_id' " + *job.connection_id + " does not exist");
     }
@@ -135,8 +135,8 @@ boost::asio::awaitable<ReplayJob> ParseJob(ApiRequest& request) {
 boost::asio::awaitable<HttpResponse> CreateReplayJob(ApiRequest& request) {
   const bool dry_run = ParseDryRun(request);
   ReplayJob job = co_await ParseJob(request);
-  ScopeCount count = co_await request.services.store.Run(
-      [&](Store& store) { return CountReplayScope(store, ScopeOfJob(job), job.max_events); });
+  ScopeCount count = co_await request.services.events.Run(
+      [&](EventLog& events) { return CountReplayScope(events, ScopeOfJob(job), job.max_events); });
   if (count.total == 0) {
     throw ApiError::NotFound("no event matches: nothing was received in [" +
                              FormatIso8601(job.from) + ", " + FormatIso8601(job.to) +
@@ -164,7 +164,7 @@ boost::asio::awaitable<HttpResponse> CreateReplayJob(ApiRequest& request) {
   job.total = count.total;
   job.created_at = now;
   job.started_at = now;
-  co_await request.services.store.Run([&](Store& store) { store.InsertReplayJob(job); });
+  co_await request.services.replays.Run([&](ReplayHistory& store) { store.InsertReplayJob(job); });
   request.services.replay_runner.Wake();
   co_return JsonResponse(201, boost::json::object{{"job", JobJson(job)}});
 }
@@ -172,8 +172,8 @@ boost::asio::awaitable<HttpResponse> CreateReplayJob(ApiRequest& request) {
 // The job, unless unknown in this org or past its retention (both read as 404).
 boost::asio::awaitable<ReplayJob> LoadJob(ApiRequest& request) {
   const std::string& id = request.Param("id");
-  auto job = co_await request.services.store.Run(
-      [&](Store& store) { return store.GetReplayJob(request.principal.org_id, id); });
+  auto job = co_await request.services.replays.Run(
+      [&](ReplayHistory& store) { return store.GetReplayJob(request.principal.org_id, id); });
   if (!job || (job->expires_at && *job->expires_at <= request.services.clock.Now())) {
     throw ApiError::NotFound("replay job '" + id + "' does not exist");
   }
@@ -188,8 +188,9 @@ boost::asio::awaitable<HttpResponse> GetReplayJob(ApiRequest& request) {
 boost::asio::awaitable<HttpResponse> ListReplayJobs(ApiRequest& request) {
   PageRequest page = ParsePageRequest(request);
   const TimeMs now = request.services.clock.Now();
-  auto result = co_await request.services.store.Run(
-      [&](Store& store) { return store.ListReplayJobs(request.principal.org_id, now, page); });
+  auto result = co_await request.services.replays.Run([&](ReplayHistory& store) {
+    return store.ListReplayJobs(request.principal.org_id, now, page);
+  });
   boost::json::array data;
   for (const ReplayJob& job : result.items) data.push_back(JobJson(job));
   co_return JsonListResponse(std::move(data), result.next);
@@ -206,8 +207,9 @@ boost::asio::awaitable<HttpResponse> ListReplayJobDeliveries(ApiRequest& request
   }
   PageRequest page = ParsePageRequest(request);
   ReplayJob job = co_await LoadJob(request);
-  auto result = co_await request.services.store.Run(
-      [&](Store& store) { return store.ListAttemptsOfJob(job.org_id, job.id, outcome, page); });
+  auto result = co_await request.services.replays.Run([&](ReplayHistory& store) {
+    return store.ListAttemptsOfJob(job.org_id, job.id, outcome, page);
+  });
   boost::json::array data;
   for (const DeliveryAttempt& attempt : result.items) data.push_back(AttemptJson(attempt));
   co_return JsonListResponse(std::move(data), result.next);
@@ -217,8 +219,9 @@ boost::asio::awaitable<HttpResponse> CancelReplayJob(ApiRequest& request) {
   ReplayJob job = co_await LoadJob(request);
   const TimeMs now = request.services.clock.Now();
   const TimeMs expires_at = now + request.services.replay_runner.options().retention_ms;
-  bool cancelled = co_await request.services.store.Run(
-      [&](Store& store) { return store.CancelReplayJob(job.org_id, job.id, now, expires_at); });
+  bool cancelled = co_await request.services.replays.Run([&](ReplayHistory& store) {
+    return store.CancelReplayJob(job.org_id, job.id, now, expires_at);
+  });
   if (!cancelled) {
     job = co_await LoadJob(request);
     throw ApiError::Conflict("replay job '" + job.id + "' has already ended (status " +

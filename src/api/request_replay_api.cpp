@@ -85,7 +85,7 @@ boost::asio::awaitable<HttpResponse> ReplayRequest(ApiRequest& request) {
   replay.error = result.error;
   replay.response_body = result.body_prefix;
   replay.created_at = now;
-  co_await request.services.store.Run([&](Store& store) {
+  co_await request.services.replays.Run([&](ReplayHistory& store) {
     replay.outcome = CompareWithEarlier(
         store.LastResultAtUrl(replay.org_id, replay.event_id, replay.target_url), replay.success);
     store.InsertSingleReplay(replay);
@@ -100,8 +100,9 @@ boost::asio::awaitable<HttpResponse> ReplayRequest(ApiRequest& request) {
 
 boost::asio::awaitable<HttpResponse> ListRequestReplays(ApiRequest& request) {
   Event event = co_await LoadEndpointRequest(request, false);
-  auto replays = co_await request.services.store.Run(
-      [&](Store& store) { return store.ListSingleReplays(request.principal.org_id, event.id); });
+  auto replays = co_await request.services.replays.Run([&](ReplayHistory& store) {
+    return store.ListSingleReplays(request.principal.org_id, event.id);
+  });
   boost::json::array data;
   for (const SingleReplay& replay : replays) data.push_back(RecordJson(replay));
   co_return JsonListResponse(std::move(data), std::nullopt);

@@ -35,8 +35,8 @@ void ApplyCaptureRules(const boost::json::object& body, CaptureRules& rules) {
 
 boost::asio::awaitable<Source> LoadSource(ApiRequest& request) {
   const std::string& id = request.Param("id");
-  auto source = co_await request.services.store.Run(
-      [&](Store& store) { return store.GetSource(request.principal.org_id, id); });
+  auto source = co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { return store.GetSource(request.principal.org_id, id); });
   if (!source) throw ApiError::NotFound("source '" + id + "' does not exist");
   co_return *source;
 }
@@ -53,14 +53,15 @@ boost::asio::awaitable<HttpResponse> CreateSource(ApiRequest& request) {
   source.config_json = CaptureRulesToConfigJson(rules);
   source.created_at = now;
   source.updated_at = now;
-  co_await request.services.store.Run([&](Store& store) { store.InsertSource(source); });
+  co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { store.InsertSource(source); });
   co_return JsonResponse(201, SourceJson(source, request.services));
 }
 
 boost::asio::awaitable<HttpResponse> ListSources(ApiRequest& request) {
   PageRequest page = ParsePageRequest(request);
-  auto result = co_await request.services.store.Run(
-      [&](Store& store) { return store.ListSources(request.principal.org_id, page); });
+  auto result = co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { return store.ListSources(request.principal.org_id, page); });
   boost::json::array data;
   for (const auto& source : result.items) data.push_back(SourceJson(source, request.services));
   co_return JsonListResponse(std::move(data), result.next);
@@ -82,19 +83,17 @@ boost::asio::awaitable<HttpResponse> UpdateSource(ApiRequest& request) {
   ApplyCaptureRules(body, rules);
   source.config_json = CaptureRulesToConfigJson(rules);
   source.updated_at = request.services.clock.Now();
-  bool updated =
-      co_await request.services.store.Run([&](Store& store) { return store.UpdateSource(source); });
+  bool updated = co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { return store.UpdateSource(source); });
   if (!updated) throw ApiError::NotFound("source '" + source.id + "' does not exist");
-  request.services.source_cache.Invalidate(source.id);
   co_return JsonResponse(200, SourceJson(source, request.services));
 }
 
 boost::asio::awaitable<HttpResponse> DeleteSource(ApiRequest& request) {
   const std::string& id = request.Param("id");
-  bool deleted = co_await request.services.store.Run(
-      [&](Store& store) { return store.DeleteSource(request.principal.org_id, id); });
+  bool deleted = co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { return store.DeleteSource(request.principal.org_id, id); });
   if (!deleted) throw ApiError::NotFound("source '" + id + "' does not exist");
-  request.services.source_cache.Invalidate(id);
   co_return HttpResponse::NoContent();
 }
 

@@ -9,6 +9,7 @@
 #include "api/api_dispatcher.h"
 #include "api/routes.h"
 #include "app/bootstrap.h"
+#include "app/cached_configuration.h"
 #include "app/data_dir_lock.h"
 #include "app/node_identity.h"
 #include "capture/capture_handler.h"
@@ -103,35 +104,43 @@ struct Application::Parts {
         owner{ResolveNodeId(config.node_id, UsesPostgres(config), config.data_dir), 5 * 60 * 1000},
         clock(MakeClock(system_clock, config)),
         store(OpenStore(config)),
-        store_executor(*store, config.store_threads),
-        batch_writer(*store, BatchWriter::Limits{.test_sync_delay = std::chrono::milliseconds(
-                                                     config.test_sync_delay_ms)}),
+        store_executor(config.store_threads),
+        batch_writer(store->events(),
+                     BatchWriter::Limits{.test_sync_delay =
+                                             std::chrono::milliseconds(config.test_sync_delay_ms)}),
         source_cache(*clock, 2000),
         route_cache(*clock, 2000),
         destination_cache(*clock, 2000),
+        configuration(store->configuration(), source_cache, route_cache, destination_cache),
         breakers(*clock, BreakerOptions{config.breaker_threshold, config.breaker_cooldown_ms,
                                         UsesPostgres(config)}),
         outbound(MakeOutboundShared(OutboundOptions(config))),
         io(config.io_threads, "rehook-io"),
         delivery_lane(1, "rehook-fwd"),
         replay_lane(1, "rehook-replay"),
-        forwarder(delivery_lane.context(0), store_executor, batch_writer, outbound, breakers,
-                  destination_cache, ParseRetrySchedule(config.retry_schedule), *clock, metrics,
+        forwarder(delivery_lane.context(0),
+                  ForwarderStores{Role<ConfigurationStore>(configuration), Role(store->events()),
+                                  Role(store->work()), Role(store->cluster())},
+                  batch_writer, outbound, breakers, destination_cache,
+                  ParseRetrySchedule(config.retry_schedule), *clock, metrics,
                   ForwarderOptions{.owner = owner,
                                    .max_in_flight_per_destination = config.destination_concurrency,
                                    .shared_pacing = UsesPostgres(config)}),
-        circuit_sync(delivery_lane.context(0), store_executor, breakers, *clock),
-        replay_runner(replay_lane.context(0), store_executor, batch_writer, outbound, breakers,
-                      destination_cache, *clock, metrics, ReplayOptions(config, owner.node_id)),
-        authenticator(store_executor, *clock),
+        circuit_sync(delivery_lane.context(0), Role(store->cluster()), breakers, *clock),
+        replay_runner(replay_lane.context(0),
+                      ReplayStores{Role(store->work()), Role(store->replays()),
+                                   Role(store->events()), Role<ConfigurationStore>(configuration)},
+                      batch_writer, outbound, breakers, destination_cache, *clock, metrics,
+                      ReplayOptions(config, owner.node_id)),
+        authenticator(Role(store->tenancy()), *clock),
         rate_limiter(*clock, config.api_rate_limit, config.api_rate_burst),
         login_limiter(*clock, config.login_rate_limit, config.login_rate_burst),
         services{
             .clock = *clock,
-            .store = store_executor,
-            .source_cache = source_cache,
-            .route_cache = route_cache,
-            .destination_cache = destination_cache,
+            .tenancy = Role(store->tenancy()),
+            .configuration = Role<ConfigurationStore>(configuration),
+            .events = Role(store->events()),
+            .replays = Role(store->replays()),
             .breakers = breakers,
             .target_policy = PolicyOf(*outbound),
             .outbound = outbound,
@@ -143,14 +152,21 @@ struct Application::Parts {
                                       .secure_cookie = config.secure_cookies ||
                                                        StartsWith(config.public_url, "https://")}},
         api(services, authenticator, rate_limiter),
-        capture(CaptureHandler::Parts{store_executor, batch_writer, source_cache, route_cache,
-                                      forwarder, *clock, owner, metrics}),
-        metrics_page(metrics, store_executor, breakers, batch_writer, config.metrics_token),
+        capture(CaptureHandler::Parts{Role<ConfigurationStore>(configuration), batch_writer,
+                                      source_cache, route_cache, forwarder, *clock, owner,
+                                      metrics}),
+        metrics_page(metrics, Role(store->work()), breakers, batch_writer, config.metrics_token),
         retention(
-            *store, *clock,
+            store->tenancy(), store->events(), *clock,
             RetentionSweeper::Options{.interval_ms = config.retention_sweep_interval_ms,
                                       .batch_size = 500,
                                       .dedup_key_max_age_ms = kMaxDedupWindowSeconds * 1000}) {}
+
+  // One store role, called from coroutines on the store's threads.
+  template <class R>
+  StoreRole<R> Role(R& role) {
+    return StoreRole<R>(store_executor, role);
+  }
 
   // Not a coroutine itself: a capture, the hot path, goes straight to its handler's coroutine.
   boost::asio::awaitable<HttpResponse> Route(HttpRequest& request) {
@@ -167,7 +183,7 @@ struct Application::Parts {
     }
     if (request.path == "/metrics") co_return co_await metrics_page.Serve(request);
     if (request.path == "/readyz") {
-      bool ready = co_await store_executor.Run([](Store& s) { return s.Ping(); });
+      bool ready = co_await store_executor.Run([this] { return store->Ping(); });
       if (!ready) throw ApiError::Unavailable("the store is not reachable", 5);
       co_return JsonResponse(200, boost::json::object{{"status", "ready"}});
     }
@@ -185,6 +201,7 @@ struct Application::Parts {
   SourceCache source_cache;
   RouteCache route_cache;
   DestinationCache destination_cache;
+  CachedConfiguration configuration;  // what everyone but the store's own tests changes it through
   CircuitBreakers breakers;
   Metrics metrics;
   std::shared_ptr<OutboundShared> outbound;
@@ -221,11 +238,12 @@ void Application::Start() {
   parts_ = std::make_unique<Parts>(config_);
   Parts& parts = *parts_;
 
-  std::optional<std::string> first_key = BootstrapFirstOrganization(*parts.store, *parts.clock);
+  std::optional<std::string> first_key =
+      BootstrapFirstOrganization(parts.store->tenancy(), *parts.clock);
   std::string key_file = config_.data_dir + "/admin.key";
   if (first_key) WriteAdminKeyFile(key_file, *first_key);
   // Deliveries this node was working on when it last stopped are free to be taken again.
-  parts.store->ReleaseLeases(parts.owner.node_id);
+  parts.store->work().ReleaseLeases(parts.owner.node_id);
 
   AddAllApiRoutes(parts.api.router());
 

@@ -13,7 +13,7 @@
 
 namespace rehook {
 
-std::optional<std::string> BootstrapFirstOrganization(Store& store, const Clock& clock) {
+std::optional<std::string> BootstrapFirstOrganization(TenancyStore& tenancy, const Clock& clock) {
   TimeMs now = clock.Now();
   Organization org{NewId("org", now), "default", 30, now};
   std::string secret = NewApiKeySecret();
@@ -25,7 +25,7 @@ std::optional<std::string> BootstrapFirstOrganization(Store& store, const Clock&
   key.key_hash = HashSecret(secret);
   key.key_prefix = SecretPrefix(secret);
   key.created_at = now;
-  if (!store.BootstrapFirstOrganization(org, key)) return std::nullopt;
+  if (!tenancy.BootstrapFirstOrganization(org, key)) return std::nullopt;
   return secret;
 }
 

@@ -5,13 +5,13 @@
 #include <string>
 
 #include "common/clock.h"
-#include "store/store.h"
+#include "store/roles/tenancy_store.h"
 
 namespace rehook {
 
 // Returns the new key's secret when this call created the organization, nullopt when the store
 // already had one (also when another node got there first).
-std::optional<std::string> BootstrapFirstOrganization(Store& store, const Clock& clock);
+std::optional<std::string> BootstrapFirstOrganization(TenancyStore& tenancy, const Clock& clock);
 
 // Writes the key to `path` with mode 0600 (replacing any old file) and fsyncs it.
 void WriteAdminKeyFile(const std::string& path, const std::string& secret);

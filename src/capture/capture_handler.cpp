@@ -22,8 +22,8 @@ std::pair<std::string, std::string> SplitIngestPath(std::string_view path) {
 
 boost::asio::awaitable<std::shared_ptr<const CaptureSource>> CaptureHandler::LoadSource(
     const std::string& id) {
-  auto source =
-      co_await parts_.store.Run([&](Store& store) { return store.FindSourceForCapture(id); });
+  auto source = co_await parts_.configuration.Run(
+      [&](ConfigurationStore& store) { return store.FindSourceForCapture(id); });
   std::shared_ptr<const CaptureSource> found;
   if (source) {
     // Stored configs were validated when written, so this does not throw in practice; if it
@@ -42,7 +42,7 @@ boost::asio::awaitable<std::shared_ptr<const SourceRoutes>> CaptureHandler::Load
     std::vector<Connection> connections;
     std::unordered_set<std::string> disabled_destinations;
   };
-  auto routing = co_await parts_.store.Run([&](Store& store) {
+  auto routing = co_await parts_.configuration.Run([&](ConfigurationStore& store) {
     Routing found{store.ListConnectionsOfSource(id), {}};
     for (const Connection& connection : found.connections) {
       if (!connection.enabled) continue;

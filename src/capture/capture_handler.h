@@ -18,6 +18,7 @@
 #include "http/http_types.h"
 #include "metrics/metrics.h"
 #include "store/batch_writer.h"
+#include "store/roles/configuration_store.h"
 #include "store/store_executor.h"
 
 namespace rehook {
@@ -25,7 +26,7 @@ namespace rehook {
 class CaptureHandler {
  public:
   struct Parts {
-    StoreExecutor& store;
+    StoreRole<ConfigurationStore> configuration;
     BatchWriter& writer;
     SourceCache& sources;
     RouteCache& routes;

@@ -12,10 +12,10 @@ namespace rehook {
 
 namespace asio = boost::asio;
 
-CircuitSync::CircuitSync(asio::io_context& lane, StoreExecutor& store, CircuitBreakers& breakers,
-                         const Clock& clock, TimeMs interval_ms)
+CircuitSync::CircuitSync(asio::io_context& lane, StoreRole<ClusterState> cluster,
+                         CircuitBreakers& breakers, const Clock& clock, TimeMs interval_ms)
     : lane_io_(lane),
-      store_(store),
+      cluster_(cluster),
       breakers_(breakers),
       clock_(clock),
       interval_ms_(interval_ms),
@@ -48,7 +48,7 @@ asio::awaitable<void> CircuitSync::SyncOnce() {
   std::vector<CircuitReport> reports = breakers_.TakeReports();
   const BreakerOptions& options = breakers_.options();
   TimeMs now = clock_.Now();
-  std::vector<CircuitRecord> records = co_await store_.Run([&](Store& store) {
+  std::vector<CircuitRecord> records = co_await cluster_.Run([&](ClusterState& store) {
     std::vector<CircuitRecord> agreed;
     for (const CircuitReport& report : reports) {
       agreed.push_back(

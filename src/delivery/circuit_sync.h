@@ -11,14 +11,15 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "delivery/circuit_breaker.h"
+#include "store/roles/cluster_state.h"
 #include "store/store_executor.h"
 
 namespace rehook {
 
 class CircuitSync {
  public:
-  CircuitSync(boost::asio::io_context& lane, StoreExecutor& store, CircuitBreakers& breakers,
-              const Clock& clock, TimeMs interval_ms = 500);
+  CircuitSync(boost::asio::io_context& lane, StoreRole<ClusterState> cluster,
+              CircuitBreakers& breakers, const Clock& clock, TimeMs interval_ms = 500);
 
   // Starts syncing. Call once, before running the lane.
   void Start();
@@ -30,7 +31,7 @@ class CircuitSync {
   boost::asio::awaitable<void> SyncOnce();
 
   boost::asio::io_context& lane_io_;
-  StoreExecutor& store_;
+  StoreRole<ClusterState> cluster_;
   CircuitBreakers& breakers_;
   const Clock& clock_;
   TimeMs interval_ms_;

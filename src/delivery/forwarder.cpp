@@ -16,7 +16,7 @@ namespace rehook {
 
 namespace asio = boost::asio;
 
-Forwarder::Forwarder(asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
+Forwarder::Forwarder(asio::io_context& lane, ForwarderStores store, BatchWriter& writer,
                      std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
                      DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
                      DeliveryCounter& deliveries, ForwarderOptions options)
@@ -90,8 +90,9 @@ void Forwarder::Dispatch() {
 
 asio::awaitable<std::optional<Destination>> Forwarder::LoadDestination(const DeliveryTask& task) {
   if (auto cached = destinations_.Lookup(task.destination_id)) co_return *cached;
-  auto destination = co_await store_.Run(
-      [&](Store& store) { return store.GetDestination(task.org_id, task.destination_id); });
+  auto destination = co_await store_.configuration.Run([&](ConfigurationStore& store) {
+    return store.GetDestination(task.org_id, task.destination_id);
+  });
   destinations_.Put(task.destination_id, destination);
   co_return destination;
 }
@@ -108,8 +109,8 @@ asio::awaitable<void> Forwarder::Pace(Lane& lane, const Destination& destination
   TimeMs slot = 0;
   if (options_.shared_pacing) {
     const std::string& id = destination.id;
-    slot = co_await store_.Run(
-        [&](Store& store) { return store.ReserveDeliverySlot(id, now, spacing_ms); });
+    slot = co_await store_.cluster.Run(
+        [&](ClusterState& store) { return store.ReserveDeliverySlot(id, now, spacing_ms); });
     now = clock_.Now();
   } else {
     slot = std::max(now, lane.next_slot);
@@ -191,8 +192,8 @@ asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
   const DeliveryTask& task = work.task;
   std::shared_ptr<const Event> event = work.event;
   if (!event) {
-    auto loaded = co_await store_.Run(
-        [&](Store& store) { return store.GetEvent(task.org_id, task.event_id, true); });
+    auto loaded = co_await store_.events.Run(
+        [&](EventLog& store) { return store.GetEvent(task.org_id, task.event_id, true); });
     if (loaded) event = std::make_shared<const Event>(std::move(*loaded));
   }
   if (!event) {
@@ -230,7 +231,7 @@ asio::awaitable<void> Forwarder::Poll() {
     if (limit > 0) {
       TimeMs now = clock_.Now();
       try {
-        auto tasks = co_await store_.Run([&](Store& store) {
+        auto tasks = co_await store_.work.Run([&](WorkLeases& store) {
           return store.ClaimDueTasks(now, options_.owner.node_id, now + options_.owner.lease_ms,
                                      limit);
         });

@@ -36,9 +36,18 @@
 #include "delivery/retry_schedule.h"
 #include "delivery/routing.h"
 #include "store/batch_writer.h"
+#include "store/store.h"
 #include "store/store_executor.h"
 
 namespace rehook {
+
+// The store roles forwarding uses.
+struct ForwarderStores {
+  StoreRole<ConfigurationStore> configuration;  // destinations
+  StoreRole<EventLog> events;                   // bodies of events not in memory
+  StoreRole<WorkLeases> work;                   // due tasks
+  StoreRole<ClusterState> cluster;              // rate-limit slots shared by nodes
+};
 
 struct ForwarderOptions {
   TaskOwner owner;
@@ -51,13 +60,13 @@ struct ForwarderOptions {
   std::size_t max_queued = 50000;
   std::size_t max_queued_body_bytes = 256 << 20;
   // Several nodes share the store: a destination's rate_limit slots are reserved in it
-  // (Store::ReserveDeliverySlot) so that the limit holds across all nodes together.
+  // (ClusterState::ReserveDeliverySlot) so that the limit holds across all nodes together.
   bool shared_pacing = false;
 };
 
 class Forwarder {
  public:
-  Forwarder(boost::asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
+  Forwarder(boost::asio::io_context& lane, ForwarderStores store, BatchWriter& writer,
             std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
             DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
             DeliveryCounter& deliveries, ForwarderOptions options);
@@ -99,7 +108,7 @@ class Forwarder {
   TaskUpdate Outcome(const DeliveryTask& task, const OutboundResult& result);
 
   boost::asio::io_context& lane_io_;
-  StoreExecutor& store_;
+  ForwarderStores store_;
   BatchWriter& writer_;
   OutboundClient client_;
   CircuitBreakers& breakers_;

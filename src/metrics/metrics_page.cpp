@@ -163,7 +163,7 @@ boost::asio::awaitable<HttpResponse> MetricsPage::Serve(const HttpRequest& reque
     scope = MetricsScope::per_tenant;
   }
   MetricsSnapshot snapshot;
-  snapshot.work = co_await store_.Run([](Store& store) { return store.CountWork(); });
+  snapshot.work = co_await work_.Run([](WorkLeases& store) { return store.CountWork(); });
   snapshot.circuits = breakers_.SnapshotAll();
   snapshot.replay_paces = metrics_.replay_paces().Read(std::chrono::steady_clock::now());
   snapshot.commit_batches = writer_.batches_committed();

@@ -19,6 +19,7 @@
 #include "metrics/metrics.h"
 #include "store/batch_writer.h"
 #include "store/queries.h"
+#include "store/roles/work_leases.h"
 #include "store/store_executor.h"
 
 namespace rehook {
@@ -41,10 +42,10 @@ std::string RenderMetrics(const Metrics& metrics, const MetricsSnapshot& snapsho
 class MetricsPage {
  public:
   // `token`: the scrape token (--metrics-token); empty for an open page of totals.
-  MetricsPage(const Metrics& metrics, StoreExecutor& store, CircuitBreakers& breakers,
+  MetricsPage(const Metrics& metrics, StoreRole<WorkLeases> work, CircuitBreakers& breakers,
               const BatchWriter& writer, std::string token)
       : metrics_(metrics),
-        store_(store),
+        work_(work),
         breakers_(breakers),
         writer_(writer),
         token_(std::move(token)) {}
@@ -53,7 +54,7 @@ class MetricsPage {
 
  private:
   const Metrics& metrics_;
-  StoreExecutor& store_;
+  StoreRole<WorkLeases> work_;
   CircuitBreakers& breakers_;
   const BatchWriter& writer_;
   std::string token_;

@@ -57,7 +57,7 @@ struct ReplayRunner::Job {
   asio::steady_timer wake;  // the job's loop sleeps on it; anything relevant cancels it
 };
 
-ReplayRunner::ReplayRunner(asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
+ReplayRunner::ReplayRunner(asio::io_context& lane, ReplayStores store, BatchWriter& writer,
                            std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
                            DestinationCache& destinations, const Clock& clock, Metrics& metrics,
                            ReplayRunnerOptions options)
@@ -119,7 +119,7 @@ asio::awaitable<void> ReplayRunner::ClaimLoop() {
     const TimeMs now = clock_.Now();
     try {
       if (room > 0) {
-        auto claimed = co_await store_.Run([&](Store& store) {
+        auto claimed = co_await store_.work.Run([&](WorkLeases& store) {
           return store.ClaimReplayJobs(now, options_.node_id, now + options_.lease_ms,
                                        std::min(room, 100));
         });
@@ -133,8 +133,8 @@ asio::awaitable<void> ReplayRunner::ClaimLoop() {
       }
       if (now >= next_expiry_sweep_) {
         next_expiry_sweep_ = now + 60'000;
-        co_await store_.Run(
-            [now](Store& store) { return store.DeleteExpiredReplayJobs(now, 1000); });
+        co_await store_.replays.Run(
+            [now](ReplayHistory& store) { return store.DeleteExpiredReplayJobs(now, 1000); });
       }
     } catch (const std::exception& e) {
       log::Error("replay.claim_failed", {{"error", e.what()}});
@@ -163,15 +163,18 @@ asio::awaitable<void> ReplayRunner::RenewLeases() {
     }
     const TimeMs lease_until = clock_.Now() + options_.lease_ms;
     try {
-      auto renewed = co_await store_.Run([&](Store& store) {
-        std::vector<Renewed> results;
-        for (const Held& h : held) {
-          Renewed result{store.RenewReplayLease(h.id, options_.node_id, lease_until), {}};
-          if (result.job) result.destination = store.GetDestination(h.org_id, h.destination_id);
-          results.push_back(std::move(result));
-        }
-        return results;
-      });
+      auto renewed = co_await store_.work.Run(
+          [&, &configuration = store_.configuration.role()](WorkLeases& work) {
+            std::vector<Renewed> results;
+            for (const Held& h : held) {
+              Renewed result{work.RenewReplayLease(h.id, options_.node_id, lease_until), {}};
+              if (result.job) {
+                result.destination = configuration.GetDestination(h.org_id, h.destination_id);
+              }
+              results.push_back(std::move(result));
+            }
+            return results;
+          });
       for (std::size_t i = 0; i < held.size(); ++i) {
         auto found = jobs_.find(held[i].id);
         if (found == jobs_.end()) continue;
@@ -211,8 +214,9 @@ asio::awaitable<bool> ReplayRunner::Prepare(Job& job) {
   std::optional<Destination> destination =
       destinations_.Lookup(record.destination_id).value_or(std::nullopt);
   if (!destination) {
-    destination = co_await store_.Run(
-        [&](Store& store) { return store.GetDestination(record.org_id, record.destination_id); });
+    destination = co_await store_.configuration.Run([&](ConfigurationStore& store) {
+      return store.GetDestination(record.org_id, record.destination_id);
+    });
     destinations_.Put(record.destination_id, destination);
   }
   if (!destination) {
@@ -224,8 +228,8 @@ asio::awaitable<bool> ReplayRunner::Prepare(Job& job) {
   if (record.processed > 0) {
     // Captured by reference: GCC 12 destroys an owning init-capture of a lambda temporary in a
     // co_await expression twice.
-    auto replayed = co_await store_.Run(
-        [&record](Store& store) { return store.ListReplayedEventIds(record.id); });
+    auto replayed = co_await store_.replays.Run(
+        [&record](ReplayHistory& store) { return store.ListReplayedEventIds(record.id); });
     job.already_replayed.insert(replayed.begin(), replayed.end());
   }
   int rate = record.rate_limit;
@@ -264,12 +268,12 @@ asio::awaitable<void> ReplayRunner::Run(std::shared_ptr<Job> job) {
       std::unordered_map<std::string, bool> earlier_results;
       bool failed = false;
       try {
-        page = co_await store_.Run([&](Store& store) {
-          std::vector<Event> events = ReadReplayPage(store, job->scope, read_after,
-                                                     average_body_bytes, options_.page_bytes);
+        page = co_await store_.events.Run([&, &history = store_.replays.role()](EventLog& log) {
+          std::vector<Event> events =
+              ReadReplayPage(log, job->scope, read_after, average_body_bytes, options_.page_bytes);
           std::vector<std::string> ids;
           for (const Event& event : events) ids.push_back(event.id);
-          earlier_results = store.LastResultsAtDestination(
+          earlier_results = history.LastResultsAtDestination(
               job->record.org_id, job->record.destination_id, ids, job->record.id);
           return events;
         });

@@ -29,6 +29,7 @@
 #include "delivery/outbound_client.h"
 #include "metrics/metrics.h"
 #include "store/batch_writer.h"
+#include "store/store.h"
 #include "store/store_executor.h"
 
 namespace rehook {
@@ -47,9 +48,17 @@ struct ReplayRunnerOptions {
   TimeMs retention_ms = 24 * 60 * 60 * 1000;  // progress kept after a job ends
 };
 
+// The store roles replay jobs use.
+struct ReplayStores {
+  StoreRole<WorkLeases> work;                   // job leases
+  StoreRole<ReplayHistory> replays;             // jobs, their attempts and earlier results
+  StoreRole<EventLog> events;                   // the events of a job's range
+  StoreRole<ConfigurationStore> configuration;  // its destination
+};
+
 class ReplayRunner {
  public:
-  ReplayRunner(boost::asio::io_context& lane, StoreExecutor& store, BatchWriter& writer,
+  ReplayRunner(boost::asio::io_context& lane, ReplayStores store, BatchWriter& writer,
                std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
                DestinationCache& destinations, const Clock& clock, Metrics& metrics,
                ReplayRunnerOptions options);
@@ -93,7 +102,7 @@ class ReplayRunner {
   ReplayProgress ProgressOf(const Job& job) const;
 
   boost::asio::io_context& lane_io_;
-  StoreExecutor& store_;
+  ReplayStores store_;
   BatchWriter& writer_;
   OutboundClient client_;
   // The destination's circuit as live forwarding sees it (read only), and the circuits of

@@ -36,17 +36,17 @@ bool MatchesScope(const ReplayScope& scope, const Event& event) {
   return scope.filter->Matches(input);
 }
 
-ScopeCount CountReplayScope(Store& store, const ReplayScope& scope, int max_events) {
+ScopeCount CountReplayScope(EventLog& events, const ReplayScope& scope, int max_events) {
   ScopeCount count;
   std::optional<Cursor> after;
   std::size_t average_body_bytes = 0;
   while (count.total < max_events) {
     std::vector<Event> page;
     if (scope.filter) {
-      page = ReadReplayPage(store, scope, after, average_body_bytes, 4 << 20);
+      page = ReadReplayPage(events, scope, after, average_body_bytes, 4 << 20);
     } else {
       int limit = std::min(kCountPageEvents, max_events - count.total);
-      page = store.ListEventsForReplay(RangeOf(scope, after, limit, false));
+      page = events.ListEventsForReplay(RangeOf(scope, after, limit, false));
     }
     if (page.empty()) break;
     std::size_t body_bytes = 0;
@@ -67,7 +67,7 @@ ScopeCount CountReplayScope(Store& store, const ReplayScope& scope, int max_even
   return count;
 }
 
-std::vector<Event> ReadReplayPage(Store& store, const ReplayScope& scope,
+std::vector<Event> ReadReplayPage(EventLog& events, const ReplayScope& scope,
                                   const std::optional<Cursor>& after,
                                   std::size_t average_body_bytes, std::size_t page_bytes) {
   // Until the body size is known, a small first page: 100 bodies of 10 MB would be 1 GB.
@@ -75,7 +75,7 @@ std::vector<Event> ReadReplayPage(Store& store, const ReplayScope& scope,
   if (average_body_bytes > 0) {
     limit = std::clamp<std::size_t>(page_bytes / average_body_bytes, 1, kMaxPageEvents);
   }
-  return store.ListEventsForReplay(RangeOf(scope, after, static_cast<int>(limit), true));
+  return events.ListEventsForReplay(RangeOf(scope, after, static_cast<int>(limit), true));
 }
 
 }  // namespace rehook

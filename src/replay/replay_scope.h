@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "filter/filter.h"
-#include "store/store.h"
+#include "store/queries.h"
+#include "store/roles/event_log.h"
 
 namespace rehook {
 
@@ -43,13 +44,13 @@ struct ScopeCount {
 };
 
 // Counts the first `max_events` matching events. Blocking: run it on the store's threads.
-ScopeCount CountReplayScope(Store& store, const ReplayScope& scope, int max_events);
+ScopeCount CountReplayScope(EventLog& events, const ReplayScope& scope, int max_events);
 
 // The next events of the scope after `after`, bodies loaded, filter not yet applied (the caller
 // walks past non-matching events too, see ReplayWalk). About `page_bytes` of bodies at most,
 // judged from the previous page's average body size (`average_body_bytes`, 0 when unknown).
 // Blocking.
-std::vector<Event> ReadReplayPage(Store& store, const ReplayScope& scope,
+std::vector<Event> ReadReplayPage(EventLog& events, const ReplayScope& scope,
                                   const std::optional<Cursor>& after,
                                   std::size_t average_body_bytes, std::size_t page_bytes);
 

@@ -60,4 +60,26 @@ class StoreExecutor {
   boost::asio::thread_pool pool_;
 };
 
+// One store role as a component holds it: calls run on the store's threads.
+//
+//   std::optional<Source> source = co_await configuration.Run(
+//       [&](ConfigurationStore& store) { return store.GetSource(org, id); });
+template <class Role>
+class StoreRole {
+ public:
+  StoreRole(StoreExecutor& executor, Role& role) : executor_(&executor), role_(&role) {}
+
+  template <class F>
+  boost::asio::awaitable<std::invoke_result_t<F, Role&>> Run(F fn) {
+    return executor_->Run([role = role_, fn = std::move(fn)]() mutable { return fn(*role); });
+  }
+
+  // The role itself, for code already on a store thread.
+  Role& role() { return *role_; }
+
+ private:
+  StoreExecutor* executor_;
+  Role* role_;
+};
+
 }  // namespace rehook

@@ -10,7 +10,7 @@
 
 #include "common/ids.h"
 #include "store/sqlite/sqlite_store.h"
-#include "support/mock_store.h"
+#include "support/mock_event_log.h"
 #include "support/temp_dir.h"
 
 namespace rehook {
@@ -20,8 +20,8 @@ class BatchWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::make_unique<SqliteStore>(dir_.path() + "/events.db");
-    store_->InsertOrganization(Organization{"org_1", "o", 30, 1});
-    store_->InsertSource(Source{"src_1", "org_1", "s", "{}", 1, 1});
+    store_->tenancy().InsertOrganization(Organization{"org_1", "o", 30, 1});
+    store_->configuration().InsertSource(Source{"src_1", "org_1", "s", "{}", 1, 1});
   }
 
   static NewEvent MakeEvent(TimeMs at) {
@@ -42,7 +42,7 @@ class BatchWriterTest : public ::testing::Test {
 };
 
 TEST_F(BatchWriterTest, CommitsConcurrentSubmissionsInFewerBatches) {
-  BatchWriter writer(*store_, BatchWriter::Limits{});
+  BatchWriter writer(store_->events(), BatchWriter::Limits{});
   constexpr int kThreads = 8;
   constexpr int kPerThread = 200;
   std::atomic<int> committed{0};
@@ -76,7 +76,7 @@ TEST_F(BatchWriterTest, CommitsConcurrentSubmissionsInFewerBatches) {
   query.page.limit = 250;
   size_t stored = 0;
   for (;;) {
-    auto page = store_->ListEvents(query);
+    auto page = store_->events().ListEvents(query);
     stored += page.items.size();
     if (!page.next) break;
     query.page.after = page.next;
@@ -85,7 +85,7 @@ TEST_F(BatchWriterTest, CommitsConcurrentSubmissionsInFewerBatches) {
 }
 
 TEST_F(BatchWriterTest, ReportsAFailedCommitToTheSubmitter) {
-  BatchWriter writer(*store_, BatchWriter::Limits{});
+  BatchWriter writer(store_->events(), BatchWriter::Limits{});
   NewEvent event = MakeEvent(5000);
   auto submit = [&](NewEvent e) {
     std::promise<std::exception_ptr> result;
@@ -102,7 +102,7 @@ TEST_F(BatchWriterTest, ReportsAFailedCommitToTheSubmitter) {
 TEST_F(BatchWriterTest, StopCommitsWhatIsQueuedAndRefusesMore) {
   std::atomic<int> committed{0};
   {
-    BatchWriter writer(*store_, BatchWriter::Limits{});
+    BatchWriter writer(store_->events(), BatchWriter::Limits{});
     for (int i = 0; i < 50; ++i) {
       writer.Submit(MakeEvent(6000 + i), [&](std::exception_ptr error, const std::string&) {
         if (!error) committed++;
@@ -120,7 +120,7 @@ TEST_F(BatchWriterTest, StopCommitsWhatIsQueuedAndRefusesMore) {
 // The durability contract: a capture is acknowledged only after the fsync that covers it, and a
 // failed fsync fails every batch it covered.
 TEST(BatchWriterSyncTest, CompletesOnlyAfterTheSyncThatCoversTheEvent) {
-  ::testing::NiceMock<testing::MockStore> store;
+  ::testing::NiceMock<testing::MockEventLog> store;
   std::mutex mutex;
   std::condition_variable released;
   bool release_sync = false;
@@ -153,7 +153,7 @@ TEST(BatchWriterSyncTest, CompletesOnlyAfterTheSyncThatCoversTheEvent) {
 // What a reader sees may be committed but not durable yet: WhenDurable waits for the fsync of
 // every commit begun before it was called.
 TEST(BatchWriterSyncTest, WhenDurableWaitsForTheSyncOfWhatWasCommitted) {
-  ::testing::NiceMock<testing::MockStore> store;
+  ::testing::NiceMock<testing::MockEventLog> store;
   std::mutex mutex;
   std::condition_variable released;
   bool release_sync = false;
@@ -185,7 +185,7 @@ TEST(BatchWriterSyncTest, WhenDurableWaitsForTheSyncOfWhatWasCommitted) {
 }
 
 TEST(BatchWriterSyncTest, AFailedSyncFailsTheBatch) {
-  ::testing::NiceMock<testing::MockStore> store;
+  ::testing::NiceMock<testing::MockEventLog> store;
   ON_CALL(store, SyncBatches()).WillByDefault([] { throw StoreError("fsync failed: EIO"); });
   BatchWriter writer(store, BatchWriter::Limits{});
   std::promise<std::exception_ptr> done;

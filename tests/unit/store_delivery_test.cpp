@@ -39,10 +39,10 @@ class StoreDeliveryTest : public StoreTest {
     StoreTest::SetUp();
     source_ = MakeSource(org_.id, 2000);
     destination_ = MakeDestination(org_.id, 2000);
-    store_->InsertDestination(destination_);
+    store_->configuration().InsertDestination(destination_);
     connection_ = Connection{NewId("con", 2000),    org_.id, source_.id, destination_.id,
                              R"({"body":{"a":1}})", true,    2000,       2000};
-    store_->InsertConnection(connection_);
+    store_->configuration().InsertConnection(connection_);
   }
 
   // Captures an event together with one task per given due time.
@@ -52,8 +52,8 @@ class StoreDeliveryTest : public StoreTest {
     for (TimeMs due : due_times) item.tasks.push_back(MakeTask(*event, connection_, due));
     WriteBatch batch;
     batch.events.push_back(item);
-    store_->ApplyBatch(batch);
-    store_->SyncBatches();
+    store_->events().ApplyBatch(batch);
+    store_->events().SyncBatches();
     return *event;
   }
 
@@ -79,7 +79,7 @@ class StoreDeliveryTest : public StoreTest {
   void Apply(TaskUpdate update) {
     WriteBatch batch;
     batch.task_updates.push_back(std::move(update));
-    store_->ApplyBatch(batch);
+    store_->events().ApplyBatch(batch);
   }
 
   // An event of source_ received at `at`, with one delivery task and a claim on `key_hash`
@@ -96,7 +96,7 @@ class StoreDeliveryTest : public StoreTest {
 };
 
 TEST_P(StoreDeliveryTest, DestinationsRoundTripAndStayInTheirOrganization) {
-  auto loaded = store_->GetDestination(org_.id, destination_.id);
+  auto loaded = store_->configuration().GetDestination(org_.id, destination_.id);
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->url, destination_.url);
   EXPECT_EQ(loaded->timeout_ms, 5000);
@@ -104,14 +104,15 @@ TEST_P(StoreDeliveryTest, DestinationsRoundTripAndStayInTheirOrganization) {
   EXPECT_EQ(loaded->headers[1].name, "X-Team");
   EXPECT_EQ(loaded->secret, destination_.secret);
   EXPECT_EQ(loaded->rate_limit, 20);
-  EXPECT_FALSE(store_->GetDestination("org_other", destination_.id).has_value());
-  EXPECT_EQ(store_->ListDestinations(org_.id, {}).items.size(), 1u);
+  EXPECT_FALSE(store_->configuration().GetDestination("org_other", destination_.id).has_value());
+  EXPECT_EQ(store_->configuration().ListDestinations(org_.id, {}).items.size(), 1u);
 
   loaded->rate_limit.reset();
   loaded->url = "https://new.example.com/";
-  EXPECT_TRUE(store_->UpdateDestination(*loaded));
-  EXPECT_FALSE(store_->GetDestination(org_.id, destination_.id)->rate_limit.has_value());
-  EXPECT_TRUE(store_->GetDestination(org_.id, destination_.id)->enabled);
+  EXPECT_TRUE(store_->configuration().UpdateDestination(*loaded));
+  EXPECT_FALSE(
+      store_->configuration().GetDestination(org_.id, destination_.id)->rate_limit.has_value());
+  EXPECT_TRUE(store_->configuration().GetDestination(org_.id, destination_.id)->enabled);
 }
 
 TEST_P(StoreDeliveryTest, DisablingADestinationDropsItsPendingDeliveriesButNotItsEvents) {
@@ -119,50 +120,51 @@ TEST_P(StoreDeliveryTest, DisablingADestinationDropsItsPendingDeliveriesButNotIt
   Destination disabled = destination_;
   disabled.enabled = false;
   disabled.org_id = "org_other";
-  EXPECT_FALSE(store_->UpdateDestination(disabled));  // another org's: nothing happens
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 1);
+  EXPECT_FALSE(
+      store_->configuration().UpdateDestination(disabled));  // another org's: nothing happens
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 1);
   disabled.org_id = org_.id;
-  EXPECT_TRUE(store_->UpdateDestination(disabled));
-  EXPECT_FALSE(store_->GetDestination(org_.id, destination_.id)->enabled);
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
-  EXPECT_TRUE(store_->GetEvent(org_.id, event.id, false).has_value());
+  EXPECT_TRUE(store_->configuration().UpdateDestination(disabled));
+  EXPECT_FALSE(store_->configuration().GetDestination(org_.id, destination_.id)->enabled);
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
+  EXPECT_TRUE(store_->events().GetEvent(org_.id, event.id, false).has_value());
 }
 
 TEST_P(StoreDeliveryTest, ConnectionsAreFoundBySource) {
-  auto of_source = store_->ListConnectionsOfSource(source_.id);
+  auto of_source = store_->configuration().ListConnectionsOfSource(source_.id);
   ASSERT_EQ(of_source.size(), 1u);
   EXPECT_EQ(of_source[0].filter_json, R"({"body":{"a":1}})");
   EXPECT_TRUE(of_source[0].enabled);
-  EXPECT_FALSE(store_->GetConnection("org_other", connection_.id).has_value());
+  EXPECT_FALSE(store_->configuration().GetConnection("org_other", connection_.id).has_value());
 
   connection_.enabled = false;
   connection_.filter_json = "";
-  EXPECT_TRUE(store_->UpdateConnection(connection_));
-  auto updated = store_->GetConnection(org_.id, connection_.id);
+  EXPECT_TRUE(store_->configuration().UpdateConnection(connection_));
+  auto updated = store_->configuration().GetConnection(org_.id, connection_.id);
   EXPECT_FALSE(updated->enabled);
   EXPECT_EQ(updated->filter_json, "");
 }
 
 TEST_P(StoreDeliveryTest, DueTasksAreClaimedOnceUntilTheLeaseLapses) {
   CaptureWithTasks(3000, {3000, 4000, 9000});
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 3);
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 3);
 
-  auto first = store_->ClaimDueTasks(5000, "node-a", 65000, 10);
+  auto first = store_->work().ClaimDueTasks(5000, "node-a", 65000, 10);
   ASSERT_EQ(first.size(), 2u);  // the third is not due yet
   EXPECT_EQ(first[0].next_attempt_at, 3000);
   EXPECT_EQ(first[0].lease_owner, "node-a");
-  EXPECT_TRUE(store_->ClaimDueTasks(5000, "node-b", 65000, 10).empty());  // leased
+  EXPECT_TRUE(store_->work().ClaimDueTasks(5000, "node-b", 65000, 10).empty());  // leased
 
   // After the lease lapses another node may take them.
-  auto later = store_->ClaimDueTasks(70000, "node-b", 130000, 10);
+  auto later = store_->work().ClaimDueTasks(70000, "node-b", 130000, 10);
   EXPECT_EQ(later.size(), 3u);
-  store_->ReleaseLeases("node-b");
-  EXPECT_EQ(store_->ClaimDueTasks(70000, "node-c", 130000, 1).size(), 1u);  // limit
+  store_->work().ReleaseLeases("node-b");
+  EXPECT_EQ(store_->work().ClaimDueTasks(70000, "node-c", 130000, 1).size(), 1u);  // limit
 }
 
 TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   Event event = CaptureWithTasks(3000, {3000});
-  auto task = store_->ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
+  auto task = store_->work().ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
 
   DeliveryAttempt failed = Attempt(event, 3100, false);
   failed.attempt = 1;
@@ -170,11 +172,11 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   failed.response_time_ms = 12;
   failed.next_retry_at = 33100;
   Apply(TaskUpdate{task.id, failed, 33100});
-  WorkCounts waiting = store_->CountWork();
+  WorkCounts waiting = store_->work().CountWork();
   EXPECT_EQ(waiting.pending_deliveries, 1);
   EXPECT_EQ(waiting.pending_retries, 1);
 
-  auto retried = store_->ClaimDueTasks(40000, "node-a", 100000, 10);
+  auto retried = store_->work().ClaimDueTasks(40000, "node-a", 100000, 10);
   ASSERT_EQ(retried.size(), 1u);  // rescheduled and the lease released
   EXPECT_EQ(retried[0].attempts, 1);
   EXPECT_EQ(retried[0].next_attempt_at, 33100);
@@ -187,9 +189,9 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   delivered.next_retry_at.reset();
   delivered.created_at = 40100;
   Apply(TaskUpdate{task.id, delivered, std::nullopt});
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
 
-  auto attempts = store_->ListAttemptsOfEvent(org_.id, event.id);
+  auto attempts = store_->events().ListAttemptsOfEvent(org_.id, event.id);
   ASSERT_EQ(attempts.size(), 2u);
   EXPECT_EQ(attempts[0].status_code, 503);
   EXPECT_EQ(attempts[0].next_retry_at, 33100);
@@ -198,43 +200,44 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   EXPECT_TRUE(attempts[1].success);
   EXPECT_EQ(attempts[1].connection_id, connection_.id);
   EXPECT_FALSE(attempts[1].replay_job_id.has_value());
-  EXPECT_TRUE(store_->ListAttemptsOfEvent("org_other", event.id).empty());
+  EXPECT_TRUE(store_->events().ListAttemptsOfEvent("org_other", event.id).empty());
 }
 
 TEST_P(StoreDeliveryTest, APostponedTaskKeepsItsAttemptCount) {
   CaptureWithTasks(3000, {3000});
-  auto task = store_->ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
+  auto task = store_->work().ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
   Apply(TaskUpdate{task.id, std::nullopt, 20000});  // circuit open: no attempt
-  auto again = store_->ClaimDueTasks(20000, "node-a", 60000, 10);
+  auto again = store_->work().ClaimDueTasks(20000, "node-a", 60000, 10);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].attempts, 0);
 }
 
 TEST_P(StoreDeliveryTest, DeletingAConnectionDestinationOrSourceDropsPendingTasks) {
   CaptureWithTasks(3000, {3000, 3000});
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 2);
-  EXPECT_FALSE(store_->DeleteConnection("org_other", connection_.id));
-  EXPECT_TRUE(store_->DeleteConnection(org_.id, connection_.id));
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 2);
+  EXPECT_FALSE(store_->configuration().DeleteConnection("org_other", connection_.id));
+  EXPECT_TRUE(store_->configuration().DeleteConnection(org_.id, connection_.id));
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
 
-  store_->InsertConnection(connection_);
+  store_->configuration().InsertConnection(connection_);
   CaptureWithTasks(3001, {3001});
-  EXPECT_TRUE(store_->DeleteDestination(org_.id, destination_.id));
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
-  EXPECT_FALSE(store_->GetConnection(org_.id, connection_.id).has_value());  // cascaded
+  EXPECT_TRUE(store_->configuration().DeleteDestination(org_.id, destination_.id));
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
+  EXPECT_FALSE(
+      store_->configuration().GetConnection(org_.id, connection_.id).has_value());  // cascaded
 
-  store_->InsertDestination(destination_);
-  store_->InsertConnection(connection_);
+  store_->configuration().InsertDestination(destination_);
+  store_->configuration().InsertConnection(connection_);
   CaptureWithTasks(3002, {3002});
-  EXPECT_TRUE(store_->DeleteSource(org_.id, source_.id));
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
-  EXPECT_TRUE(store_->ListConnectionsOfSource(source_.id).empty());
+  EXPECT_TRUE(store_->configuration().DeleteSource(org_.id, source_.id));
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
+  EXPECT_TRUE(store_->configuration().ListConnectionsOfSource(source_.id).empty());
 }
 
 TEST_P(StoreDeliveryTest, AnUpdateForAVanishedTaskOnlyLogsTheAttempt) {
   Event event = CaptureWithTasks(3000, {3000});
-  auto task = store_->ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
-  store_->DeleteConnection(org_.id, connection_.id);
+  auto task = store_->work().ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
+  store_->configuration().DeleteConnection(org_.id, connection_.id);
   DeliveryAttempt attempt;
   attempt.id = NewId("del", 3100);
   attempt.org_id = org_.id;
@@ -242,8 +245,8 @@ TEST_P(StoreDeliveryTest, AnUpdateForAVanishedTaskOnlyLogsTheAttempt) {
   attempt.destination_id = destination_.id;
   attempt.created_at = 3100;
   Apply(TaskUpdate{task.id, attempt, 9000});
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 0);
-  EXPECT_EQ(store_->ListAttemptsOfEvent(org_.id, event.id).size(), 1u);
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
+  EXPECT_EQ(store_->events().ListAttemptsOfEvent(org_.id, event.id).size(), 1u);
 }
 
 TEST_P(StoreDeliveryTest, DedupKeysKeepOnlyTheFirstEventWithinTheWindow) {
@@ -254,33 +257,34 @@ TEST_P(StoreDeliveryTest, DedupKeysKeepOnlyTheFirstEventWithinTheWindow) {
   // One batch: a new key, the same key again, another key. The repeat loses within the batch.
   WriteBatch first;
   first.events = {claiming(10000, "aa"), claiming(10001, "aa"), claiming(10002, "bb")};
-  BatchResult result = store_->ApplyBatch(first);
-  store_->SyncBatches();
+  BatchResult result = store_->events().ApplyBatch(first);
+  store_->events().SyncBatches();
   ASSERT_EQ(result.duplicate_of.size(), 3u);
   const std::string& original = first.events[0].event->id;
   EXPECT_EQ(result.duplicate_of[0], "");
   EXPECT_EQ(result.duplicate_of[1], original);
   EXPECT_EQ(result.duplicate_of[2], "");
-  EXPECT_FALSE(store_->GetEvent(org_.id, first.events[1].event->id, false).has_value());
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 2);  // the duplicate's task was not stored
+  EXPECT_FALSE(store_->events().GetEvent(org_.id, first.events[1].event->id, false).has_value());
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries,
+            2);  // the duplicate's task was not stored
 
   // A later batch: still within the window of "aa", and past it.
   WriteBatch later;
   later.events = {claiming(10900, "aa"), claiming(11500, "aa")};
-  result = store_->ApplyBatch(later);
-  store_->SyncBatches();
+  result = store_->events().ApplyBatch(later);
+  store_->events().SyncBatches();
   ASSERT_EQ(result.duplicate_of.size(), 2u);
   EXPECT_EQ(result.duplicate_of[0], original);
   EXPECT_EQ(result.duplicate_of[1], "");  // 10000 is before 11500 - 1000: the key is free again
-  EXPECT_TRUE(store_->GetEvent(org_.id, later.events[1].event->id, false).has_value());
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 3);
+  EXPECT_TRUE(store_->events().GetEvent(org_.id, later.events[1].event->id, false).has_value());
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 3);
 
   // Keys belong to their source: another source's event with the same key is stored.
   Source other = MakeSource(org_.id, 12000);
   auto event = std::make_shared<Event>(MakeEvent(other, 12000));
   WriteBatch elsewhere;
   elsewhere.events.push_back({event, {}, NewEvent::DedupClaim{"bb", 11000}});
-  EXPECT_EQ(store_->ApplyBatch(elsewhere).duplicate_of, std::vector<std::string>{""});
+  EXPECT_EQ(store_->events().ApplyBatch(elsewhere).duplicate_of, std::vector<std::string>{""});
 }
 
 TEST_P(StoreDeliveryTest, ErasingAnEventTakesEverythingRecordedAboutIt) {
@@ -291,37 +295,40 @@ TEST_P(StoreDeliveryTest, ErasingAnEventTakesEverythingRecordedAboutIt) {
   progress.attempt = Attempt(doomed, 3100, false, "job_none");
   WriteBatch batch;
   batch.replay_progress.push_back(progress);
-  store_->ApplyBatch(batch);
-  store_->SyncBatches();
+  store_->events().ApplyBatch(batch);
+  store_->events().SyncBatches();
 
   Organization other{NewId("org", 1001), "globex", 30, 1001};
-  store_->InsertOrganization(other);
-  EXPECT_FALSE(store_->DeleteEvent(other.id, doomed.id));  // another org's id: nothing happens
-  EXPECT_TRUE(store_->DeleteEvent(org_.id, doomed.id));
-  EXPECT_FALSE(store_->DeleteEvent(org_.id, doomed.id));
-  EXPECT_FALSE(store_->GetEvent(org_.id, doomed.id, true).has_value());
-  EXPECT_TRUE(store_->ListAttemptsOfEvent(org_.id, doomed.id).empty());
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 1);  // only the kept event's task is left
-  EXPECT_TRUE(store_->GetEvent(org_.id, kept.id, false).has_value());
+  store_->tenancy().InsertOrganization(other);
+  EXPECT_FALSE(
+      store_->events().DeleteEvent(other.id, doomed.id));  // another org's id: nothing happens
+  EXPECT_TRUE(store_->events().DeleteEvent(org_.id, doomed.id));
+  EXPECT_FALSE(store_->events().DeleteEvent(org_.id, doomed.id));
+  EXPECT_FALSE(store_->events().GetEvent(org_.id, doomed.id, true).has_value());
+  EXPECT_TRUE(store_->events().ListAttemptsOfEvent(org_.id, doomed.id).empty());
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries,
+            1);  // only the kept event's task is left
+  EXPECT_TRUE(store_->events().GetEvent(org_.id, kept.id, false).has_value());
 }
 
 TEST_P(StoreDeliveryTest, RetentionErasesOnlyTheOrgsOlderEventsInBatches) {
   for (TimeMs at = 5000; at < 5010; ++at) CaptureWithTasks(at, {at});
   Organization other{NewId("org", 1001), "globex", 30, 1001};
-  store_->InsertOrganization(other);
+  store_->tenancy().InsertOrganization(other);
   Source theirs = MakeSource(other.id, 4000);
   Append({MakeEvent(theirs, 4000)});
 
-  EXPECT_EQ(store_->DeleteEventsBefore(org_.id, 5008, 5), 5);  // a batch of 5 ...
-  EXPECT_EQ(store_->DeleteEventsBefore(org_.id, 5008, 5), 3);  // ... then the 3 left before 5008
-  EXPECT_EQ(store_->DeleteEventsBefore(org_.id, 5008, 5), 0);
-  EXPECT_EQ(store_->CountWork().pending_deliveries, 2);
+  EXPECT_EQ(store_->events().DeleteEventsBefore(org_.id, 5008, 5), 5);  // a batch of 5 ...
+  EXPECT_EQ(store_->events().DeleteEventsBefore(org_.id, 5008, 5),
+            3);  // ... then the 3 left before 5008
+  EXPECT_EQ(store_->events().DeleteEventsBefore(org_.id, 5008, 5), 0);
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 2);
   EventQuery query;
   query.org_id = org_.id;
-  EXPECT_EQ(store_->ListEvents(query).items.size(), 2u);
+  EXPECT_EQ(store_->events().ListEvents(query).items.size(), 2u);
   query.org_id = other.id;
-  EXPECT_EQ(store_->ListEvents(query).items.size(), 1u);  // other orgs are untouched
-  store_->ReclaimSpace();
+  EXPECT_EQ(store_->events().ListEvents(query).items.size(), 1u);  // other orgs are untouched
+  store_->events().ReclaimSpace();
 }
 
 TEST_P(StoreDeliveryTest, OldDedupKeysAreDroppedAndErasureFreesAnEventsKey) {
@@ -329,16 +336,17 @@ TEST_P(StoreDeliveryTest, OldDedupKeysAreDroppedAndErasureFreesAnEventsKey) {
   auto claiming = [&](TimeMs at, const std::string& key_hash) {
     WriteBatch batch;
     batch.events.push_back(Claiming(at, key_hash, 0));
-    return std::make_pair(batch.events[0].event->id, store_->ApplyBatch(batch).duplicate_of.at(0));
+    return std::make_pair(batch.events[0].event->id,
+                          store_->events().ApplyBatch(batch).duplicate_of.at(0));
   };
   auto [first, none] = claiming(6000, "k1");
   EXPECT_EQ(none, "");
   claiming(7000, "k2");
   EXPECT_EQ(claiming(8000, "k1").second, first);  // window_start 0: any earlier holder counts
-  EXPECT_EQ(store_->DeleteDedupKeysBefore(6500, 100), 1);
+  EXPECT_EQ(store_->events().DeleteDedupKeysBefore(6500, 100), 1);
   EXPECT_EQ(claiming(8001, "k1").second, "");  // k1 was dropped: free again
   std::string k3_holder = claiming(8002, "k3").first;
-  EXPECT_TRUE(store_->DeleteEvent(org_.id, k3_holder));
+  EXPECT_TRUE(store_->events().DeleteEvent(org_.id, k3_holder));
   EXPECT_EQ(claiming(8003, "k3").second, "");  // the erased event's key went with it
 }
 
@@ -352,7 +360,7 @@ TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) 
   job.destination_id = destination_.id;
   job.total = 2;
   job.created_at = job.started_at = 3500;
-  store_->InsertReplayJob(job);
+  store_->replays().InsertReplayJob(job);
 
   TimeMs at = 4000;
   auto attempt = [&](const Event& event, bool success, std::optional<std::string> job_id,
@@ -371,19 +379,22 @@ TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) 
   earlier.attempt = attempt(replayed, false, "job_earlier", ReplayOutcome::first);
   WriteBatch earlier_job;
   earlier_job.replay_progress.push_back(earlier);
-  store_->ApplyBatch(earlier_job);
+  store_->events().ApplyBatch(earlier_job);
 
-  auto last = store_->LastResultsAtDestination(org_.id, destination_.id,
-                                               {forwarded.id, replayed.id, never_sent.id}, job.id);
+  auto last = store_->replays().LastResultsAtDestination(
+      org_.id, destination_.id, {forwarded.id, replayed.id, never_sent.id}, job.id);
   EXPECT_EQ(last.size(), 2u);
   EXPECT_EQ(last.at(forwarded.id), true);  // the last of its two attempts
   EXPECT_EQ(last.at(replayed.id), false);
-  EXPECT_TRUE(
-      store_->LastResultsAtDestination(org_.id, "dst_other", {forwarded.id}, job.id).empty());
-  EXPECT_TRUE(store_->LastResultsAtDestination("org_other", destination_.id, {forwarded.id}, job.id)
+  EXPECT_TRUE(store_->replays()
+                  .LastResultsAtDestination(org_.id, "dst_other", {forwarded.id}, job.id)
+                  .empty());
+  EXPECT_TRUE(store_->replays()
+                  .LastResultsAtDestination("org_other", destination_.id, {forwarded.id}, job.id)
                   .empty());
   // The job's own attempts (one repeated after a crash) are not "earlier".
-  EXPECT_EQ(store_->LastResultsAtDestination(org_.id, destination_.id, {replayed.id}, "job_earlier")
+  EXPECT_EQ(store_->replays()
+                .LastResultsAtDestination(org_.id, destination_.id, {replayed.id}, "job_earlier")
                 .size(),
             0u);
 
@@ -401,33 +412,35 @@ TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) 
   progress.succeeded = 1;
   progress.fixed = 1;
   batch.replay_progress.push_back(progress);
-  store_->ApplyBatch(batch);
-  store_->SyncBatches();
-  auto stored = store_->GetReplayJob(org_.id, job.id);
+  store_->events().ApplyBatch(batch);
+  store_->events().SyncBatches();
+  auto stored = store_->replays().GetReplayJob(org_.id, job.id);
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->fixed, 1);
   EXPECT_EQ(stored->regressed, 1);
 
   PageRequest page;
-  auto all = store_->ListAttemptsOfJob(org_.id, job.id, std::nullopt, page);
+  auto all = store_->replays().ListAttemptsOfJob(org_.id, job.id, std::nullopt, page);
   ASSERT_EQ(all.items.size(), 2u);
   EXPECT_EQ(all.items[0].event_id, forwarded.id);  // oldest first
   EXPECT_EQ(all.items[0].outcome, ReplayOutcome::regressed);
   EXPECT_EQ(all.items[1].outcome, ReplayOutcome::fixed);
-  auto regressed = store_->ListAttemptsOfJob(org_.id, job.id, ReplayOutcome::regressed, page);
+  auto regressed =
+      store_->replays().ListAttemptsOfJob(org_.id, job.id, ReplayOutcome::regressed, page);
   ASSERT_EQ(regressed.items.size(), 1u);
   EXPECT_EQ(regressed.items[0].event_id, forwarded.id);
-  EXPECT_TRUE(store_->ListAttemptsOfJob("org_other", job.id, std::nullopt, page).items.empty());
+  EXPECT_TRUE(
+      store_->replays().ListAttemptsOfJob("org_other", job.id, std::nullopt, page).items.empty());
   page.limit = 1;
-  auto first_page = store_->ListAttemptsOfJob(org_.id, job.id, std::nullopt, page);
+  auto first_page = store_->replays().ListAttemptsOfJob(org_.id, job.id, std::nullopt, page);
   ASSERT_EQ(first_page.items.size(), 1u);
   ASSERT_TRUE(first_page.next.has_value());
   page.after = first_page.next;
-  auto second_page = store_->ListAttemptsOfJob(org_.id, job.id, std::nullopt, page);
+  auto second_page = store_->replays().ListAttemptsOfJob(org_.id, job.id, std::nullopt, page);
   ASSERT_EQ(second_page.items.size(), 1u);
   EXPECT_EQ(second_page.items[0].event_id, replayed.id);
   // Forwarding attempts carry no outcome.
-  auto forwarding = store_->ListAttemptsOfEvent(org_.id, forwarded.id);
+  auto forwarding = store_->events().ListAttemptsOfEvent(org_.id, forwarded.id);
   EXPECT_FALSE(forwarding[0].outcome.has_value());
   EXPECT_EQ(forwarding[0].response_body, std::string("busy\0\xff", 6));
   EXPECT_EQ(forwarding[1].response_body, "");
@@ -436,13 +449,14 @@ TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) 
 TEST_P(StoreDeliveryTest, ASingleReplayIsComparedWithSendsToTheSameUrl) {
   Event event = CaptureWithTasks(3000, {});
   const std::string other_url = "https://elsewhere.example.com/hook";
-  EXPECT_FALSE(store_->LastResultAtUrl(org_.id, event.id, destination_.url).has_value());
+  EXPECT_FALSE(store_->replays().LastResultAtUrl(org_.id, event.id, destination_.url).has_value());
 
   // Delivered to the destination (whose URL it is) ...
   Apply(TaskUpdate{"tsk_gone", Attempt(event, 3100, true), {}});
-  EXPECT_EQ(store_->LastResultAtUrl(org_.id, event.id, destination_.url), true);
-  EXPECT_FALSE(store_->LastResultAtUrl(org_.id, event.id, other_url).has_value());
-  EXPECT_FALSE(store_->LastResultAtUrl("org_other", event.id, destination_.url).has_value());
+  EXPECT_EQ(store_->replays().LastResultAtUrl(org_.id, event.id, destination_.url), true);
+  EXPECT_FALSE(store_->replays().LastResultAtUrl(org_.id, event.id, other_url).has_value());
+  EXPECT_FALSE(
+      store_->replays().LastResultAtUrl("org_other", event.id, destination_.url).has_value());
 
   // ... then replayed there by hand, and failing: the later send counts.
   SingleReplay replay;
@@ -455,9 +469,9 @@ TEST_P(StoreDeliveryTest, ASingleReplayIsComparedWithSendsToTheSameUrl) {
   replay.created_at = 3200;
   replay.outcome = ReplayOutcome::regressed;
   replay.response_body = "internal error";
-  store_->InsertSingleReplay(replay);
-  EXPECT_EQ(store_->LastResultAtUrl(org_.id, event.id, destination_.url), false);
-  auto listed = store_->ListSingleReplays(org_.id, event.id);
+  store_->replays().InsertSingleReplay(replay);
+  EXPECT_EQ(store_->replays().LastResultAtUrl(org_.id, event.id, destination_.url), false);
+  auto listed = store_->replays().ListSingleReplays(org_.id, event.id);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].outcome, ReplayOutcome::regressed);
   EXPECT_EQ(listed[0].response_body, "internal error");

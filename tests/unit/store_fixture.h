@@ -38,12 +38,12 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
   void SetUp() override {
     store_ = GetParam().open(scratch_);
     org_ = Organization{NewId("org", 1000), "acme", 30, 1000};
-    store_->InsertOrganization(org_);
+    store_->tenancy().InsertOrganization(org_);
   }
 
   Source MakeSource(const std::string& org_id, TimeMs at) {
     Source source{NewId("src", at), org_id, "s", "{}", at, at};
-    store_->InsertSource(source);
+    store_->configuration().InsertSource(source);
     return source;
   }
 
@@ -67,8 +67,8 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
     WriteBatch batch;
     for (const auto& event : events)
       batch.events.push_back({std::make_shared<Event>(event), {}, std::nullopt});
-    store_->ApplyBatch(batch);
-    store_->SyncBatches();
+    store_->events().ApplyBatch(batch);
+    store_->events().SyncBatches();
   }
 
   StoreScratch scratch_;

@@ -20,62 +20,62 @@ TEST_P(StoreTest, BootstrapHappensOnlyOnAnEmptyStore) {
   // SetUp already created an organization, so a bootstrap must not.
   ApiKey key{NewId("key", 1), org_.id, "k", Role::super_admin, HashSecret("x"), "rhk_", 1};
   Organization other{NewId("org", 1), "other", 30, 1};
-  EXPECT_FALSE(store_->BootstrapFirstOrganization(other, key));
-  EXPECT_FALSE(store_->GetOrganization(other.id).has_value());
+  EXPECT_FALSE(store_->tenancy().BootstrapFirstOrganization(other, key));
+  EXPECT_FALSE(store_->tenancy().GetOrganization(other.id).has_value());
 }
 
 TEST_P(StoreTest, OrganizationsCanBeRenamedAndTheirRetentionChanged) {
   Organization changed = org_;
   changed.name = "acme corp";
   changed.retention_days = 7;
-  EXPECT_TRUE(store_->UpdateOrganization(changed));
-  auto loaded = store_->GetOrganization(org_.id);
+  EXPECT_TRUE(store_->tenancy().UpdateOrganization(changed));
+  auto loaded = store_->tenancy().GetOrganization(org_.id);
   ASSERT_TRUE(loaded.has_value());
   EXPECT_EQ(loaded->name, "acme corp");
   EXPECT_EQ(loaded->retention_days, 7);
   EXPECT_EQ(loaded->created_at, org_.created_at);
   changed.id = "org_missing";
-  EXPECT_FALSE(store_->UpdateOrganization(changed));
+  EXPECT_FALSE(store_->tenancy().UpdateOrganization(changed));
 }
 
 TEST_P(StoreTest, FindsKeysByHashAndDeletesThemWithTheirSessions) {
   ApiKey key{NewId("key", 2000),     org_.id, "ci", Role::developer,
              HashSecret("secret-1"), "rhk_1", 2000};
-  store_->InsertApiKey(key);
-  auto found = store_->FindApiKeyByHash(HashSecret("secret-1"));
+  store_->tenancy().InsertApiKey(key);
+  auto found = store_->tenancy().FindApiKeyByHash(HashSecret("secret-1"));
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, key.id);
   EXPECT_EQ(found->role, Role::developer);
-  EXPECT_FALSE(store_->FindApiKeyByHash(HashSecret("secret-2")).has_value());
+  EXPECT_FALSE(store_->tenancy().FindApiKeyByHash(HashSecret("secret-2")).has_value());
 
-  store_->InsertSession(Session{HashSecret("token"), key.id, 2000, 5000}, 10);
-  EXPECT_TRUE(store_->FindSessionKey(HashSecret("token"), 4999).has_value());
-  EXPECT_FALSE(store_->FindSessionKey(HashSecret("token"), 5000).has_value());  // expired
+  store_->tenancy().InsertSession(Session{HashSecret("token"), key.id, 2000, 5000}, 10);
+  EXPECT_TRUE(store_->tenancy().FindSessionKey(HashSecret("token"), 4999).has_value());
+  EXPECT_FALSE(store_->tenancy().FindSessionKey(HashSecret("token"), 5000).has_value());  // expired
 
-  EXPECT_FALSE(store_->DeleteApiKey("org_other", key.id));  // another org cannot
-  EXPECT_TRUE(store_->DeleteApiKey(org_.id, key.id));
-  EXPECT_FALSE(store_->FindApiKeyByHash(HashSecret("secret-1")).has_value());
-  EXPECT_FALSE(store_->FindSessionKey(HashSecret("token"), 3000).has_value());
+  EXPECT_FALSE(store_->tenancy().DeleteApiKey("org_other", key.id));  // another org cannot
+  EXPECT_TRUE(store_->tenancy().DeleteApiKey(org_.id, key.id));
+  EXPECT_FALSE(store_->tenancy().FindApiKeyByHash(HashSecret("secret-1")).has_value());
+  EXPECT_FALSE(store_->tenancy().FindSessionKey(HashSecret("token"), 3000).has_value());
 }
 
 TEST_P(StoreTest, SourcesAreScopedToTheirOrganization) {
   Organization other{NewId("org", 1001), "other", 30, 1001};
-  store_->InsertOrganization(other);
+  store_->tenancy().InsertOrganization(other);
   Source mine = MakeSource(org_.id, 3000);
-  EXPECT_TRUE(store_->GetSource(org_.id, mine.id).has_value());
-  EXPECT_FALSE(store_->GetSource(other.id, mine.id).has_value());
-  EXPECT_TRUE(store_->FindSourceForCapture(mine.id).has_value());
-  EXPECT_TRUE(store_->ListSources(other.id, {}).items.empty());
+  EXPECT_TRUE(store_->configuration().GetSource(org_.id, mine.id).has_value());
+  EXPECT_FALSE(store_->configuration().GetSource(other.id, mine.id).has_value());
+  EXPECT_TRUE(store_->configuration().FindSourceForCapture(mine.id).has_value());
+  EXPECT_TRUE(store_->configuration().ListSources(other.id, {}).items.empty());
 
   mine.name = "renamed";
   mine.org_id = other.id;
-  EXPECT_FALSE(store_->UpdateSource(mine));  // cannot update through another org
+  EXPECT_FALSE(store_->configuration().UpdateSource(mine));  // cannot update through another org
   mine.org_id = org_.id;
-  EXPECT_TRUE(store_->UpdateSource(mine));
-  EXPECT_EQ(store_->GetSource(org_.id, mine.id)->name, "renamed");
-  EXPECT_FALSE(store_->DeleteSource(other.id, mine.id));
-  EXPECT_TRUE(store_->DeleteSource(org_.id, mine.id));
-  EXPECT_FALSE(store_->FindSourceForCapture(mine.id).has_value());
+  EXPECT_TRUE(store_->configuration().UpdateSource(mine));
+  EXPECT_EQ(store_->configuration().GetSource(org_.id, mine.id)->name, "renamed");
+  EXPECT_FALSE(store_->configuration().DeleteSource(other.id, mine.id));
+  EXPECT_TRUE(store_->configuration().DeleteSource(org_.id, mine.id));
+  EXPECT_FALSE(store_->configuration().FindSourceForCapture(mine.id).has_value());
 }
 
 TEST_P(StoreTest, EventsRoundTripExactly) {
@@ -84,7 +84,7 @@ TEST_P(StoreTest, EventsRoundTripExactly) {
   Event event = MakeEvent(source, 4000, binary);
   Append({event});
 
-  auto loaded = store_->GetEvent(org_.id, event.id, true);
+  auto loaded = store_->events().GetEvent(org_.id, event.id, true);
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->body, binary);
   EXPECT_EQ(loaded->size, 14);
@@ -93,10 +93,10 @@ TEST_P(StoreTest, EventsRoundTripExactly) {
   EXPECT_EQ(loaded->headers[2].name, "X-Dup");
   EXPECT_EQ(loaded->headers[2].value, "2");
 
-  auto without_body = store_->GetEvent(org_.id, event.id, false);
+  auto without_body = store_->events().GetEvent(org_.id, event.id, false);
   ASSERT_TRUE(without_body);
   EXPECT_TRUE(without_body->body.empty());
-  EXPECT_FALSE(store_->GetEvent("org_other", event.id, true).has_value());
+  EXPECT_FALSE(store_->events().GetEvent("org_other", event.id, true).has_value());
 }
 
 TEST_P(StoreTest, ListsEventsNewestFirstWithCursorAndTimeBounds) {
@@ -113,7 +113,7 @@ TEST_P(StoreTest, ListsEventsNewestFirstWithCursorAndTimeBounds) {
   query.page.limit = 7;
   std::vector<Event> seen;
   for (int pages = 0; pages < 10; ++pages) {
-    auto page = store_->ListEvents(query);
+    auto page = store_->events().ListEvents(query);
     seen.insert(seen.end(), page.items.begin(), page.items.end());
     if (!page.next) break;
     query.page.after = page.next;
@@ -130,7 +130,7 @@ TEST_P(StoreTest, ListsEventsNewestFirstWithCursorAndTimeBounds) {
   bounded.source_id = a.id;
   bounded.from = 10050;
   bounded.to = 10150;  // inclusive
-  auto page = store_->ListEvents(bounded);
+  auto page = store_->events().ListEvents(bounded);
   for (const auto& event : page.items) {
     EXPECT_EQ(event.source_id, a.id);
     EXPECT_GE(event.received_at, 10050);
@@ -142,7 +142,7 @@ TEST_P(StoreTest, ListsEventsNewestFirstWithCursorAndTimeBounds) {
 
   EventQuery other_org;
   other_org.org_id = "org_other";
-  EXPECT_TRUE(store_->ListEvents(other_org).items.empty());
+  EXPECT_TRUE(store_->events().ListEvents(other_org).items.empty());
 }
 
 TEST_P(StoreTest, AppendIsAllOrNothing) {
@@ -152,7 +152,7 @@ TEST_P(StoreTest, AppendIsAllOrNothing) {
   EXPECT_THROW(Append({MakeEvent(source, 5001), MakeEvent(source, 5002), misdated}), StoreError);
   EventQuery query;
   query.org_id = org_.id;
-  EXPECT_TRUE(store_->ListEvents(query).items.empty());
+  EXPECT_TRUE(store_->events().ListEvents(query).items.empty());
 }
 
 TEST_P(StoreTest, FindsPagesAndErasesEachOfManyEventsOfOneMillisecond) {
@@ -164,21 +164,22 @@ TEST_P(StoreTest, FindsPagesAndErasesEachOfManyEventsOfOneMillisecond) {
   Append(events);
 
   for (const Event& event : events) {
-    auto loaded = store_->GetEvent(org_.id, event.id, false);
+    auto loaded = store_->events().GetEvent(org_.id, event.id, false);
     ASSERT_TRUE(loaded) << event.id;
     EXPECT_EQ(loaded->id, event.id);
     EXPECT_EQ(loaded->received_at, event.received_at);
   }
-  EXPECT_FALSE(store_->GetEvent(org_.id, NewId("evt", 7000), false));  // same instant, unknown
-  EXPECT_FALSE(store_->GetEvent(org_.id, "evt_notanid", false));
-  EXPECT_FALSE(store_->GetEvent("org_other", events[3].id, false));
+  EXPECT_FALSE(
+      store_->events().GetEvent(org_.id, NewId("evt", 7000), false));  // same instant, unknown
+  EXPECT_FALSE(store_->events().GetEvent(org_.id, "evt_notanid", false));
+  EXPECT_FALSE(store_->events().GetEvent("org_other", events[3].id, false));
 
   EventQuery query;
   query.org_id = org_.id;
   query.page.limit = 7;
   std::vector<std::string> seen;
   for (int pages = 0; pages < 10; ++pages) {
-    auto page = store_->ListEvents(query);
+    auto page = store_->events().ListEvents(query);
     for (const Event& event : page.items) seen.push_back(event.id);
     if (!page.next) break;
     query.page.after = page.next;
@@ -189,12 +190,12 @@ TEST_P(StoreTest, FindsPagesAndErasesEachOfManyEventsOfOneMillisecond) {
   std::sort(expected.rbegin(), expected.rend());
   EXPECT_EQ(seen, expected);
 
-  EXPECT_FALSE(store_->DeleteEvent("org_other", events[17].id));
-  EXPECT_TRUE(store_->DeleteEvent(org_.id, events[17].id));
-  EXPECT_FALSE(store_->GetEvent(org_.id, events[17].id, false));
-  EXPECT_FALSE(store_->DeleteEvent(org_.id, events[17].id));
-  EXPECT_TRUE(store_->GetEvent(org_.id, events[18].id, false));
-  EXPECT_FALSE(store_->DeleteEvent(org_.id, "evt_notanid"));
+  EXPECT_FALSE(store_->events().DeleteEvent("org_other", events[17].id));
+  EXPECT_TRUE(store_->events().DeleteEvent(org_.id, events[17].id));
+  EXPECT_FALSE(store_->events().GetEvent(org_.id, events[17].id, false));
+  EXPECT_FALSE(store_->events().DeleteEvent(org_.id, events[17].id));
+  EXPECT_TRUE(store_->events().GetEvent(org_.id, events[18].id, false));
+  EXPECT_FALSE(store_->events().DeleteEvent(org_.id, "evt_notanid"));
 }
 
 // A database an older rehook wrote (schema 8: a unique index on events.id) keeps its events
