@@ -1,10 +1,10 @@
 #pragma once
 // Keeps this node's circuit breakers in step with the other nodes' when several share one
 // database: every interval it folds the outcomes each breaker collected into the destination's
-// shared circuit (Store::ReportCircuit) and adopts what all nodes agreed on, including circuits
-// other nodes opened (Store::ListTroubledCircuits). A destination failing on one node is thus
-// spared by every node within about one interval. Runs on the delivery lane; used only with a
-// shared store (the SQLite store has one node).
+// shared circuit (ClusterState::ReportCircuit) and adopts what all nodes agreed on, including
+// circuits other nodes opened (ClusterState::ListTroubledCircuits). A destination failing on one
+// node is thus spared by every node within about one interval. Runs on the delivery lane; used only
+// with a shared store (the SQLite store has one node).
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>

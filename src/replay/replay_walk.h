@@ -5,8 +5,8 @@
 // The persisted cursor must only pass an event once that event is done (delivered, failed or
 // skipped): this tracks the walked events in order and yields the last position before which
 // everything is done (a low-water mark). Events done beyond it are found again on resume through
-// their logged attempts (Store::ListReplayedEventIds), so none is sent twice; only deliveries
-// in flight at the crash may be.
+// their logged attempts (ReplayHistory::ListReplayedEventIds), so none is sent twice; only
+// deliveries in flight at the crash may be.
 
 #include <cstdint>
 #include <deque>
