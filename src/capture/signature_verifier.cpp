@@ -10,6 +10,7 @@
 
 #include "capture/source_config_fields.h"
 #include "common/encoding.h"
+#include "common/enum_names.h"
 #include "delivery/webhook_signer.h"
 #include "domain/header_fields.h"
 
@@ -20,7 +21,7 @@ using source_config::Fail;
 using source_config::IntegerField;
 using source_config::StringField;
 
-constexpr std::array<std::pair<VerificationKind, std::string_view>, 5> kKindNames = {{
+constexpr EnumNames<VerificationKind, 5> kKindNames{{
     {VerificationKind::header_token, "header_token"},
     {VerificationKind::stripe, "stripe"},
     {VerificationKind::github, "github"},
@@ -251,18 +252,10 @@ VerificationResult VerifyStandardWebhooks(const SourceVerification& config,
 
 }  // namespace
 
-std::string_view VerificationKindName(VerificationKind kind) {
-  for (const auto& [value, name] : kKindNames) {
-    if (value == kind) return name;
-  }
-  return "unknown";
-}
+std::string_view VerificationKindName(VerificationKind kind) { return NameOf(kKindNames, kind); }
 
 std::optional<VerificationKind> ParseVerificationKind(std::string_view name) {
-  for (const auto& [value, known] : kKindNames) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
+  return ValueOf(kKindNames, name);
 }
 
 SourceVerification ParseSourceVerification(const boost::json::value& json, std::string_view field) {

@@ -1,17 +1,19 @@
 #include "delivery/delivery_counter.h"
 
+#include "common/enum_names.h"
+
 namespace rehook {
 
-std::string_view DeliveryKindName(DeliveryKind kind) {
-  switch (kind) {
-    case DeliveryKind::forward:
-      return "forward";
-    case DeliveryKind::replay_job:
-      return "replay_job";
-    case DeliveryKind::request_replay:
-      return "request_replay";
-  }
-  return "forward";
-}
+namespace {
+
+constexpr EnumNames<DeliveryKind, 3> kKindNames{{
+    {DeliveryKind::forward, "forward"},
+    {DeliveryKind::replay_job, "replay_job"},
+    {DeliveryKind::request_replay, "request_replay"},
+}};
+
+}  // namespace
+
+std::string_view DeliveryKindName(DeliveryKind kind) { return NameOf(kKindNames, kind); }
 
 }  // namespace rehook

@@ -1,27 +1,24 @@
 #include "domain/delivery.h"
 
+#include "common/enum_names.h"
+
 namespace rehook {
 
-std::string_view ReplayOutcomeName(ReplayOutcome outcome) {
-  switch (outcome) {
-    case ReplayOutcome::first:
-      return "first";
-    case ReplayOutcome::same:
-      return "same";
-    case ReplayOutcome::fixed:
-      return "fixed";
-    case ReplayOutcome::regressed:
-      return "regressed";
-  }
-  return "first";
-}
+namespace {
+
+constexpr EnumNames<ReplayOutcome, 4> kOutcomeNames{{
+    {ReplayOutcome::first, "first"},
+    {ReplayOutcome::same, "same"},
+    {ReplayOutcome::fixed, "fixed"},
+    {ReplayOutcome::regressed, "regressed"},
+}};
+
+}  // namespace
+
+std::string_view ReplayOutcomeName(ReplayOutcome outcome) { return NameOf(kOutcomeNames, outcome); }
 
 std::optional<ReplayOutcome> ParseReplayOutcome(std::string_view name) {
-  for (auto outcome : {ReplayOutcome::first, ReplayOutcome::same, ReplayOutcome::fixed,
-                       ReplayOutcome::regressed}) {
-    if (ReplayOutcomeName(outcome) == name) return outcome;
-  }
-  return std::nullopt;
+  return ValueOf(kOutcomeNames, name);
 }
 
 ReplayOutcome CompareWithEarlier(std::optional<bool> earlier, bool success) {

@@ -1,36 +1,34 @@
 #include "domain/replay.h"
 
-namespace rehook {
+#include "common/enum_names.h"
 
-std::string_view ReplayStatusName(ReplayStatus status) {
-  switch (status) {
-    case ReplayStatus::running:
-      return "running";
-    case ReplayStatus::paused:
-      return "paused";
-    case ReplayStatus::completed:
-      return "completed";
-    case ReplayStatus::cancelled:
-      return "cancelled";
-  }
-  return "running";
-}
+namespace rehook {
+namespace {
+
+constexpr EnumNames<ReplayStatus, kReplayStatuses.size()> kStatusNames{{
+    {ReplayStatus::running, "running"},
+    {ReplayStatus::paused, "paused"},
+    {ReplayStatus::completed, "completed"},
+    {ReplayStatus::cancelled, "cancelled"},
+}};
+
+constexpr EnumNames<ReplayIdMode, 2> kIdModeNames{{
+    {ReplayIdMode::fresh, "new"},
+    {ReplayIdMode::original, "original"},
+}};
+
+}  // namespace
+
+std::string_view ReplayStatusName(ReplayStatus status) { return NameOf(kStatusNames, status); }
 
 std::optional<ReplayStatus> ParseReplayStatus(std::string_view name) {
-  for (auto status : kReplayStatuses) {
-    if (ReplayStatusName(status) == name) return status;
-  }
-  return std::nullopt;
+  return ValueOf(kStatusNames, name);
 }
 
-std::string_view ReplayIdModeName(ReplayIdMode mode) {
-  return mode == ReplayIdMode::original ? "original" : "new";
-}
+std::string_view ReplayIdModeName(ReplayIdMode mode) { return NameOf(kIdModeNames, mode); }
 
 std::optional<ReplayIdMode> ParseReplayIdMode(std::string_view name) {
-  if (name == "new") return ReplayIdMode::fresh;
-  if (name == "original") return ReplayIdMode::original;
-  return std::nullopt;
+  return ValueOf(kIdModeNames, name);
 }
 
 }  // namespace rehook

@@ -1,42 +1,33 @@
 #include "domain/role.h"
 
+#include "common/enum_names.h"
+
 namespace rehook {
+namespace {
 
-std::string_view RoleName(Role role) {
-  switch (role) {
-    case Role::viewer:
-      return "viewer";
-    case Role::developer:
-      return "developer";
-    case Role::admin:
-      return "admin";
-    case Role::super_admin:
-      return "super_admin";
-  }
-  return "viewer";
-}
+constexpr EnumNames<Role, 4> kRoleNames{{
+    {Role::viewer, "viewer"},
+    {Role::developer, "developer"},
+    {Role::admin, "admin"},
+    {Role::super_admin, "super_admin"},
+}};
 
-std::optional<Role> ParseRole(std::string_view name) {
-  for (Role role : {Role::viewer, Role::developer, Role::admin, Role::super_admin}) {
-    if (RoleName(role) == name) return role;
-  }
-  return std::nullopt;
-}
+constexpr EnumNames<Permission, 5> kPermissionNames{{
+    {Permission::read, "read"},
+    {Permission::replay_request, "requests.replay"},
+    {Permission::write_resources, "resources.write"},
+    {Permission::manage_keys, "keys.manage"},
+    {Permission::manage_orgs, "orgs.manage"},
+}};
+
+}  // namespace
+
+std::string_view RoleName(Role role) { return NameOf(kRoleNames, role); }
+
+std::optional<Role> ParseRole(std::string_view name) { return ValueOf(kRoleNames, name); }
 
 std::string_view PermissionName(Permission permission) {
-  switch (permission) {
-    case Permission::read:
-      return "read";
-    case Permission::replay_request:
-      return "requests.replay";
-    case Permission::write_resources:
-      return "resources.write";
-    case Permission::manage_keys:
-      return "keys.manage";
-    case Permission::manage_orgs:
-      return "orgs.manage";
-  }
-  return "read";
+  return NameOf(kPermissionNames, permission);
 }
 
 bool RoleAllows(Role role, Permission permission) {

@@ -1,18 +1,20 @@
 #include "metrics/metrics.h"
 
+#include "common/enum_names.h"
+
 namespace rehook {
 
-std::string_view HttpAreaName(HttpArea area) {
-  switch (area) {
-    case HttpArea::capture:
-      return "capture";
-    case HttpArea::api:
-      return "api";
-    case HttpArea::other:
-      return "other";
-  }
-  return "other";
-}
+namespace {
+
+constexpr EnumNames<HttpArea, 3> kAreaNames{{
+    {HttpArea::other, "other"},
+    {HttpArea::capture, "capture"},
+    {HttpArea::api, "api"},
+}};
+
+}  // namespace
+
+std::string_view HttpAreaName(HttpArea area) { return NameOf(kAreaNames, area); }
 
 HttpArea AreaOfPath(std::string_view path) {
   if (path.substr(0, 4) == "/in/") return HttpArea::capture;
