@@ -228,7 +228,7 @@ TEST(SqliteStoreTest, EventsOfSchema8AreFoundListedAndErasedAfterTheUpgrade) {
 
   SqliteStore store(path);
   for (const std::string& id : ids) {
-    auto event = store.GetEvent("org_1", id, true);
+    auto event = store.events().GetEvent("org_1", id, true);
     ASSERT_TRUE(event) << id;
     EXPECT_EQ(event->body, "{}");
     ASSERT_EQ(event->headers.size(), 1u);
@@ -236,10 +236,10 @@ TEST(SqliteStoreTest, EventsOfSchema8AreFoundListedAndErasedAfterTheUpgrade) {
   }
   EventQuery query;
   query.org_id = "org_1";
-  EXPECT_EQ(store.ListEvents(query).items.size(), ids.size());
-  EXPECT_TRUE(store.DeleteEvent("org_1", ids[1]));
-  EXPECT_FALSE(store.GetEvent("org_1", ids[1], false));
-  EXPECT_EQ(store.ListEvents(query).items.size(), ids.size() - 1);
+  EXPECT_EQ(store.events().ListEvents(query).items.size(), ids.size());
+  EXPECT_TRUE(store.events().DeleteEvent("org_1", ids[1]));
+  EXPECT_FALSE(store.events().GetEvent("org_1", ids[1], false));
+  EXPECT_EQ(store.events().ListEvents(query).items.size(), ids.size() - 1);
 
   sqlite::Database check(path);
   auto indexes = check.Prepare(
