@@ -1,7 +1,8 @@
 #pragma once
-// SQL of the destination state several nodes share (Store::ReserveDeliverySlot, ReportCircuit,
-// ListTroubledCircuits), identical for SQLite and PostgreSQL: placeholders are numbered ?N,
-// which the PostgreSQL store turns into $N.
+// SQL of the destination state several nodes share (ClusterState, and what deleting a
+// destination forgets), identical for SQLite and PostgreSQL: placeholders are numbered ?N,
+// which the PostgreSQL connection turns into $N (see store/sql/sql_backend.h). The tables are
+// here too, for both engines' migrations.
 
 #include <string>
 

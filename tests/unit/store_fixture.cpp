@@ -11,7 +11,8 @@ std::vector<StoreFactory> AllStores() {
                          return std::make_unique<SqliteStore>(scratch.dir.path() + "/test.db");
                        }},
           StoreFactory{"Postgres", [](StoreScratch& scratch) {
-                         scratch.database.emplace();
+                         // Once per test: a test that reopens the store gets the same database.
+                         if (!scratch.database) scratch.database.emplace();
                          return std::make_unique<PgStore>(scratch.database->url());
                        }}};
 }

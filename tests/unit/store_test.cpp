@@ -198,6 +198,50 @@ TEST_P(StoreTest, FindsPagesAndErasesEachOfManyEventsOfOneMillisecond) {
   EXPECT_FALSE(store_->events().DeleteEvent(org_.id, "evt_notanid"));
 }
 
+// A store opened again on the database it filled (its migration to the latest schema finding
+// nothing to do) serves everything it held, the way the store layer is upgraded in place.
+TEST_P(StoreTest, ReopenedOnItsFilledDatabaseServesEverythingItHeld) {
+  const ApiKey key{NewId("key", 1500), org_.id, "k", Role::admin, HashSecret("s"), "rhk_", 1500};
+  store_->tenancy().InsertApiKey(key);
+  const Source source = MakeSource(org_.id, 2000);
+  Destination destination;
+  destination.id = NewId("dst", 2100);
+  destination.org_id = org_.id;
+  destination.name = "d";
+  destination.url = "https://example.com/hook";
+  destination.headers = {{"X-Token", "t"}};
+  destination.rate_limit = 5;
+  destination.created_at = destination.updated_at = 2100;
+  store_->configuration().InsertDestination(destination);
+  const Connection connection{
+      NewId("con", 2200), org_.id, source.id, destination.id, "", true, 2200, 2200};
+  store_->configuration().InsertConnection(connection);
+  const Event event = MakeEvent(source, 3000, "body");
+  const DeliveryTask task{
+      NewId("tsk", 3000), org_.id, event.id, destination.id, connection.id, 0, 3000, "", 0, 3000};
+  WriteBatch batch;
+  batch.events.push_back({std::make_shared<Event>(event), {task}, std::nullopt});
+  store_->events().ApplyBatch(batch);
+  store_->events().SyncBatches();
+
+  store_.reset();
+  store_ = GetParam().open(scratch_);
+
+  EXPECT_EQ(store_->tenancy().GetOrganization(org_.id)->name, org_.name);
+  EXPECT_EQ(store_->tenancy().FindApiKeyByHash(key.key_hash)->id, key.id);
+  EXPECT_EQ(store_->configuration().GetSource(org_.id, source.id)->name, source.name);
+  auto loaded = store_->configuration().GetDestination(org_.id, destination.id);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->rate_limit, 5);
+  ASSERT_EQ(loaded->headers.size(), 1u);
+  EXPECT_EQ(loaded->headers[0].value, "t");
+  EXPECT_EQ(store_->configuration().ListConnectionsOfSource(source.id).size(), 1u);
+  EXPECT_EQ(store_->events().GetEvent(org_.id, event.id, true)->body, "body");
+  auto claimed = store_->work().ClaimDueTasks(3000, "node", 9000, 10);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, task.id);
+}
+
 // A database an older rehook wrote (schema 8: a unique index on events.id) keeps its events
 // through migration 9, which rebuilds the table without that index.
 TEST(SqliteStoreTest, EventsOfSchema8AreFoundListedAndErasedAfterTheUpgrade) {
@@ -228,7 +272,7 @@ TEST(SqliteStoreTest, EventsOfSchema8AreFoundListedAndErasedAfterTheUpgrade) {
 
   SqliteStore store(path);
   for (const std::string& id : ids) {
-    auto event = store.GetEvent("org_1", id, true);
+    auto event = store.events().GetEvent("org_1", id, true);
     ASSERT_TRUE(event) << id;
     EXPECT_EQ(event->body, "{}");
     ASSERT_EQ(event->headers.size(), 1u);
@@ -236,10 +280,10 @@ TEST(SqliteStoreTest, EventsOfSchema8AreFoundListedAndErasedAfterTheUpgrade) {
   }
   EventQuery query;
   query.org_id = "org_1";
-  EXPECT_EQ(store.ListEvents(query).items.size(), ids.size());
-  EXPECT_TRUE(store.DeleteEvent("org_1", ids[1]));
-  EXPECT_FALSE(store.GetEvent("org_1", ids[1], false));
-  EXPECT_EQ(store.ListEvents(query).items.size(), ids.size() - 1);
+  EXPECT_EQ(store.events().ListEvents(query).items.size(), ids.size());
+  EXPECT_TRUE(store.events().DeleteEvent("org_1", ids[1]));
+  EXPECT_FALSE(store.events().GetEvent("org_1", ids[1], false));
+  EXPECT_EQ(store.events().ListEvents(query).items.size(), ids.size() - 1);
 
   sqlite::Database check(path);
   auto indexes = check.Prepare(

@@ -25,6 +25,25 @@ std::int64_t ReadBigEndian(const char* data, int size) {
 
 }  // namespace
 
+std::string DollarPlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  char quote = 0;  // the quote character while inside a quoted literal or identifier
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '?' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      out += '$';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 void Params::Append(Oid type, std::string value, bool null) {
   types_.push_back(type);
   lengths_.push_back(static_cast<int>(value.size()));
@@ -122,7 +141,8 @@ const std::string& Connection::Prepared(const std::string& sql, const Params& pa
   auto found = prepared_.find(sql);
   if (found != prepared_.end()) return found->second;
   std::string name = "rehook_" + std::to_string(prepared_.size() + 1);
-  Result result(PQprepare(conn_, name.c_str(), sql.c_str(), params.size(), params.types()));
+  Result result(PQprepare(conn_, name.c_str(), DollarPlaceholders(sql).c_str(), params.size(),
+                          params.types()));
   auto status = PQresultStatus(result.raw());
   if (status != PGRES_COMMAND_OK) Fail("prepare", result.raw());
   return prepared_.emplace(sql, std::move(name)).first->second;

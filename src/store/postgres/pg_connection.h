@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sql/sql_blob.h"
 #include "store/store.h"
 
 namespace rehook::pg {
@@ -32,9 +33,11 @@ inline constexpr Oid kInt4Oid = 23;
 inline constexpr Oid kTextOid = 25;
 
 // Marks a value to be sent as bytea rather than text.
-struct Bytes {
-  std::string_view bytes;
-};
+using Bytes = sql::Blob;
+
+// `sql` with SQLite's placeholders ?1, ?2, ... spelled $1, $2, ... (the store's SQL is written
+// once, the SQLite way; see store/sql/sql_backend.h). Text in quotes is left alone.
+std::string DollarPlaceholders(std::string_view sql);
 
 // The parameters of one statement, $1, $2, ... in order.
 class Params {
@@ -51,6 +54,8 @@ class Params {
   void Add(std::int64_t value);
   void Add(int value) { Add(static_cast<std::int64_t>(value)); }
   void Add(bool value);
+  // A NULL of the given type (PostgreSQL prepares statements with typed parameters).
+  void AddNull(Oid type);
   template <class T>
   void Add(const std::optional<T>& value) {
     if (value) {
@@ -77,7 +82,6 @@ class Params {
       return kTextOid;
     }
   }
-  void AddNull(Oid type);
   void Append(Oid type, std::string value, bool null);
 
   std::vector<Oid> types_;
@@ -141,7 +145,7 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs one statement (prepared once per connection and reused).
+  // Runs one statement (prepared once per connection and reused; placeholders ?N or $N).
   Result Exec(const std::string& sql, const Params& params = Params());
   // Runs SQL text without parameters (may hold several statements).
   void ExecScript(const std::string& sql);

@@ -13,14 +13,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/sql/sql_blob.h"
 #include "store/store.h"
 
 namespace rehook::sqlite {
 
 // Marks a value to be bound as a BLOB rather than TEXT.
-struct Blob {
-  std::string_view bytes;
-};
+using Blob = sql::Blob;
 
 class Statement {
  public:

@@ -1,0 +1,153 @@
+#include "store/postgres/pg_event_log.h"
+
+#include "store/header_codec.h"
+#include "store/sql/batch_sql.h"
+
+namespace rehook {
+
+using pg::Params;
+
+namespace {
+
+// Request paths and queries are bytea here (captured bytes need not be UTF-8).
+const std::string kInsertEvent =
+    "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
+    "client_ip, size, verified, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+// Deduplicated capture, in four statements of the batch's pipeline (no statement can branch on
+// another's result): take the key unless an event holds it within the window, insert the event
+// and its tasks only if the key is now the event's, then read who holds the key. A concurrent
+// claim by another node waits on the key's row lock and then sees the winner's row.
+const std::string kClaimDedupKey =
+    "INSERT INTO dedup_keys (source_id, key_hash, event_id, seen_at) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (source_id, key_hash) DO UPDATE SET event_id = EXCLUDED.event_id, "
+    "seen_at = EXCLUDED.seen_at WHERE dedup_keys.seen_at < ?5";
+const std::string kInsertEventHoldingKey =
+    "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
+    "client_ip, size, verified, body) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 "
+    "WHERE EXISTS (SELECT 1 FROM dedup_keys WHERE source_id = ?3 AND key_hash = ?13 "
+    "AND event_id = ?1)";
+const std::string kInsertTaskOfStoredEvent =
+    std::string("INSERT INTO delivery_tasks (") + rows::kTaskColumns +
+    ") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS (SELECT 1 FROM events "
+    "WHERE id = ?3)";
+const std::string kDedupKeyHolder =
+    "SELECT event_id FROM dedup_keys WHERE source_id = ?1 AND key_hash = ?2";
+const std::string kRescheduleTask = batch_sql::kRescheduleTask;
+const std::string kFinishTask = batch_sql::kFinishTask;
+const std::string kUpdateReplayProgress = batch_sql::kUpdateReplayProgress;
+
+// Collects values as the parameters of one pipelined statement.
+constexpr auto kAsParams = [](const auto&... values) { return Params(values...); };
+
+// Request paths and queries are bytea here (captured bytes need not be UTF-8).
+Params EventParams(const Event& event) {
+  return Params(event.id, event.org_id, event.source_id, event.received_at, event.method,
+                pg::Bytes{event.path}, pg::Bytes{event.query},
+                pg::Bytes{EncodeHeaders(event.headers)}, event.client_ip, event.size,
+                event.verified, pg::Bytes{event.body});
+}
+
+// `holders` gets one slot per batch event (filled for events with a dedup claim); it must not
+// move until the statements have run.
+std::vector<pg::Connection::Statement> BatchStatements(
+    const WriteBatch& batch, std::vector<std::optional<pg::Result>>& holders) {
+  std::vector<pg::Connection::Statement> statements;
+  holders.resize(batch.events.size());
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    const NewEvent& item = batch.events[i];
+    const Event& event = *item.event;
+    RequireIdCarriesTime(event);  // GetEvent finds an event through the time its id carries
+    if (!item.dedup) {
+      statements.push_back({&kInsertEvent, EventParams(event)});
+      for (const DeliveryTask& task : item.tasks) {
+        statements.push_back({&batch_sql::kInsertTask, batch_sql::WithTaskValues(task, kAsParams)});
+      }
+      continue;
+    }
+    const std::string& key_hash = item.dedup->key_hash;
+    statements.push_back({&kClaimDedupKey, Params(event.source_id, key_hash, event.id,
+                                                  event.received_at, item.dedup->window_start)});
+    Params event_params = EventParams(event);
+    event_params.Add(key_hash);
+    statements.push_back({&kInsertEventHoldingKey, std::move(event_params)});
+    for (const DeliveryTask& task : item.tasks) {
+      statements.push_back({&kInsertTaskOfStoredEvent, batch_sql::WithTaskValues(task, kAsParams)});
+    }
+    statements.push_back({&kDedupKeyHolder, Params(event.source_id, key_hash), &holders[i]});
+  }
+  for (const TaskUpdate& update : batch.task_updates) {
+    if (update.attempt) {
+      statements.push_back(
+          {&batch_sql::kInsertAttempt, batch_sql::WithAttemptValues(*update.attempt, kAsParams)});
+    }
+    if (update.retry_at) {
+      statements.push_back(
+          {&kRescheduleTask, Params(update.task_id, update.attempt ? 1 : 0, *update.retry_at)});
+    } else {
+      statements.push_back({&kFinishTask, Params(update.task_id)});
+    }
+  }
+  for (const ReplayProgress& progress : batch.replay_progress) {
+    if (progress.attempt) {
+      statements.push_back(
+          {&batch_sql::kInsertAttempt, batch_sql::WithAttemptValues(*progress.attempt, kAsParams)});
+    }
+    statements.push_back(
+        {&kUpdateReplayProgress, batch_sql::WithReplayProgressValues(progress, kAsParams)});
+  }
+  return statements;
+}
+
+// One statement erases the events `doomed` selects with everything recorded about them: the
+// data-modifying CTEs share one snapshot, so the same ids go from every table.
+std::string EraseEventsSql(const std::string& doomed) {
+  std::string sql = "WITH doomed AS (" + doomed + ")";
+  for (const char* table :
+       {"delivery_tasks", "delivery_attempts", "single_replays", "dedup_keys"}) {
+    sql += std::string(", erased_") + table + " AS (DELETE FROM " + table +
+           " WHERE event_id IN (SELECT id FROM doomed))";
+  }
+  return sql + " DELETE FROM events WHERE id IN (SELECT id FROM doomed)";
+}
+
+const std::string kDeleteEvent =
+    EraseEventsSql("SELECT id FROM events WHERE id = ?1 AND org_id = ?2");
+const std::string kDeleteEventsBefore = EraseEventsSql(
+    "SELECT id FROM events WHERE org_id = ?1 AND received_at < ?2 ORDER BY received_at "
+    "LIMIT ?3");
+
+}  // namespace
+
+BatchResult PgEventLog::ApplyBatch(const WriteBatch& batch) {
+  BatchResult result;
+  if (batch.empty()) return result;
+  std::vector<std::optional<pg::Result>> holders;
+  auto statements = BatchStatements(batch, holders);
+  auto db = pg_.pool().Acquire();
+  db->ExecPipelined(statements);
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    std::string original;
+    if (batch.events[i].dedup) {
+      if (!holders[i] || holders[i]->rows() == 0) {
+        throw StoreError("postgres: batch: no holder for a dedup key just claimed");
+      }
+      original = holders[i]->row(0).Text(0);
+      if (original == batch.events[i].event->id) original.clear();
+    }
+    result.duplicate_of.push_back(std::move(original));
+  }
+  return result;
+}
+
+bool PgEventLog::DeleteEvent(const std::string& org_id, const std::string& id) {
+  return backend_.Write(
+      [&](sql::Session& db) { return db.Prepare(kDeleteEvent)->BindAll(id, org_id).Run() > 0; });
+}
+
+int PgEventLog::DeleteEventsBefore(const std::string& org_id, TimeMs cutoff, int limit) {
+  return backend_.Write([&](sql::Session& db) {
+    return static_cast<int>(db.Prepare(kDeleteEventsBefore)->BindAll(org_id, cutoff, limit).Run());
+  });
+}
+
+}  // namespace rehook

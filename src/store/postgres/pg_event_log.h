@@ -1,0 +1,29 @@
+#pragma once
+// The PostgreSQL event log: the shared reads of SqlEventLog, and the writes PostgreSQL does its
+// own way. A batch goes to the server as one pipeline (one round trip, one transaction) however
+// many events it holds, committed with synchronous_commit on, so SyncBatches has nothing left
+// to do; erasure is one statement of data-modifying CTEs.
+
+#include "store/postgres/pg_backend.h"
+#include "store/sql/sql_event_log.h"
+
+namespace rehook {
+
+class PgEventLog final : public SqlEventLog {
+ public:
+  explicit PgEventLog(pg::PgBackend& backend) : SqlEventLog(backend), pg_(backend) {}
+
+  BatchResult ApplyBatch(const WriteBatch& batch) override;
+  // ApplyBatch's commits are durable already.
+  void SyncBatches() override {}
+  bool DeleteEvent(const std::string& org_id, const std::string& id) override;
+  int DeleteEventsBefore(const std::string& org_id, TimeMs cutoff, int limit) override;
+  // Autovacuum reclaims the space of deleted rows (bodies live in TOAST tables, which it
+  // vacuums too): nothing to do.
+  void ReclaimSpace() override {}
+
+ private:
+  pg::PgBackend& pg_;
+};
+
+}  // namespace rehook

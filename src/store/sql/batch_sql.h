@@ -1,0 +1,78 @@
+#pragma once
+// The SQL of the group-committed batch (EventLog::ApplyBatch) that both engines run, each its
+// own way: SQLite statement by statement on its writer connection, PostgreSQL as one pipeline.
+// With each statement, the order its values are bound in: `bind(values...)` is called with
+// them, so that SQLite can bind them and PostgreSQL collect them as pipeline parameters.
+//
+// Events themselves are inserted by each engine's own statement: PostgreSQL stores request
+// paths and queries as bytea (captured bytes need not be UTF-8), SQLite as text.
+
+#include <optional>
+#include <string>
+
+#include "domain/delivery.h"
+#include "store/row_readers.h"
+#include "store/sql/sql_blob.h"
+#include "store/write_batch.h"
+
+namespace rehook::batch_sql {
+
+inline const std::string kInsertTask = std::string("INSERT INTO delivery_tasks (") +
+                                       rows::kTaskColumns +
+                                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+template <class Bind>
+auto WithTaskValues(const DeliveryTask& task, Bind&& bind) {
+  return bind(task.id, task.org_id, task.event_id, task.destination_id, task.connection_id,
+              task.attempts, task.next_attempt_at, task.lease_owner, task.lease_until,
+              task.created_at);
+}
+
+inline const std::string kInsertAttempt =
+    std::string("INSERT INTO delivery_attempts (") + rows::kAttemptColumns +
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+
+template <class Bind>
+auto WithAttemptValues(const DeliveryAttempt& attempt, Bind&& bind) {
+  return bind(attempt.id, attempt.org_id, attempt.event_id, attempt.destination_id,
+              attempt.connection_id, attempt.replay_job_id, attempt.attempt, attempt.status_code,
+              attempt.response_time_ms, attempt.success, attempt.error, attempt.next_retry_at,
+              attempt.created_at, rows::OutcomeColumn(attempt.outcome),
+              sql::Blob{attempt.response_body});
+}
+
+// ?1 task, ?2 attempts made (0 or 1), ?3 when to try again.
+inline constexpr const char* kRescheduleTask =
+    "UPDATE delivery_tasks SET attempts = attempts + ?2, next_attempt_at = ?3, "
+    "lease_owner = '', lease_until = 0 WHERE id = ?1";
+// ?1 task.
+inline constexpr const char* kFinishTask = "DELETE FROM delivery_tasks WHERE id = ?1";
+
+// Counters and cursor always; a status change only while the job is live (a cancellation made
+// through the API meanwhile stands).
+inline constexpr const char* kUpdateReplayProgress =
+    "UPDATE replay_jobs SET processed = ?2, succeeded = ?3, failed = ?4, fixed = ?11, "
+    "regressed = ?12, cursor_time = COALESCE(?5, cursor_time), "
+    "cursor_id = COALESCE(?6, cursor_id), "
+    "status = CASE WHEN ?7 IS NOT NULL AND status IN ('running', 'paused') THEN ?7 "
+    "ELSE status END, "
+    "status_reason = CASE WHEN ?7 IS NOT NULL AND status IN ('running', 'paused') THEN ?8 "
+    "ELSE status_reason END, "
+    "completed_at = CASE WHEN ?7 IS NOT NULL AND status IN ('running', 'paused') THEN ?9 "
+    "ELSE completed_at END, "
+    "expires_at = CASE WHEN ?7 IS NOT NULL AND status IN ('running', 'paused') THEN ?10 "
+    "ELSE expires_at END "
+    "WHERE id = ?1";
+
+template <class Bind>
+auto WithReplayProgressValues(const ReplayProgress& progress, Bind&& bind) {
+  std::optional<std::string> status;
+  if (progress.status) status = std::string(ReplayStatusName(*progress.status));
+  return bind(progress.job_id, progress.processed, progress.succeeded, progress.failed,
+              progress.cursor ? std::optional(progress.cursor->time) : std::nullopt,
+              progress.cursor ? std::optional(progress.cursor->id) : std::nullopt, status,
+              progress.status_reason, progress.completed_at, progress.expires_at, progress.fixed,
+              progress.regressed);
+}
+
+}  // namespace rehook::batch_sql

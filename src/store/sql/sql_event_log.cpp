@@ -1,0 +1,124 @@
+#include "store/sql/sql_event_log.h"
+
+#include "common/ids.h"
+#include "store/row_readers.h"
+
+namespace rehook {
+namespace {
+
+// Builds SQL whose conditions depend on the query, numbering its placeholders in the order
+// their values are bound.
+class ConditionalSql {
+ public:
+  explicit ConditionalSql(std::string sql) : sql_(std::move(sql)) {}
+  // Appends `text`, each '?' in it becoming the next placeholder.
+  void Append(std::string_view text) {
+    for (char c : text) {
+      if (c == '?') {
+        sql_ += "?" + std::to_string(++count_);
+      } else {
+        sql_ += c;
+      }
+    }
+  }
+  const std::string& sql() const { return sql_; }
+
+ private:
+  std::string sql_;
+  int count_ = 0;
+};
+
+std::string SelectEvents(bool with_body) {
+  return std::string("SELECT ") + rows::kEventColumns + (with_body ? ", body" : "") +
+         " FROM events WHERE ";
+}
+
+Event ReadEvent(const sql::Statement& row, bool with_body) {
+  Event event = rows::ReadEvent(row);
+  if (with_body) event.body = row.Bytes(rows::kEventBodyColumn);
+  return event;
+}
+
+}  // namespace
+
+std::optional<Event> SqlEventLog::GetEvent(const std::string& org_id, const std::string& id,
+                                           bool with_body) {
+  // Found through (org, received_at), the time the id carries: SQLite has no index on the id
+  // (schema 9), and the same lookup serves PostgreSQL's (org_id, received_at, id) index.
+  const std::optional<TimeMs> received_at = IdTime(id, "evt");
+  if (!received_at) return std::nullopt;
+  return backend_.Read([&](sql::Session& db) {
+    return db.Prepare(SelectEvents(with_body) + "org_id = ?1 AND received_at = ?2 AND id = ?3")
+        ->BindAll(org_id, *received_at, id)
+        .ReadFirst([&](const sql::Statement& row) { return ReadEvent(row, with_body); });
+  });
+}
+
+Page<Event> SqlEventLog::ListEvents(const EventQuery& query) {
+  // Only the conditions in use go into the SQL, so that the engine picks the (source|org,
+  // received_at) index and walks it backwards from the cursor: a page costs the same at any
+  // depth. (SQLite needs the plain `received_at <=` to bound its walk.)
+  ConditionalSql sql(SelectEvents(false));
+  sql.Append("org_id = ?");
+  if (query.source_id) sql.Append(" AND source_id = ?");
+  if (query.from) sql.Append(" AND received_at >= ?");
+  if (query.to) sql.Append(" AND received_at <= ?");
+  if (query.page.after) sql.Append(" AND received_at <= ? AND (received_at, id) < (?, ?)");
+  sql.Append(" ORDER BY received_at DESC, id DESC LIMIT ?");
+
+  return backend_.Read([&](sql::Session& db) {
+    auto select = db.Prepare(sql.sql());
+    select->Bind(query.org_id);
+    if (query.source_id) select->Bind(*query.source_id);
+    if (query.from) select->Bind(*query.from);
+    if (query.to) select->Bind(*query.to);
+    if (query.page.after) {
+      select->BindAll(query.page.after->time, query.page.after->time, query.page.after->id);
+    }
+    select->Bind(query.page.limit + 1);
+    return rows::TrimToPage<Event>(select->ReadAll(rows::ReadEvent<sql::Statement>),
+                                   query.page.limit,
+                                   [](const Event& event) { return event.received_at; });
+  });
+}
+
+std::vector<Event> SqlEventLog::ListEventsForReplay(const ReplayRange& range) {
+  // As above, walking the index forwards from the cursor.
+  ConditionalSql sql(SelectEvents(range.with_bodies));
+  sql.Append("org_id = ? AND received_at >= ? AND received_at <= ?");
+  if (range.source_id) sql.Append(" AND source_id = ?");
+  if (range.after) sql.Append(" AND received_at >= ? AND (received_at, id) > (?, ?)");
+  sql.Append(" ORDER BY received_at, id LIMIT ?");
+
+  return backend_.Read([&](sql::Session& db) {
+    auto select = db.Prepare(sql.sql());
+    select->BindAll(range.org_id, range.from, range.to);
+    if (range.source_id) select->Bind(*range.source_id);
+    if (range.after) select->BindAll(range.after->time, range.after->time, range.after->id);
+    select->Bind(range.limit);
+    return select->ReadAll(
+        [&](const sql::Statement& row) { return ReadEvent(row, range.with_bodies); });
+  });
+}
+
+std::vector<DeliveryAttempt> SqlEventLog::ListAttemptsOfEvent(const std::string& org_id,
+                                                              const std::string& event_id) {
+  static const std::string sql = std::string("SELECT ") + rows::kAttemptColumns +
+                                 " FROM delivery_attempts WHERE event_id = ?1 AND org_id = ?2 "
+                                 "ORDER BY seq";
+  return backend_.Read([&](sql::Session& db) {
+    return db.Prepare(sql)->BindAll(event_id, org_id).ReadAll(rows::ReadAttempt<sql::Statement>);
+  });
+}
+
+int SqlEventLog::DeleteDedupKeysBefore(TimeMs cutoff, int limit) {
+  return backend_.Write([&](sql::Session& db) {
+    return static_cast<int>(
+        db.Prepare("DELETE FROM dedup_keys WHERE (source_id, key_hash) IN (SELECT source_id, "
+                   "key_hash FROM dedup_keys WHERE seen_at < ?1 LIMIT ?2)")
+            ->BindAll(cutoff, limit)
+            .Run());
+  });
+}
+
+}  // namespace rehook

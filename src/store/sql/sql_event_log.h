@@ -1,0 +1,29 @@
+#pragma once
+// EventLog over the SQL backend: reads of events and attempts, written once for both engines.
+// The writes each engine does its own way are left to its subclass: the group-committed batch
+// (SQLite: statements on the writer, synced later by SyncBatches; PostgreSQL: one pipeline),
+// erasure (SQLite: through a temporary table, as events has no index on id there; PostgreSQL:
+// one statement of data-modifying CTEs) and space reclaim (SQLite's incremental vacuum).
+
+#include "store/roles/event_log.h"
+#include "store/sql/sql_backend.h"
+
+namespace rehook {
+
+class SqlEventLog : public EventLog {
+ public:
+  explicit SqlEventLog(sql::Backend& backend) : backend_(backend) {}
+
+  std::optional<Event> GetEvent(const std::string& org_id, const std::string& id,
+                                bool with_body) override;
+  Page<Event> ListEvents(const EventQuery& query) override;
+  std::vector<Event> ListEventsForReplay(const ReplayRange& range) override;
+  std::vector<DeliveryAttempt> ListAttemptsOfEvent(const std::string& org_id,
+                                                   const std::string& event_id) override;
+  int DeleteDedupKeysBefore(TimeMs cutoff, int limit) override;
+
+ protected:
+  sql::Backend& backend_;
+};
+
+}  // namespace rehook
