@@ -14,6 +14,7 @@
 #include "capture/capture_handler.h"
 #include "capture/dedup_rule.h"
 #include "common/log.h"
+#include "common/timers.h"
 #include "delivery/circuit_sync.h"
 #include "delivery/forwarder.h"
 #include "http/api_error.h"
@@ -116,13 +117,15 @@ struct Application::Parts {
         delivery_lane(1, "rehook-fwd"),
         replay_lane(1, "rehook-replay"),
         forwarder(delivery_lane.context(0), store_executor, batch_writer, outbound, breakers,
-                  destination_cache, ParseRetrySchedule(config.retry_schedule), *clock, metrics,
+                  destination_cache, ParseRetrySchedule(config.retry_schedule), *clock, timers,
+                  metrics,
                   ForwarderOptions{.owner = owner,
                                    .max_in_flight_per_destination = config.destination_concurrency,
                                    .shared_pacing = UsesPostgres(config)}),
-        circuit_sync(delivery_lane.context(0), store_executor, breakers, *clock),
+        circuit_sync(delivery_lane.context(0), store_executor, breakers, *clock, timers),
         replay_runner(replay_lane.context(0), store_executor, batch_writer, outbound, breakers,
-                      destination_cache, *clock, metrics, ReplayOptions(config, owner.node_id)),
+                      destination_cache, *clock, timers, metrics,
+                      ReplayOptions(config, owner.node_id)),
         authenticator(store_executor, *clock),
         rate_limiter(*clock, config.api_rate_limit, config.api_rate_burst),
         login_limiter(*clock, config.login_rate_limit, config.login_rate_burst),
@@ -179,6 +182,7 @@ struct Application::Parts {
   TaskOwner owner;
   SystemClock system_clock;
   std::unique_ptr<Clock> clock;
+  SteadyTimers timers;  // what the lanes' scheduling waits on
   std::unique_ptr<Store> store;
   StoreExecutor store_executor;
   BatchWriter batch_writer;

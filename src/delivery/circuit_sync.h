@@ -8,8 +8,8 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
+#include "common/timers.h"
 #include "delivery/circuit_breaker.h"
 #include "store/store_executor.h"
 
@@ -18,7 +18,7 @@ namespace rehook {
 class CircuitSync {
  public:
   CircuitSync(boost::asio::io_context& lane, StoreExecutor& store, CircuitBreakers& breakers,
-              const Clock& clock, TimeMs interval_ms = 500);
+              const Clock& clock, TimerSource& timers, TimeMs interval_ms = 500);
 
   // Starts syncing. Call once, before running the lane.
   void Start();
@@ -34,7 +34,7 @@ class CircuitSync {
   CircuitBreakers& breakers_;
   const Clock& clock_;
   TimeMs interval_ms_;
-  boost::asio::steady_timer timer_;
+  Timer timer_;
   bool stopping_ = false;  // lane thread only
 };
 
