@@ -11,9 +11,9 @@
 #include "api/request_parsing.h"
 #include "api/routes.h"
 #include "api/target_checks.h"
-#include "common/ids.h"
 #include "common/iso8601.h"
 #include "common/log.h"
+#include "delivery/attempt_record.h"
 #include "delivery/delivery_request.h"
 #include "http/json_response.h"
 
@@ -72,19 +72,8 @@ boost::asio::awaitable<HttpResponse> ReplayRequest(ApiRequest& request) {
       DeliveryKind::request_replay, result.success(),
       static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
 
-  const TimeMs now = request.services.clock.Now();
-  SingleReplay replay;
-  replay.id = NewId("rpl", now);
-  replay.org_id = shared_event->org_id;
-  replay.source_id = shared_event->source_id;
-  replay.event_id = shared_event->id;
-  replay.target_url = target_text;
-  replay.status_code = result.status_code;
-  replay.response_time_ms = result.response_time_ms;
-  replay.success = result.success();
-  replay.error = result.error;
-  replay.response_body = result.body_prefix;
-  replay.created_at = now;
+  SingleReplay replay =
+      SingleReplayRecord(*shared_event, target_text, result, request.services.clock.Now());
   co_await request.services.replays.Run([&](ReplayHistory& store) {
     replay.outcome = CompareWithEarlier(
         store.LastResultAtUrl(replay.org_id, replay.event_id, replay.target_url), replay.success);

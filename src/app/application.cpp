@@ -15,6 +15,7 @@
 #include "capture/capture_handler.h"
 #include "capture/dedup_rule.h"
 #include "common/log.h"
+#include "common/timers.h"
 #include "delivery/circuit_sync.h"
 #include "delivery/forwarder.h"
 #include "http/api_error.h"
@@ -122,15 +123,15 @@ struct Application::Parts {
                   ForwarderStores{Role<ConfigurationStore>(configuration), Role(store->events()),
                                   Role(store->work()), Role(store->cluster())},
                   batch_writer, outbound, breakers, destination_cache,
-                  ParseRetrySchedule(config.retry_schedule), *clock, metrics,
+                  ParseRetrySchedule(config.retry_schedule), *clock, timers, metrics,
                   ForwarderOptions{.owner = owner,
                                    .max_in_flight_per_destination = config.destination_concurrency,
                                    .shared_pacing = UsesPostgres(config)}),
-        circuit_sync(delivery_lane.context(0), Role(store->cluster()), breakers, *clock),
+        circuit_sync(delivery_lane.context(0), Role(store->cluster()), breakers, *clock, timers),
         replay_runner(replay_lane.context(0),
                       ReplayStores{Role(store->work()), Role(store->replays()),
                                    Role(store->events()), Role<ConfigurationStore>(configuration)},
-                      batch_writer, outbound, breakers, destination_cache, *clock, metrics,
+                      batch_writer, outbound, breakers, destination_cache, *clock, timers, metrics,
                       ReplayOptions(config, owner.node_id)),
         authenticator(Role(store->tenancy()), *clock),
         rate_limiter(*clock, config.api_rate_limit, config.api_rate_burst),
@@ -195,6 +196,7 @@ struct Application::Parts {
   TaskOwner owner;
   SystemClock system_clock;
   std::unique_ptr<Clock> clock;
+  SteadyTimers timers;  // what the lanes' scheduling waits on
   std::unique_ptr<Store> store;
   StoreExecutor store_executor;
   BatchWriter batch_writer;

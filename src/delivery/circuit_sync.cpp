@@ -1,10 +1,8 @@
 #include "delivery/circuit_sync.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.h"
 
@@ -13,27 +11,27 @@ namespace rehook {
 namespace asio = boost::asio;
 
 CircuitSync::CircuitSync(asio::io_context& lane, StoreRole<ClusterState> cluster,
-                         CircuitBreakers& breakers, const Clock& clock, TimeMs interval_ms)
+                         CircuitBreakers& breakers, const Clock& clock, TimerSource& timers,
+                         TimeMs interval_ms)
     : lane_io_(lane),
       cluster_(cluster),
       breakers_(breakers),
       clock_(clock),
       interval_ms_(interval_ms),
-      timer_(lane) {}
+      timer_(lane.get_executor(), timers) {}
 
 void CircuitSync::Start() { asio::co_spawn(lane_io_, Loop(), asio::detached); }
 
 void CircuitSync::Stop() {
   asio::post(lane_io_, [this] {
     stopping_ = true;
-    timer_.cancel();
+    timer_.Cancel();
   });
 }
 
 asio::awaitable<void> CircuitSync::Loop() {
   while (!stopping_) {
-    timer_.expires_after(std::chrono::milliseconds(interval_ms_));
-    co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await timer_.WaitFor(std::chrono::milliseconds(interval_ms_));
     if (stopping_) break;
     try {
       co_await SyncOnce();

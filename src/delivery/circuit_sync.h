@@ -8,8 +8,8 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
+#include "common/timers.h"
 #include "delivery/circuit_breaker.h"
 #include "store/roles/cluster_state.h"
 #include "store/store_executor.h"
@@ -19,7 +19,8 @@ namespace rehook {
 class CircuitSync {
  public:
   CircuitSync(boost::asio::io_context& lane, StoreRole<ClusterState> cluster,
-              CircuitBreakers& breakers, const Clock& clock, TimeMs interval_ms = 500);
+              CircuitBreakers& breakers, const Clock& clock, TimerSource& timers,
+              TimeMs interval_ms = 500);
 
   // Starts syncing. Call once, before running the lane.
   void Start();
@@ -35,7 +36,7 @@ class CircuitSync {
   CircuitBreakers& breakers_;
   const Clock& clock_;
   TimeMs interval_ms_;
-  boost::asio::steady_timer timer_;
+  Timer timer_;
   bool stopping_ = false;  // lane thread only
 };
 

@@ -1,14 +1,12 @@
 #include "delivery/forwarder.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
-#include "common/ids.h"
 #include "common/log.h"
 #include "common/pacer.h"
+#include "delivery/attempt_record.h"
 #include "delivery/delivery_request.h"
 #include "store/await_durable.h"
 
@@ -19,7 +17,7 @@ namespace asio = boost::asio;
 Forwarder::Forwarder(asio::io_context& lane, ForwarderStores store, BatchWriter& writer,
                      std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
                      DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
-                     DeliveryCounter& deliveries, ForwarderOptions options)
+                     TimerSource& timers, DeliveryCounter& deliveries, ForwarderOptions options)
     : lane_io_(lane),
       store_(store),
       writer_(writer),
@@ -27,10 +25,11 @@ Forwarder::Forwarder(asio::io_context& lane, ForwarderStores store, BatchWriter&
       breakers_(breakers),
       schedule_(std::move(schedule)),
       clock_(clock),
+      timers_(timers),
       deliveries_(deliveries),
       options_(std::move(options)),
       destinations_(destinations),
-      poll_timer_(lane),
+      poll_timer_(lane.get_executor(), timers),
       random_(std::random_device{}()) {}
 
 Forwarder::~Forwarder() = default;
@@ -40,7 +39,7 @@ void Forwarder::Start() { asio::co_spawn(lane_io_, Poll(), asio::detached); }
 void Forwarder::Stop() {
   asio::post(lane_io_, [this] {
     stopping_ = true;
-    poll_timer_.cancel();
+    poll_timer_.Cancel();
     client_.CloseIdle();
   });
 }
@@ -117,27 +116,14 @@ asio::awaitable<void> Forwarder::Pace(Lane& lane, const Destination& destination
     lane.next_slot = slot + spacing_ms;
   }
   if (slot > now) {
-    asio::steady_timer wait(lane_io_, std::chrono::milliseconds(slot - now));
-    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+    Timer wait(lane_io_.get_executor(), timers_);
+    co_await wait.WaitFor(std::chrono::milliseconds(slot - now));
   }
 }
 
 TaskUpdate Forwarder::Outcome(const DeliveryTask& task, const OutboundResult& result) {
-  TimeMs now = clock_.Now();
-  DeliveryAttempt attempt;
-  attempt.id = NewId("del", now);
-  attempt.org_id = task.org_id;
-  attempt.event_id = task.event_id;
-  attempt.destination_id = task.destination_id;
-  attempt.connection_id = task.connection_id;
-  attempt.attempt = task.attempts + 1;
-  attempt.status_code = result.status_code;
-  attempt.response_time_ms = result.response_time_ms;
-  attempt.success = result.success();
-  attempt.error = result.error;
-  attempt.response_body = result.body_prefix;
-  attempt.created_at = now;
-
+  const TimeMs now = clock_.Now();
+  DeliveryAttempt attempt = ForwardingAttempt(task, result, now);
   TaskUpdate update{task.id, std::nullopt, std::nullopt};
   if (!attempt.success) {
     double jitter = std::uniform_real_distribution<double>(0, 1)(random_);
@@ -164,55 +150,74 @@ void Forwarder::Submit(TaskUpdate update) {
 }
 
 asio::awaitable<void> Forwarder::Deliver(Work work) {
-  const DeliveryTask& task = work.task;
-  Lane& lane = lanes_[task.destination_id];
+  Lane& lane = lanes_[work.task.destination_id];
   try {
-    std::optional<Destination> destination = co_await LoadDestination(task);
-    if (!destination || !destination->enabled) {
-      // Deleted, or disabled (a task routed just before): dropped; the event stays replayable.
-      Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});
-    } else if (std::optional<CircuitPass> pass = breakers_.Enter(destination->id)) {
-      co_await DeliverThrough(work, lane, *destination, *pass);
-    } else {
-      Submit(TaskUpdate{task.id, std::nullopt, breakers_.RetryAt(destination->id)});
-    }
+    co_await DeliverUnlessRefused(work, lane);
   } catch (const std::exception& e) {
     // A store error (e.g. loading the event): leave the task leased; the poller retries it.
     // The circuit pass, if one was taken, gave its probe slot back on the way out.
-    log::Error("delivery.failed", {{"task_id", task.id}, {"error", e.what()}});
+    log::Error("delivery.failed", {{"task_id", work.task.id}, {"error", e.what()}});
   }
-  --lane.in_flight;
-  --in_flight_;
-  known_tasks_.erase(task.id);
-  Dispatch();
+  Finished(work.task, lane);
+}
+
+asio::awaitable<void> Forwarder::DeliverUnlessRefused(const Work& work, Lane& lane) {
+  const DeliveryTask& task = work.task;
+  std::optional<Destination> destination = co_await LoadDestination(task);
+  if (!destination || !destination->enabled) {
+    // Deleted, or disabled (a task routed just before): dropped; the event stays replayable.
+    Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});
+    co_return;
+  }
+  std::optional<CircuitPass> pass = breakers_.Enter(destination->id);
+  if (!pass) {
+    // Postponed without an attempt until the circuit half-opens.
+    Submit(TaskUpdate{task.id, std::nullopt, breakers_.RetryAt(destination->id)});
+    co_return;
+  }
+  co_await DeliverThrough(work, lane, *destination, *pass);
 }
 
 asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
                                                 const Destination& destination, CircuitPass& pass) {
   const DeliveryTask& task = work.task;
-  std::shared_ptr<const Event> event = work.event;
-  if (!event) {
-    auto loaded = co_await store_.events.Run(
-        [&](EventLog& store) { return store.GetEvent(task.org_id, task.event_id, true); });
-    if (loaded) event = std::make_shared<const Event>(std::move(*loaded));
-  }
+  std::shared_ptr<const Event> event = co_await LoadEvent(work);
   if (!event) {
     Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});  // event erased: nothing to send
     co_return;
   }
+  OutboundResult result;
   auto url = ParseTargetUrl(destination.url, false);
   if (auto* invalid = std::get_if<std::string>(&url)) {
-    OutboundResult failure;
-    failure.error = *invalid;
-    Submit(Outcome(task, failure));
-    co_return;
+    result.error = *invalid;  // the pass is dropped unreported: the destination did not fail
+  } else {
+    co_await Pace(lane, destination);
+    result = co_await Send(event, destination, std::get<TargetUrl>(url));
+    Report(pass, result);
   }
-  co_await Pace(lane, destination);
+  Submit(Outcome(task, result));
+}
+
+asio::awaitable<std::shared_ptr<const Event>> Forwarder::LoadEvent(const Work& work) {
+  if (work.event) co_return work.event;
+  const DeliveryTask& task = work.task;
+  auto loaded = co_await store_.events.Run(
+      [&](EventLog& store) { return store.GetEvent(task.org_id, task.event_id, true); });
+  if (!loaded) co_return nullptr;
+  co_return std::make_shared<const Event>(std::move(*loaded));
+}
+
+asio::awaitable<OutboundResult> Forwarder::Send(const std::shared_ptr<const Event>& event,
+                                                const Destination& destination,
+                                                const TargetUrl& url) {
   auto body = std::shared_ptr<const std::string>(event, &event->body);
-  OutboundRequest request = BuildDeliveryRequest(
-      *event, body, destination, std::get<TargetUrl>(url), clock_.Now(), std::nullopt);
+  OutboundRequest request =
+      BuildDeliveryRequest(*event, body, destination, url, clock_.Now(), std::nullopt);
   // Send reports every failure (a request Beast cannot serialize included) as a result.
-  OutboundResult result = co_await client_.Send(std::move(request));
+  co_return co_await client_.Send(std::move(request));
+}
+
+void Forwarder::Report(CircuitPass& pass, const OutboundResult& result) {
   if (result.success()) {
     pass.Succeeded();
   } else {
@@ -220,7 +225,13 @@ asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
   }
   deliveries_.CountDelivery(DeliveryKind::forward, result.success(),
                             static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
-  Submit(Outcome(task, result));
+}
+
+void Forwarder::Finished(const DeliveryTask& task, Lane& lane) {
+  --lane.in_flight;
+  --in_flight_;
+  known_tasks_.erase(task.id);
+  Dispatch();
 }
 
 asio::awaitable<void> Forwarder::Poll() {
@@ -246,8 +257,7 @@ asio::awaitable<void> Forwarder::Poll() {
       }
     }
     if (claimed == static_cast<std::size_t>(limit) && limit > 0) continue;  // more are due
-    poll_timer_.expires_after(std::chrono::milliseconds(options_.poll_interval_ms));
-    co_await poll_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await poll_timer_.WaitFor(std::chrono::milliseconds(options_.poll_interval_ms));
   }
 }
 

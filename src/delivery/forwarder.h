@@ -18,7 +18,6 @@
 // logging means the event is sent again.
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <deque>
 #include <memory>
@@ -29,6 +28,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/timers.h"
 #include "delivery/circuit_breaker.h"
 #include "delivery/delivery_counter.h"
 #include "delivery/destination_cache.h"
@@ -69,7 +69,7 @@ class Forwarder {
   Forwarder(boost::asio::io_context& lane, ForwarderStores store, BatchWriter& writer,
             std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
             DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
-            DeliveryCounter& deliveries, ForwarderOptions options);
+            TimerSource& timers, DeliveryCounter& deliveries, ForwarderOptions options);
   ~Forwarder();
 
   // Starts the poller. Call once, before running the lane.
@@ -95,11 +95,24 @@ class Forwarder {
 
   void Accept(Work work);
   void Dispatch();
+  // One task, from its slot to its recorded outcome; frees the slot on every way out.
   boost::asio::awaitable<void> Deliver(Work work);
+  // Drops the task when its destination is gone or disabled, postpones it while the circuit is
+  // open, and otherwise delivers it (DeliverThrough).
+  boost::asio::awaitable<void> DeliverUnlessRefused(const Work& work, Lane& lane);
   // The delivery itself, once the circuit let it through: load the event if needed, pace,
   // send, record the outcome.
   boost::asio::awaitable<void> DeliverThrough(const Work& work, Lane& lane,
                                               const Destination& destination, CircuitPass& pass);
+  // The event as handed over, or from the store when it was not kept in memory; null when it
+  // was erased meanwhile.
+  boost::asio::awaitable<std::shared_ptr<const Event>> LoadEvent(const Work& work);
+  boost::asio::awaitable<OutboundResult> Send(const std::shared_ptr<const Event>& event,
+                                              const Destination& destination, const TargetUrl& url);
+  // Tells the circuit and the delivery counter how the send went.
+  void Report(CircuitPass& pass, const OutboundResult& result);
+  // The delivery is over (whatever happened): frees its slots and starts the next ones.
+  void Finished(const DeliveryTask& task, Lane& lane);
   boost::asio::awaitable<void> Poll();
   boost::asio::awaitable<std::optional<Destination>> LoadDestination(const DeliveryTask& task);
   // Waits, if the destination has a rate limit, until this delivery may start.
@@ -114,6 +127,7 @@ class Forwarder {
   CircuitBreakers& breakers_;
   RetrySchedule schedule_;
   const Clock& clock_;
+  TimerSource& timers_;
   DeliveryCounter& deliveries_;
   ForwarderOptions options_;
   DestinationCache& destinations_;
@@ -125,7 +139,7 @@ class Forwarder {
   std::size_t queued_body_bytes_ = 0;
   int in_flight_ = 0;
   bool stopping_ = false;
-  boost::asio::steady_timer poll_timer_;
+  Timer poll_timer_;
   std::mt19937_64 random_;
 };
 

@@ -15,6 +15,7 @@
 #include <limits>
 #include <mutex>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "common/log.h"
@@ -285,18 +286,43 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     std::uint64_t bytes_ = 0;
   };
 
+  // What the steps of one connection share.
+  struct Session {
+    Session(Impl& server, tcp::socket socket_in, std::string client_ip_in, DeadlineSweeper& sweeper)
+        : socket(std::move(socket_in)),
+          client_ip(std::move(client_ip_in)),
+          deadline(sweeper, socket),
+          buffer(server.options_.read_buffer_limit),
+          body_reservation(server, client_ip) {
+      buffer.reserve(kReadSize);
+      // Non-blocking for the synchronous write attempted before each asynchronous one (see
+      // WriteResponse); should that ever fail, every response takes the asynchronous path.
+      beast::error_code ec;
+      socket.non_blocking(true, ec);
+      writes_without_blocking = !ec;
+    }
+
+    tcp::socket socket;
+    const std::string client_ip;
+    Deadline deadline;
+    beast::flat_buffer buffer;
+    BodyReservation body_reservation;
+    bool writes_without_blocking = false;
+  };
+
+  // Why a connection ends before its request is answered: with an error answered first, or
+  // quietly (the client went away, a write failed).
+  struct Hangup {
+    std::optional<ApiError> error;
+  };
+
+  // Read, admit, read the body, answer; again while the connection is kept alive.
   static asio::awaitable<void> Serve(std::shared_ptr<Impl> self, tcp::socket socket,
                                      std::string client_ip, DeadlineSweeper& sweeper) {
-    beast::error_code ec;
-    // Non-blocking for the synchronous write attempted before each asynchronous one (below);
-    // should that ever fail, every response takes the asynchronous path.
-    socket.non_blocking(true, ec);
-    const bool writes_without_blocking = !ec;
-    Deadline deadline(sweeper, socket);
-
+    Session session(*self, std::move(socket), std::move(client_ip), sweeper);
     auto live = std::make_shared<LiveConnection>();
-    live->socket = &socket;
-    self->Register(live, socket.get_executor());
+    live->socket = &session.socket;
+    self->Register(live, session.socket.get_executor());
     // Counted out on every way out of this coroutine, an exception's included: a connection
     // that is never counted out would hold its address's slots until a restart.
     struct CountedOut {
@@ -308,157 +334,176 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         server.Unregister(live);
         server.CloseFor(client_ip);
       }
-    } counted_out{*self, live, client_ip};
+    } counted_out{*self, live, session.client_ip};
 
-    beast::flat_buffer buffer(self->options_.read_buffer_limit);
-    buffer.reserve(kReadSize);
-    const ServerOptions& options = self->options_;
-    BodyReservation body_reservation(*self, client_ip);
     while (!self->stopping_) {
       live->busy = false;
-      body_reservation.Release();
+      session.body_reservation.Release();
       RequestParser parser;
-      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-      // The real limit depends on the target, known only once the head is read; until then
-      // Beast must not apply its 1 MB default to the Content-Length it sees in the head.
-      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-
-      deadline.ExpiresAfter(options.head_timeout);
-      const beast::error_code read_error = co_await ReadHead(socket, buffer, parser);
-      deadline.Clear();
-      auto started = std::chrono::steady_clock::now();
-      if (read_error) {
-        if (read_error == http::error::header_limit || read_error == http::error::buffer_overflow) {
-          co_await self->RefuseAndClose(
-              socket, deadline,
-              ApiError(431, "header_too_large",
-                       "request headers are larger than " + std::to_string(options.header_limit) +
-                           " bytes"),
-              "", started);
-        } else if (!IsQuietDisconnect(read_error)) {
-          co_await self->RefuseAndClose(
-              socket, deadline,
-              ApiError::BadRequest("malformed HTTP request: " + read_error.message()), "", started);
-        }
+      self->LimitHead(parser);
+      std::optional<Hangup> hangup = co_await self->ReceiveHead(session, parser);
+      const auto started = std::chrono::steady_clock::now();
+      if (hangup) {
+        co_await self->HangUp(session, *hangup, "", started);
         break;
       }
       live->busy = true;
-
-      HttpRequest& request = parser.request();
-      if (auto unframeable = UnframeableTransferEncoding(request)) {
-        co_await self->RefuseAndClose(socket, deadline, ApiError::BadRequest(*unframeable),
-                                      request.path, started);
+      std::variant<HeadVerdict, Hangup> admitted = co_await self->Admit(session, parser);
+      if (const Hangup* refused = std::get_if<Hangup>(&admitted)) {
+        co_await self->HangUp(session, *refused, parser.request().path, started);
         break;
       }
-      // Decided before any of the body is read or 100 Continue is sent: a refused request
-      // costs the server its head only. Without a body to skip, the connection stays usable.
-      std::optional<HeadVerdict> verdict = self->head_check_.quick(request);
-      if (!verdict) verdict = co_await self->head_check_.lookup(request);
-      const bool has_body = parser.content_length().value_or(0) > 0 || parser.chunked();
-      if (verdict->refusal && has_body) {
-        co_await self->RefuseAndClose(socket, deadline, *verdict->refusal, request.path, started);
+      const HeadVerdict& verdict = std::get<HeadVerdict>(admitted);
+      hangup = co_await self->ReceiveBody(session, parser, verdict.body_limit);
+      if (hangup) {
+        co_await self->HangUp(session, *hangup, parser.request().path, started);
         break;
       }
-      const std::uint64_t limit = verdict->body_limit;
-      parser.body_limit(limit);
-      if (parser.content_length() && *parser.content_length() > limit) {
-        co_await self->RefuseAndClose(socket, deadline,
-                                      ApiError::PayloadTooLarge("the request body is larger than " +
-                                                                std::to_string(limit) + " bytes"),
-                                      request.path, started);
-        break;
-      }
-      const std::uint64_t announced =
-          parser.content_length() ? *parser.content_length() : (parser.chunked() ? limit : 0);
-      if (announced > 0 && !body_reservation.Take(announced)) {
-        co_await self->RefuseAndClose(
-            socket, deadline,
-            ApiError::Unavailable("the server is receiving too many request bodies at once; "
-                                  "retry shortly",
-                                  1),
-            request.path, started);
-        break;
-      }
-      auto expect = request.Header("expect");
-      if (!verdict->refusal && expect && beast::iequals(*expect, "100-continue")) {
-        http::response<http::empty_body> go_on{http::status::continue_,
-                                               static_cast<unsigned>(parser.version())};
-        deadline.ExpiresAfter(options.write_timeout);
-        auto [continue_error, continue_bytes] = co_await http::async_write(socket, go_on, kTuple);
-        deadline.Clear();
-        if (continue_error) break;
-      }
-
-      // A typical webhook's body came in the same read as its head: parse it from the buffer
-      // and only go back to the socket for what is still missing.
-      beast::error_code body_error = ParseBuffered(parser, buffer);
-      if (!body_error && !parser.is_done()) {
-        deadline.ExpiresAfter(options.body_timeout);
-        std::tie(body_error, std::ignore) =
-            co_await http::async_read(socket, buffer, parser, kTuple);
-        deadline.Clear();
-      }
-      if (body_error) {
-        if (body_error == http::error::body_limit) {
-          co_await self->RefuseAndClose(
-              socket, deadline,
-              ApiError::PayloadTooLarge("the request body is larger than " + std::to_string(limit) +
-                                        " bytes"),
-              request.path, started);
-        } else if (body_error == http::error::buffer_overflow) {
-          co_await self->RefuseAndClose(
-              socket, deadline,
-              ApiError::BadRequest("a chunk header or trailer of the request body is longer than " +
-                                   std::to_string(options.read_buffer_limit) + " bytes"),
-              request.path, started);
-        } else if (!IsQuietDisconnect(body_error)) {
-          co_await self->RefuseAndClose(
-              socket, deadline,
-              ApiError::BadRequest("malformed HTTP request body: " + body_error.message()),
-              request.path, started);
-        }
-        break;
-      }
-
-      const bool head_request = parser.method() == http::verb::head;
-      const auto version = static_cast<unsigned>(parser.version());
-      bool keep_alive = parser.keep_alive();
-      request.client_ip = client_ip;
-      HttpResponse response;
-      if (verdict->refusal) {
-        response = ErrorResponse(*verdict->refusal);
-        self->CountResponse(request.path, response.status, started);
-      } else {
-        response = co_await self->Handle(request);
-      }
-      keep_alive = keep_alive && !response.close_connection && !self->stopping_;
-
-      const std::string head = ResponseHead(response, version, keep_alive);
-      const std::string_view body = ResponseBody(response, head_request);
-      beast::error_code write_error;
-      // Usually the socket takes the whole answer at once: write it without an asynchronous
-      // operation (no timer to arm, no completion to queue), and wait only for what is left.
-      std::size_t sent = 0;
-      if (writes_without_blocking) {
-        const std::array<asio::const_buffer, 2> wire{asio::buffer(head), asio::buffer(body)};
-        sent = socket.write_some(wire, write_error);
-        if (write_error == asio::error::would_block) {
-          write_error = {};
-          sent = 0;
-        }
-      }
-      if (!write_error && sent < head.size() + body.size()) {
-        const std::size_t head_sent = std::min(sent, head.size());
-        const std::array<asio::const_buffer, 2> rest{asio::buffer(head) + head_sent,
-                                                     asio::buffer(body) + (sent - head_sent)};
-        deadline.ExpiresAfter(options.write_timeout);
-        std::tie(write_error, std::ignore) = co_await asio::async_write(socket, rest, kTuple);
-        deadline.Clear();
-      }
-      if (write_error || !keep_alive) break;
+      if (!co_await self->Answer(session, parser, verdict, started)) break;
     }
 
-    socket.shutdown(tcp::socket::shutdown_send, ec);
+    beast::error_code ignored;
+    session.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  void LimitHead(RequestParser& parser) const {
+    parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
+    // The real limit depends on the target, known only once the head is read; until then
+    // Beast must not apply its 1 MB default to the Content-Length it sees in the head.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  }
+
+  // Reads a request head within the head time limit.
+  asio::awaitable<std::optional<Hangup>> ReceiveHead(Session& session, RequestParser& parser) {
+    session.deadline.ExpiresAfter(options_.head_timeout);
+    const beast::error_code read_error = co_await ReadHead(session.socket, session.buffer, parser);
+    session.deadline.Clear();
+    if (!read_error) co_return std::nullopt;
+    if (read_error == http::error::header_limit || read_error == http::error::buffer_overflow) {
+      co_return Hangup{ApiError(
+          431, "header_too_large",
+          "request headers are larger than " + std::to_string(options_.header_limit) + " bytes")};
+    }
+    if (IsQuietDisconnect(read_error)) co_return Hangup{};
+    co_return Hangup{ApiError::BadRequest("malformed HTTP request: " + read_error.message())};
+  }
+
+  // Decides from the head alone whether the body will be read, and how much of it may come:
+  // before any of it is read or 100 Continue is sent, so a refused request costs the server
+  // its head only. A refusal of a request without a body is answered without closing.
+  asio::awaitable<std::variant<HeadVerdict, Hangup>> Admit(Session& session,
+                                                           RequestParser& parser) {
+    const HttpRequest& request = parser.request();
+    if (auto unframeable = UnframeableTransferEncoding(request)) {
+      co_return Hangup{ApiError::BadRequest(*unframeable)};
+    }
+    std::optional<HeadVerdict> verdict = head_check_.quick(request);
+    if (!verdict) verdict = co_await head_check_.lookup(request);
+    const bool has_body = parser.content_length().value_or(0) > 0 || parser.chunked();
+    if (verdict->refusal && has_body) co_return Hangup{*verdict->refusal};
+    const std::uint64_t limit = verdict->body_limit;
+    parser.body_limit(limit);
+    if (parser.content_length() && *parser.content_length() > limit) {
+      co_return Hangup{ApiError::PayloadTooLarge("the request body is larger than " +
+                                                 std::to_string(limit) + " bytes")};
+    }
+    const std::uint64_t announced =
+        parser.content_length() ? *parser.content_length() : (parser.chunked() ? limit : 0);
+    if (announced > 0 && !session.body_reservation.Take(announced)) {
+      co_return Hangup{ApiError::Unavailable(
+          "the server is receiving too many request bodies at once; retry shortly", 1)};
+    }
+    auto expect = request.Header("expect");
+    if (!verdict->refusal && expect && beast::iequals(*expect, "100-continue")) {
+      http::response<http::empty_body> go_on{http::status::continue_,
+                                             static_cast<unsigned>(parser.version())};
+      session.deadline.ExpiresAfter(options_.write_timeout);
+      auto [continue_error, continue_bytes] =
+          co_await http::async_write(session.socket, go_on, kTuple);
+      session.deadline.Clear();
+      if (continue_error) co_return Hangup{};
+    }
+    co_return std::move(*verdict);
+  }
+
+  // Reads the rest of the body within the body time limit.
+  asio::awaitable<std::optional<Hangup>> ReceiveBody(Session& session, RequestParser& parser,
+                                                     std::uint64_t limit) {
+    // A typical webhook's body came in the same read as its head: parse it from the buffer
+    // and only go back to the socket for what is still missing.
+    beast::error_code body_error = ParseBuffered(parser, session.buffer);
+    if (!body_error && !parser.is_done()) {
+      session.deadline.ExpiresAfter(options_.body_timeout);
+      std::tie(body_error, std::ignore) =
+          co_await http::async_read(session.socket, session.buffer, parser, kTuple);
+      session.deadline.Clear();
+    }
+    if (!body_error) co_return std::nullopt;
+    if (body_error == http::error::body_limit) {
+      co_return Hangup{ApiError::PayloadTooLarge("the request body is larger than " +
+                                                 std::to_string(limit) + " bytes")};
+    }
+    if (body_error == http::error::buffer_overflow) {
+      co_return Hangup{
+          ApiError::BadRequest("a chunk header or trailer of the request body is longer than " +
+                               std::to_string(options_.read_buffer_limit) + " bytes")};
+    }
+    if (IsQuietDisconnect(body_error)) co_return Hangup{};
+    co_return Hangup{ApiError::BadRequest("malformed HTTP request body: " + body_error.message())};
+  }
+
+  asio::awaitable<void> HangUp(Session& session, const Hangup& hangup, std::string_view path,
+                               std::chrono::steady_clock::time_point started) {
+    if (!hangup.error) co_return;
+    co_await RefuseAndClose(session.socket, session.deadline, *hangup.error, path, started);
+  }
+
+  // Answers a request read whole (the head check's refusal, or what the handler says); true
+  // when the connection stays open for the next one.
+  asio::awaitable<bool> Answer(Session& session, RequestParser& parser, const HeadVerdict& verdict,
+                               std::chrono::steady_clock::time_point started) {
+    const bool head_request = parser.method() == http::verb::head;
+    const auto version = static_cast<unsigned>(parser.version());
+    const bool client_keeps_alive = parser.keep_alive();
+    HttpRequest& request = parser.request();
+    request.client_ip = session.client_ip;
+    HttpResponse response;
+    if (verdict.refusal) {
+      response = ErrorResponse(*verdict.refusal);
+      CountResponse(request.path, response.status, started);
+    } else {
+      response = co_await Handle(request);
+    }
+    const bool keep_alive = client_keeps_alive && !response.close_connection && !stopping_;
+    const std::string head = ResponseHead(response, version, keep_alive);
+    const bool written =
+        co_await WriteResponse(session, head, ResponseBody(response, head_request));
+    co_return written&& keep_alive;
+  }
+
+  // Usually the socket takes the whole answer at once: it is written without an asynchronous
+  // operation (no timer to arm, no completion to queue), waiting only for what is left.
+  asio::awaitable<bool> WriteResponse(Session& session, std::string_view head,
+                                      std::string_view body) {
+    beast::error_code write_error;
+    std::size_t sent = 0;
+    if (session.writes_without_blocking) {
+      const std::array<asio::const_buffer, 2> wire{asio::buffer(head), asio::buffer(body)};
+      sent = session.socket.write_some(wire, write_error);
+      if (write_error == asio::error::would_block) {
+        write_error = {};
+        sent = 0;
+      }
+    }
+    if (!write_error && sent < head.size() + body.size()) {
+      const std::size_t head_sent = std::min(sent, head.size());
+      const std::array<asio::const_buffer, 2> rest{asio::buffer(head) + head_sent,
+                                                   asio::buffer(body) + (sent - head_sent)};
+      session.deadline.ExpiresAfter(options_.write_timeout);
+      std::tie(write_error, std::ignore) = co_await asio::async_write(session.socket, rest, kTuple);
+      session.deadline.Clear();
+    }
+    co_return !write_error;
   }
 
   // Runs the handler; an exception becomes its JSON error (ApiError) or a 500.

@@ -1,18 +1,16 @@
 #include "replay/replay_runner.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <unordered_set>
 #include <variant>
 
-#include "common/ids.h"
 #include "common/log.h"
 #include "common/pacer.h"
+#include "delivery/attempt_record.h"
 #include "delivery/delivery_request.h"
 #include "replay/replay_scope.h"
 #include "replay/replay_walk.h"
@@ -21,11 +19,10 @@
 namespace rehook {
 
 namespace asio = boost::asio;
-using SteadyClock = std::chrono::steady_clock;
+using TimePoint = TimerSource::TimePoint;
 
 namespace {
 
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr const char* kLiveCircuitOpen =
     "the destination's circuit is open (its live deliveries are failing); the job resumes when "
     "it closes";
@@ -39,8 +36,8 @@ enum class StopReason { none, cancelled, lease_lost, node_stopping, destination_
 }  // namespace
 
 struct ReplayRunner::Job {
-  Job(asio::any_io_executor executor, ReplayJob job)
-      : record(std::move(job)), wake(std::move(executor)) {}
+  Job(const asio::any_io_executor& executor, TimerSource& timers, ReplayJob job)
+      : record(std::move(job)), wake(executor, timers) {}
 
   ReplayJob record;  // counters and status as this node last recorded them
   ReplayScope scope;
@@ -54,13 +51,25 @@ struct ReplayRunner::Job {
   int in_flight = 0;
   int max_in_flight = 1;
   StopReason stop = StopReason::none;
-  asio::steady_timer wake;  // the job's loop sleeps on it; anything relevant cancels it
+  Timer wake;  // the job's loop sleeps on it; anything relevant cancels it
+};
+
+// A page of the job's scope, and how each of its events fared at the destination last time.
+struct ReplayRunner::Page {
+  std::vector<Event> events;
+  std::unordered_map<std::string, bool> earlier_results;  // event id: succeeded
+};
+
+// Where the next page begins, and how large bodies have been (to size it).
+struct ReplayRunner::ReadPosition {
+  std::optional<Cursor> after;
+  std::size_t average_body_bytes = 0;
 };
 
 ReplayRunner::ReplayRunner(asio::io_context& lane, ReplayStores store, BatchWriter& writer,
                            std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
-                           DestinationCache& destinations, const Clock& clock, Metrics& metrics,
-                           ReplayRunnerOptions options)
+                           DestinationCache& destinations, const Clock& clock, TimerSource& timers,
+                           Metrics& metrics, ReplayRunnerOptions options)
     : lane_io_(lane),
       store_(store),
       writer_(writer),
@@ -71,10 +80,11 @@ ReplayRunner::ReplayRunner(asio::io_context& lane, ReplayStores store, BatchWrit
                                              breakers.options().cooldown_ms, false}),
       destinations_(destinations),
       clock_(clock),
+      timers_(timers),
       metrics_(metrics),
       options_(std::move(options)),
-      claim_timer_(lane),
-      renew_timer_(lane) {}
+      claim_timer_(lane.get_executor(), timers),
+      renew_timer_(lane.get_executor(), timers) {}
 
 ReplayRunner::~ReplayRunner() = default;
 
@@ -86,12 +96,12 @@ void ReplayRunner::Start() {
 void ReplayRunner::Stop() {
   asio::post(lane_io_, [this] {
     stopping_ = true;
-    claim_timer_.cancel();
-    renew_timer_.cancel();
+    claim_timer_.Cancel();
+    renew_timer_.Cancel();
     client_.CloseIdle();  // idle connections would keep the lane from running out of work
     for (auto& [id, job] : jobs_) {
       if (job->stop == StopReason::none) job->stop = StopReason::node_stopping;
-      job->wake.cancel();
+      job->wake.Cancel();
     }
   });
 }
@@ -99,7 +109,7 @@ void ReplayRunner::Stop() {
 void ReplayRunner::Wake() {
   asio::post(lane_io_, [this] {
     wake_requested_ = true;
-    claim_timer_.cancel();
+    claim_timer_.Cancel();
   });
 }
 
@@ -108,7 +118,7 @@ void ReplayRunner::Cancelled(const std::string& job_id) {
     auto found = jobs_.find(job_id);
     if (found == jobs_.end()) return;
     found->second->stop = StopReason::cancelled;
-    found->second->wake.cancel();
+    found->second->wake.Cancel();
   });
 }
 
@@ -126,7 +136,7 @@ asio::awaitable<void> ReplayRunner::ClaimLoop() {
         for (ReplayJob& record : claimed) {
           // A job whose lease lapsed while it ran here comes back: it is still running.
           if (stopping_ || jobs_.contains(record.id)) continue;
-          auto job = std::make_shared<Job>(lane_io_.get_executor(), std::move(record));
+          auto job = std::make_shared<Job>(lane_io_.get_executor(), timers_, std::move(record));
           jobs_.emplace(job->record.id, job);
           asio::co_spawn(lane_io_, Run(job), asio::detached);
         }
@@ -140,15 +150,13 @@ asio::awaitable<void> ReplayRunner::ClaimLoop() {
       log::Error("replay.claim_failed", {{"error", e.what()}});
     }
     if (wake_requested_) continue;
-    claim_timer_.expires_after(std::chrono::milliseconds(options_.poll_interval_ms));
-    co_await claim_timer_.async_wait(kTuple);
+    co_await claim_timer_.WaitFor(std::chrono::milliseconds(options_.poll_interval_ms));
   }
 }
 
 asio::awaitable<void> ReplayRunner::RenewLeases() {
   while (!stopping_) {
-    renew_timer_.expires_after(std::chrono::milliseconds(options_.renew_interval_ms));
-    co_await renew_timer_.async_wait(kTuple);
+    co_await renew_timer_.WaitFor(std::chrono::milliseconds(options_.renew_interval_ms));
     if (stopping_ || jobs_.empty()) continue;
     struct Held {
       std::string id, org_id, destination_id;
@@ -192,7 +200,7 @@ asio::awaitable<void> ReplayRunner::RenewLeases() {
           job.url = ParseTargetUrl(job.destination.url, false);
           continue;
         }
-        job.wake.cancel();
+        job.wake.Cancel();
       }
     } catch (const std::exception& e) {
       log::Error("replay.renew_failed", {{"error", e.what()}});
@@ -243,97 +251,110 @@ asio::awaitable<bool> ReplayRunner::Prepare(Job& job) {
 }
 
 asio::awaitable<void> ReplayRunner::Run(std::shared_ptr<Job> job) {
-  bool ready = false;
-  while (!ready && job->stop == StopReason::none) {
-    bool failed = false;
-    try {
-      ready = co_await Prepare(*job);
-      if (!ready) break;
-    } catch (const std::exception& e) {
-      log::Error("replay.prepare_failed", {{"job_id", job->record.id}, {"error", e.what()}});
-      failed = true;
-    }
-    if (failed) co_await Nap(*job, SteadyClock::now() + std::chrono::seconds(1));
-  }
+  const bool ready = co_await PrepareUntilReady(*job);
   if (ready) {
     log::Info("replay.started", {{"job_id", job->record.id},
                                  {"total", job->record.total},
                                  {"processed", job->record.processed}});
-    std::optional<Cursor> read_after = job->record.cursor;
-    std::size_t average_body_bytes = 0;
-    bool exhausted = false;
-    while (!exhausted && job->stop == StopReason::none && job->started < job->record.total) {
-      std::vector<Event> page;
-      // How each event of the page fared at the destination last time, for its outcome.
-      std::unordered_map<std::string, bool> earlier_results;
-      bool failed = false;
-      try {
-        page = co_await store_.events.Run([&, &history = store_.replays.role()](EventLog& log) {
-          std::vector<Event> events =
-              ReadReplayPage(log, job->scope, read_after, average_body_bytes, options_.page_bytes);
-          std::vector<std::string> ids;
-          for (const Event& event : events) ids.push_back(event.id);
-          earlier_results = history.LastResultsAtDestination(
-              job->record.org_id, job->record.destination_id, ids, job->record.id);
-          return events;
-        });
-      } catch (const std::exception& e) {
-        log::Error("replay.read_failed", {{"job_id", job->record.id}, {"error", e.what()}});
-        failed = true;
-      }
-      if (failed) {
-        co_await Nap(*job, SteadyClock::now() + std::chrono::seconds(1));
-        continue;
-      }
-      // The page may hold events whose capture is still waiting for its fsync (a range that
-      // reaches the present): send none before they are durable.
-      co_await AwaitDurable(writer_);
-      if (page.empty()) {
-        exhausted = true;  // events were erased since the job was counted
-        break;
-      }
-      std::size_t body_bytes = 0;
-      for (const Event& event : page) body_bytes += event.body.size();
-      average_body_bytes = std::max<std::size_t>(1, body_bytes / page.size());
-      read_after = Cursor{page.back().received_at, page.back().id};
-
-      for (Event& event : page) {
-        if (job->stop != StopReason::none || job->started >= job->record.total) break;
-        const std::uint64_t ticket = job->walk.Walk(Cursor{event.received_at, event.id});
-        if (!MatchesScope(job->scope, event) || job->already_replayed.erase(event.id) > 0) {
-          job->walk.Done(ticket);
-          continue;
-        }
-        std::optional<CircuitPass> pass = co_await WaitUntilSendable(*job);
-        if (!pass) break;
-        ++job->started;
-        ++job->in_flight;
-        std::optional<bool> earlier;
-        if (auto found = earlier_results.find(event.id); found != earlier_results.end()) {
-          earlier = found->second;
-        }
-        asio::co_spawn(lane_io_,
-                       Deliver(job, std::make_shared<const Event>(std::move(event)), ticket,
-                               earlier, std::move(*pass)),
-                       asio::detached);
-      }
-    }
-    while (job->in_flight > 0) co_await Nap(*job, SteadyClock::time_point::max());
+    co_await WalkScope(job);
+    while (job->in_flight > 0) co_await Nap(*job, TimePoint::max());
     Finish(*job);
   }
   metrics_.replay_paces().Forget(job->record.id);
   jobs_.erase(job->record.id);
 }
 
+asio::awaitable<bool> ReplayRunner::PrepareUntilReady(Job& job) {
+  while (job.stop == StopReason::none) {
+    bool failed = false;
+    bool ready = false;
+    try {
+      ready = co_await Prepare(job);
+    } catch (const std::exception& e) {
+      log::Error("replay.prepare_failed", {{"job_id", job.record.id}, {"error", e.what()}});
+      failed = true;
+    }
+    if (!failed) co_return ready;
+    co_await Nap(job, timers_.Now() + std::chrono::seconds(1));
+  }
+  co_return false;
+}
+
+asio::awaitable<void> ReplayRunner::WalkScope(std::shared_ptr<Job> job) {
+  ReadPosition position{job->record.cursor};
+  while (job->stop == StopReason::none && job->started < job->record.total) {
+    std::optional<Page> page = co_await ReadPage(*job, position);
+    if (!page) {
+      co_await Nap(*job, timers_.Now() + std::chrono::seconds(1));
+      continue;
+    }
+    if (page->events.empty()) break;  // events were erased since the job was counted
+    co_await SendPage(job, *page);
+  }
+}
+
+asio::awaitable<std::optional<ReplayRunner::Page>> ReplayRunner::ReadPage(const Job& job,
+                                                                          ReadPosition& position) {
+  Page page;
+  bool failed = false;
+  try {
+    page.events = co_await store_.events.Run([&, &history = store_.replays.role()](EventLog& log) {
+      std::vector<Event> events = ReadReplayPage(log, job.scope, position.after,
+                                                 position.average_body_bytes, options_.page_bytes);
+      std::vector<std::string> ids;
+      for (const Event& event : events) ids.push_back(event.id);
+      page.earlier_results = history.LastResultsAtDestination(
+          job.record.org_id, job.record.destination_id, ids, job.record.id);
+      return events;
+    });
+  } catch (const std::exception& e) {
+    log::Error("replay.read_failed", {{"job_id", job.record.id}, {"error", e.what()}});
+    failed = true;
+  }
+  if (failed) co_return std::nullopt;
+  // The page may hold events whose capture is still waiting for its fsync (a range that
+  // reaches the present): send none before they are durable.
+  co_await AwaitDurable(writer_);
+  if (page.events.empty()) co_return page;
+  std::size_t body_bytes = 0;
+  for (const Event& event : page.events) body_bytes += event.body.size();
+  position.average_body_bytes = std::max<std::size_t>(1, body_bytes / page.events.size());
+  position.after = Cursor{page.events.back().received_at, page.events.back().id};
+  co_return page;
+}
+
+asio::awaitable<void> ReplayRunner::SendPage(std::shared_ptr<Job> job, Page& page) {
+  for (Event& event : page.events) {
+    if (job->stop != StopReason::none || job->started >= job->record.total) break;
+    const std::uint64_t ticket = job->walk.Walk(Cursor{event.received_at, event.id});
+    if (!MatchesScope(job->scope, event) || job->already_replayed.erase(event.id) > 0) {
+      job->walk.Done(ticket);
+      continue;
+    }
+    std::optional<CircuitPass> pass = co_await WaitUntilSendable(*job);
+    if (!pass) break;
+    ++job->started;
+    ++job->in_flight;
+    std::optional<bool> earlier;
+    if (auto found = page.earlier_results.find(event.id); found != page.earlier_results.end()) {
+      earlier = found->second;
+    }
+    asio::co_spawn(lane_io_,
+                   Deliver(job, std::make_shared<const Event>(std::move(event)), ticket, earlier,
+                           std::move(*pass)),
+                   asio::detached);
+  }
+}
+
 asio::awaitable<std::optional<CircuitPass>> ReplayRunner::WaitUntilSendable(Job& job) {
   for (;;) {
     if (job.stop != StopReason::none) co_return std::nullopt;
     if (job.in_flight >= job.max_in_flight) {
-      co_await Nap(job, SteadyClock::time_point::max());
+      co_await Nap(job, TimePoint::max());
       continue;
     }
     const auto next_start = job.pacer.NextStart();
-    if (next_start > SteadyClock::now()) {
+    if (next_start > timers_.Now()) {
       co_await Nap(job, next_start);
       continue;
     }
@@ -353,7 +374,7 @@ asio::awaitable<std::optional<CircuitPass>> ReplayRunner::WaitUntilSendable(Job&
       continue;
     }
     if (job.record.status == ReplayStatus::paused) SetStatus(job, ReplayStatus::running, "");
-    const auto now = SteadyClock::now();
+    const auto now = timers_.Now();
     metrics_.replay_paces().Started(job.record.id, job.record.rate_limit, now - next_start, now);
     job.pacer.Started(now);
     co_return pass;
@@ -365,7 +386,7 @@ asio::awaitable<void> ReplayRunner::PauseFor(Job& job, const char* reason, TimeM
     SetStatus(job, ReplayStatus::paused, reason);
   }
   const TimeMs wait = std::clamp<TimeMs>(retry_at - clock_.Now(), 10, 1000);
-  co_await Nap(job, SteadyClock::now() + std::chrono::milliseconds(wait));
+  co_await Nap(job, timers_.Now() + std::chrono::milliseconds(wait));
 }
 
 asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
@@ -394,21 +415,7 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
     pass.Failed();
   }
 
-  const TimeMs now = clock_.Now();
-  DeliveryAttempt attempt;
-  attempt.id = NewId("del", now);
-  attempt.org_id = job->record.org_id;
-  attempt.event_id = event->id;
-  attempt.destination_id = job->destination.id;
-  attempt.replay_job_id = job->record.id;
-  attempt.status_code = result.status_code;
-  attempt.response_time_ms = result.response_time_ms;
-  attempt.success = result.success();
-  attempt.error = result.error;
-  attempt.response_body = result.body_prefix;
-  attempt.created_at = now;
-  attempt.outcome = CompareWithEarlier(earlier, attempt.success);
-
+  DeliveryAttempt attempt = ReplayJobAttempt(job->record, event->id, result, earlier, clock_.Now());
   ReplayJob& record = job->record;
   ++record.processed;
   ++(attempt.success ? record.succeeded : record.failed);
@@ -419,13 +426,12 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
   ReplayProgress progress = ProgressOf(*job);
   progress.attempt = std::move(attempt);
   Submit(*job, std::move(progress));
-  job->wake.cancel();
+  job->wake.Cancel();
 }
 
-asio::awaitable<void> ReplayRunner::Nap(Job& job, SteadyClock::time_point deadline) {
+asio::awaitable<void> ReplayRunner::Nap(Job& job, TimePoint deadline) {
   if (job.stop != StopReason::none && job.in_flight == 0) co_return;
-  job.wake.expires_at(deadline);
-  co_await job.wake.async_wait(kTuple);
+  co_await job.wake.WaitUntil(deadline);
 }
 
 ReplayProgress ReplayRunner::ProgressOf(const Job& job) const {

@@ -18,12 +18,12 @@
 // traffic never competes with capture or the API for io threads.
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <memory>
 #include <string>
 #include <unordered_map>
 
+#include "common/timers.h"
 #include "delivery/circuit_breaker.h"
 #include "delivery/destination_cache.h"
 #include "delivery/outbound_client.h"
@@ -60,8 +60,8 @@ class ReplayRunner {
  public:
   ReplayRunner(boost::asio::io_context& lane, ReplayStores store, BatchWriter& writer,
                std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
-               DestinationCache& destinations, const Clock& clock, Metrics& metrics,
-               ReplayRunnerOptions options);
+               DestinationCache& destinations, const Clock& clock, TimerSource& timers,
+               Metrics& metrics, ReplayRunnerOptions options);
   ~ReplayRunner();
 
   // Starts claiming jobs. Call once, before running the lane.
@@ -78,11 +78,24 @@ class ReplayRunner {
 
  private:
   struct Job;
+  struct Page;
+  struct ReadPosition;
 
   boost::asio::awaitable<void> ClaimLoop();
   boost::asio::awaitable<void> RenewLeases();
+  // A claimed job, from preparing it to its final status.
   boost::asio::awaitable<void> Run(std::shared_ptr<Job> job);
+  // Prepare(), tried again a second after each store error; false when the job cannot run (its
+  // final status is recorded) or was stopped meanwhile.
+  boost::asio::awaitable<bool> PrepareUntilReady(Job& job);
   boost::asio::awaitable<bool> Prepare(Job& job);
+  // Reads and sends page after page until the scope is done or the job stops.
+  boost::asio::awaitable<void> WalkScope(std::shared_ptr<Job> job);
+  // The page after `position` (which it moves on), once durable; nothing after a store error.
+  boost::asio::awaitable<std::optional<Page>> ReadPage(const Job& job, ReadPosition& position);
+  // Starts a delivery for each event of the page in the job's scope not sent yet, each when
+  // WaitUntilSendable lets it; stops early when the job stops.
+  boost::asio::awaitable<void> SendPage(std::shared_ptr<Job> job, Page& page);
   // Waits until the job may start its next delivery: a free slot, its pace, a circuit that
   // lets it through, whose pass the delivery then reports to. Nothing when the job stops
   // instead.
@@ -95,7 +108,7 @@ class ReplayRunner {
                                        std::uint64_t ticket, std::optional<bool> earlier,
                                        CircuitPass pass);
   // Sleeps until `deadline` or until something concerning the job happens.
-  boost::asio::awaitable<void> Nap(Job& job, std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<void> Nap(Job& job, TimerSource::TimePoint deadline);
   void SetStatus(Job& job, ReplayStatus status, std::string reason);
   void Finish(Job& job);
   void Submit(Job& job, ReplayProgress progress);
@@ -111,6 +124,7 @@ class ReplayRunner {
   CircuitBreakers replay_breakers_;
   DestinationCache& destinations_;
   const Clock& clock_;
+  TimerSource& timers_;
   Metrics& metrics_;
   ReplayRunnerOptions options_;
 
@@ -118,8 +132,8 @@ class ReplayRunner {
   std::unordered_map<std::string, std::shared_ptr<Job>> jobs_;
   bool stopping_ = false;
   bool wake_requested_ = false;
-  boost::asio::steady_timer claim_timer_;
-  boost::asio::steady_timer renew_timer_;
+  Timer claim_timer_;
+  Timer renew_timer_;
   TimeMs next_expiry_sweep_ = 0;
 };
 

@@ -164,7 +164,8 @@ TEST(CaptureVerificationTest, RecordedFailuresAreStoredUnverifiedAndNotForwarded
   EXPECT_TRUE(
       admin.Get("/v1/events/" + JsonString(genuine.Json(), "id")).Json().at("verified").as_bool());
   ASSERT_TRUE(sink.WaitForCount(1, std::chrono::seconds(10)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // room for a wrong 2nd delivery
+  // A window, not a wait: room for a wrong second delivery to show.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ASSERT_EQ(sink.count(), 1u);
   EXPECT_EQ(sink.requests()[0].body, "Hello, World!");
   EXPECT_TRUE(admin.Get("/v1/events/" + JsonString(forged.Json(), "id") + "/deliveries")
@@ -256,6 +257,7 @@ TEST_F(CaptureDedupTest, RepeatsAreAnsweredWithTheFirstIdAndStoredAndForwardedOn
 
   EXPECT_EQ(EventCount(*admin_, source_), 3u);
   ASSERT_TRUE(sink_.WaitForCount(3, std::chrono::seconds(10)));
+  // A window, not a wait: the duplicate must not be delivered within it.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(sink_.count(), 3u);
   auto metrics = server_.Client().Get("/metrics");
@@ -297,6 +299,7 @@ TEST(CaptureDedupWindowTest, JsonPathKeysExpireWithTheirWindow) {
   const std::string body = R"({"data":{"id":"ch_1"},"type":"charge.succeeded"})";
   std::string first = JsonString(client.Request("POST", "/in/" + source, body).Json(), "id");
   EXPECT_EQ(JsonString(client.Request("POST", "/in/" + source, body).Json(), "id"), first);
+  // Not a wait for an event: the one-second window must pass on the server's clock.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   std::string later = JsonString(client.Request("POST", "/in/" + source, body).Json(), "id");
   EXPECT_NE(later, first);  // the window has passed: a new delivery of the same object

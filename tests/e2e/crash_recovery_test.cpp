@@ -135,7 +135,13 @@ TEST(CrashRecoveryTest, GracefulShutdownFinishesInFlightCaptures) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Terminated with the load under way: once some captures were acknowledged.
+  WaitUntil(
+      [&] {
+        std::lock_guard lock(mutex);
+        return acked.size() >= 20;
+      },
+      std::chrono::seconds(10));
   EXPECT_EQ(server.Terminate(), 0);
   stop = true;
   for (auto& sender : senders) sender.join();

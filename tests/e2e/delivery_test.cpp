@@ -129,7 +129,8 @@ TEST(DeliveryTest, FilterDecidesWhichEventsAreForwarded) {
   Capture(client, source, R"({"type":"order.paid","amount":50})");
   std::string matching = Capture(client, source, R"({"type":"order.paid","amount":150})");
   ASSERT_TRUE(sink.WaitForCount(1, 10s));
-  std::this_thread::sleep_for(500ms);  // time for wrongly routed events to arrive too
+  // A window, not a wait: proves no wrongly routed event arrives within it.
+  std::this_thread::sleep_for(500ms);
   ASSERT_EQ(sink.count(), 1u);
   EXPECT_EQ(sink.requests()[0].Header("x-rehook-event-id"), matching);
 }
@@ -153,6 +154,7 @@ TEST(DeliveryTest, RetriesFailedDeliveriesUntilOneSucceeds) {
   ASSERT_EQ(received.size(), 3u);
   EXPECT_EQ(received[0].body, received[2].body);
   EXPECT_GE(received[1].received_at - received[0].received_at, 150ms);
+  // A window, not a wait: more than three retry delays in which no further attempt may come.
   std::this_thread::sleep_for(700ms);
   EXPECT_EQ(sink.count(), 3u);  // delivered: no more attempts
 }
@@ -198,6 +200,7 @@ TEST(DeliveryTest, GivesUpWhenTheScheduleIsExhausted) {
   auto attempts = WaitForAttempts(forwarding.admin, event_id, 3);
   ASSERT_EQ(attempts.size(), 3u);
   EXPECT_TRUE(attempts[2].at("next_retry_at").is_null());  // the last one: given up
+  // A window, not a wait: several retry delays in which no fourth attempt may come.
   std::this_thread::sleep_for(800ms);
   EXPECT_EQ(sink.count(), 3u);
   EXPECT_EQ(Deliveries(forwarding.admin, event_id).size(), 3u);
@@ -244,7 +247,8 @@ TEST(DeliveryTest, CircuitBreakerStopsSendingToAFailingDestination) {
   std::string event_id = Capture(forwarding.client, forwarding.source);
 
   ASSERT_TRUE(sink.WaitForCount(2, 10s));
-  std::this_thread::sleep_for(600ms);  // retries fall due, but the circuit is open
+  // A window, not a wait: retries fall due within it, but the open circuit holds them.
+  std::this_thread::sleep_for(600ms);
   EXPECT_EQ(sink.count(), 2u);
   EXPECT_EQ(CircuitState(admin, destination), "open");
 

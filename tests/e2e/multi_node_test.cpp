@@ -208,6 +208,7 @@ TEST_F(MultiNodeTest, ACircuitOpenedByOneNodeHoldsOnTheOther) {
   // Node B does not send to it either: its events wait for the circuit.
   HttpClient client_b = node_b_->Client();
   for (int i = 0; i < 3; ++i) Capture(client_b, source_);
+  // A window, not a wait: node B's first attempts are due at once, yet none may arrive.
   std::this_thread::sleep_for(2s);
   EXPECT_EQ(sink_.requests().size(), 3u);
 }

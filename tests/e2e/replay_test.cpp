@@ -198,6 +198,7 @@ TEST_F(ReplayTest, DryRunCountsAndShowsSamplesWithoutDelivering) {
   }
   EXPECT_EQ(JsonString(samples[0], "received_at"), JsonString(json, "first_received_at"));
   EXPECT_EQ(admin_.Get("/v1/replay").Json().at("data").as_array().size(), 0u);
+  // A window, not a wait: a dry run must send nothing within it.
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(sink_.count(), 0u);
 }
@@ -251,7 +252,7 @@ TEST_F(ReplayTest, NeverSendsMoreThanTheRateInAnyOneSecondWindow) {
 
 TEST_F(ReplayTest, MaxEventsTakesTheOldestAndFiltersSelect) {
   std::vector<std::string> paid = CaptureEvents(4, "order.paid");
-  std::this_thread::sleep_for(5ms);  // all of them older than the next ones
+  std::this_thread::sleep_for(5ms);  // not a wait: received_at of the next ones is later
   CaptureEvents(3, "order.created");
   std::string capped = StartJob({{"max_events", 2}, {"rate_limit", 100}});
   EXPECT_EQ(WaitForStatus(capped, "completed").at("total").as_int64(), 2);
@@ -307,8 +308,9 @@ TEST_F(ReplayTest, WhatADisabledDestinationMissedIsBackFilledThroughItsConnectio
   ExpectError(admin_.PatchJson("/v1/destinations/" + destination_, {{"enabled", "no"}}), 400,
               "'enabled'");
   std::vector<std::string> missed = CaptureEvents(3, "order.missed");
+  // A window, not a wait: nothing may be forwarded within it while disabled.
   std::this_thread::sleep_for(500ms);
-  EXPECT_EQ(sink_.count(), 1u);  // forwarded nothing while disabled
+  EXPECT_EQ(sink_.count(), 1u);
   EXPECT_TRUE(Deliveries(admin_, missed[0]).empty());
 
   ASSERT_EQ(admin_.PatchJson("/v1/destinations/" + destination_, {{"enabled", true}}).status, 200);
@@ -347,6 +349,7 @@ TEST_F(ReplayWithoutBreakerTest, FailuresAreCountedAndNeverRetried) {
   EXPECT_EQ(job.at("processed").as_int64(), 6);
   EXPECT_EQ(job.at("failed").as_int64(), 6);
   EXPECT_EQ(job.at("succeeded").as_int64(), 0);
+  // A window, not a wait: no failed event may be sent again within it.
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(sink_.count(), 6u);  // once each
   auto attempts = admin_.Get("/v1/events/" + ids[0] + "/deliveries").Json().at("data").as_array();
@@ -428,6 +431,7 @@ TEST_F(ReplayTest, CancelStopsDeliveriesWithinASecond) {
   auto cancelled = admin_.Request("POST", "/v1/replay/" + job_id + "/cancel");
   ASSERT_EQ(cancelled.status, 200) << cancelled.body;
   EXPECT_EQ(cancelled.Json().at("status").as_string(), "cancelled");
+  // The bound the test is named after, then a window in which nothing more may arrive.
   std::this_thread::sleep_for(1s);
   const std::size_t after_a_second = sink_.count();
   std::this_thread::sleep_for(1500ms);
@@ -496,6 +500,8 @@ TEST_F(ReplayTest, AnotherOrganizationCannotSeeOrCancelAJob) {
 TEST_F(ReplayTest, MetricsShowEachRunningJobsPaceAgainstItsLimit) {
   CaptureEvents(40);
   std::string job_id = StartJob({{"rate_limit", 10}});
+  // A duration, not a wait for an event: the rate is measured over the job's life, and a
+  // scrape right after some start (what waiting for a count of starts gives) reads it high.
   std::this_thread::sleep_for(2500ms);
   const std::string page =
       client_.Get("/metrics", {{"Authorization", std::string("Bearer ") + kScrapeToken}}).body;
@@ -513,9 +519,15 @@ TEST_F(ReplayTest, MetricsShowEachRunningJobsPaceAgainstItsLimit) {
 
   ASSERT_EQ(admin_.Request("POST", "/v1/replay/" + job_id + "/cancel").status, 200);
   WaitForStatus(job_id, "cancelled");
-  std::this_thread::sleep_for(200ms);
-  const std::string after =
-      client_.Get("/metrics", {{"Authorization", std::string("Bearer ") + kScrapeToken}}).body;
+  std::string after;
+  // The job leaves the page once its run has ended, just after the cancellation is recorded.
+  WaitUntil(
+      [&] {
+        after = client_.Get("/metrics", {{"Authorization", std::string("Bearer ") + kScrapeToken}})
+                    .body;
+        return after.find(job_id) == std::string::npos;
+      },
+      10s);
   EXPECT_NE(after.find("rehook_replay_job_rate"), std::string::npos) << after;  // the token works
   EXPECT_EQ(after.find(job_id), std::string::npos);                             // ended: gone
 }

@@ -85,6 +85,7 @@ TEST(RetentionTest, EventsOlderThanTheirOrganizationsRetentionAreErased) {
   EXPECT_EQ(admin.Get("/v1/events/" + long_event).status, 200);
   // Capture goes on while the sweeper runs, and new events are kept.
   std::string fresh = Capture(client, short_source);
+  // A window, not a wait: sweeps run within it, and the fresh event must survive them.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(short_lived.Get("/v1/events/" + fresh).status, 200);
 }
