@@ -13,7 +13,22 @@ constexpr EnumNames<ReplayOutcome, 4> kOutcomeNames{{
     {ReplayOutcome::regressed, "regressed"},
 }};
 
+constexpr EnumNames<AttemptTrigger, 4> kTriggerNames{{
+    {AttemptTrigger::forward, "forward"},
+    {AttemptTrigger::retry, "retry"},
+    {AttemptTrigger::replay, "replay"},
+    {AttemptTrigger::manual, "manual"},
+}};
+
 }  // namespace
+
+std::string_view AttemptTriggerName(AttemptTrigger trigger) {
+  return NameOf(kTriggerNames, trigger);
+}
+
+std::optional<AttemptTrigger> ParseAttemptTrigger(std::string_view name) {
+  return ValueOf(kTriggerNames, name);
+}
 
 std::string_view ReplayOutcomeName(ReplayOutcome outcome) { return NameOf(kOutcomeNames, outcome); }
 

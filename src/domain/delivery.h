@@ -40,6 +40,20 @@ std::optional<ReplayOutcome> ParseReplayOutcome(std::string_view name);
 // `earlier`: whether the last earlier attempt succeeded; nullopt when there was none.
 ReplayOutcome CompareWithEarlier(std::optional<bool> earlier, bool success);
 
+// What made an attempt: the first forwarding of a captured event, an automatic retry of it, a
+// replay job, or a user's resend (POST /v1/events/{id}/retry).
+enum class AttemptTrigger { forward, retry, replay, manual };
+std::string_view AttemptTriggerName(AttemptTrigger trigger);
+std::optional<AttemptTrigger> ParseAttemptTrigger(std::string_view name);
+
+// How an event's attempts at one destination stand, whatever made them: kept up to date with
+// every attempt, so that "did the last one fail?" and "did any get through?" cost one indexed
+// step per event however many attempts there were (failed-only and undelivered-only replays).
+struct DeliveryStanding {
+  bool last_succeeded = false;  // the latest attempt
+  bool ever_succeeded = false;  // any attempt
+};
+
 // One attempt to deliver an event, as listed by GET /v1/events/{id}/deliveries.
 struct DeliveryAttempt {
   std::string id;  // "del_..."
@@ -48,6 +62,7 @@ struct DeliveryAttempt {
   std::string destination_id;
   std::optional<std::string> connection_id;  // forwarding
   std::optional<std::string> replay_job_id;  // replay jobs
+  AttemptTrigger trigger = AttemptTrigger::forward;
   int attempt = 1;
   std::optional<int> status_code;                // null when no response arrived
   std::optional<std::int64_t> response_time_ms;  // null when no response arrived

@@ -4,12 +4,33 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
 #include "domain/event.h"
 
 namespace rehook {
+
+// How forwarding retries a destination's failed deliveries, when it has a policy of its own
+// (otherwise the server's --retry-schedule applies). The wait after the n-th failed attempt is
+// interval_ms * 2^(n-1) (exponential) or interval_ms * n (linear), each within +-20 % jitter.
+enum class RetryBackoff { exponential, linear };
+std::string_view RetryBackoffName(RetryBackoff backoff);
+std::optional<RetryBackoff> ParseRetryBackoff(std::string_view name);
+
+struct RetryPolicy {
+  static constexpr int kMinAttempts = 1;
+  static constexpr int kMaxAttempts = 20;
+  static constexpr TimeMs kMinIntervalMs = 100;
+  static constexpr TimeMs kMaxIntervalMs = 24LL * 60 * 60 * 1000;
+
+  int attempts = 6;  // including the first
+  RetryBackoff backoff = RetryBackoff::exponential;
+  TimeMs interval_ms = 30'000;
+
+  bool operator==(const RetryPolicy&) const = default;
+};
 
 // Where captured events are delivered.
 struct Destination {
@@ -24,6 +45,7 @@ struct Destination {
   // A disabled destination is forwarded nothing: events captured meanwhile are kept and can be
   // replayed to it (by connection) once it is back. Replay jobs may still target it.
   bool enabled = true;
+  std::optional<RetryPolicy> retry;  // nullopt: the server's retry schedule
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
 };

@@ -17,6 +17,12 @@ constexpr EnumNames<ReplayIdMode, 2> kIdModeNames{{
     {ReplayIdMode::original, "original"},
 }};
 
+constexpr EnumNames<ReplayOnly, 3> kOnlyNames{{
+    {ReplayOnly::all, "all"},
+    {ReplayOnly::failed, "failed"},
+    {ReplayOnly::undelivered, "undelivered"},
+}};
+
 }  // namespace
 
 std::string_view ReplayStatusName(ReplayStatus status) { return NameOf(kStatusNames, status); }
@@ -29,6 +35,24 @@ std::string_view ReplayIdModeName(ReplayIdMode mode) { return NameOf(kIdModeName
 
 std::optional<ReplayIdMode> ParseReplayIdMode(std::string_view name) {
   return ValueOf(kIdModeNames, name);
+}
+
+std::string_view ReplayOnlyName(ReplayOnly only) { return NameOf(kOnlyNames, only); }
+
+std::optional<ReplayOnly> ParseReplayOnly(std::string_view name) {
+  return ValueOf(kOnlyNames, name);
+}
+
+bool ReplayOnlySelects(ReplayOnly only, const std::optional<DeliveryStanding>& standing) {
+  switch (only) {
+    case ReplayOnly::all:
+      return true;
+    case ReplayOnly::failed:
+      return standing && !standing->last_succeeded;
+    case ReplayOnly::undelivered:
+      return !standing || !standing->ever_succeeded;
+  }
+  return true;
 }
 
 }  // namespace rehook

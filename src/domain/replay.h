@@ -27,6 +27,15 @@ enum class ReplayIdMode {
 std::string_view ReplayIdModeName(ReplayIdMode mode);
 std::optional<ReplayIdMode> ParseReplayIdMode(std::string_view name);
 
+// Which events of its range a replay job sends, judged by their attempts at the job's
+// destination (DeliveryStanding): every one, those whose latest attempt failed, or those no
+// attempt got through for (never attempted included): "re-send what the outage broke".
+enum class ReplayOnly { all, failed, undelivered };
+std::string_view ReplayOnlyName(ReplayOnly only);
+std::optional<ReplayOnly> ParseReplayOnly(std::string_view name);
+// `standing`: the event's attempts at the destination; nullopt when it has none.
+bool ReplayOnlySelects(ReplayOnly only, const std::optional<DeliveryStanding>& standing);
+
 // A background job re-delivering a time range of captured events to a destination, oldest
 // first, at most `rate_limit` per second, each once and without retries.
 struct ReplayJob {
@@ -41,6 +50,7 @@ struct ReplayJob {
   int rate_limit = 10;
   int max_events = 1000;
   ReplayIdMode id_mode = ReplayIdMode::fresh;
+  ReplayOnly only = ReplayOnly::all;
   ReplayStatus status = ReplayStatus::running;
   std::string status_reason;  // why paused, e.g. "the destination's circuit is open"
   int total = 0;

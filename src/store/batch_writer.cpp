@@ -31,6 +31,10 @@ void BatchWriter::Submit(ReplayProgress item, Completion done) {
   Enqueue(Pending{std::move(item), std::move(done), nullptr});
 }
 
+void BatchWriter::Submit(DeliveryAttempt item, Completion done) {
+  Enqueue(Pending{std::move(item), std::move(done), nullptr});
+}
+
 void BatchWriter::Enqueue(Pending pending) {
   {
     std::lock_guard lock(mutex_);
@@ -140,8 +144,10 @@ void BatchWriter::RunCommits() {
         event_waiters.push_back(committed.waiters.size());
       } else if (auto* update = std::get_if<TaskUpdate>(&pending.item)) {
         writes.task_updates.push_back(std::move(*update));
+      } else if (auto* progress = std::get_if<ReplayProgress>(&pending.item)) {
+        writes.replay_progress.push_back(std::move(*progress));
       } else {
-        writes.replay_progress.push_back(std::move(std::get<ReplayProgress>(pending.item)));
+        writes.attempts.push_back(std::move(std::get<DeliveryAttempt>(pending.item)));
       }
       committed.waiters.push_back(
           Waiter{std::move(pending.done), std::move(pending.event_done), {}});

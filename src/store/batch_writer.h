@@ -53,6 +53,7 @@ class BatchWriter {
   void Submit(NewEvent item, EventCompletion done);
   void Submit(TaskUpdate item, Completion done);
   void Submit(ReplayProgress item, Completion done);
+  void Submit(DeliveryAttempt item, Completion done);  // an attempt outside a task or job
 
   // Runs `done` (on a writer thread, or at once on the caller's) when every batch whose commit
   // has begun by now is durable or has failed. A reader that acts on what it found in the store
@@ -72,7 +73,7 @@ class BatchWriter {
 
  private:
   struct Pending {
-    std::variant<NewEvent, TaskUpdate, ReplayProgress> item;
+    std::variant<NewEvent, TaskUpdate, ReplayProgress, DeliveryAttempt> item;
     Completion done;             // task updates and replay progress
     EventCompletion event_done;  // events
   };

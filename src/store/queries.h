@@ -34,6 +34,7 @@ struct EventQuery {
   std::optional<TimeMs> from;
   std::optional<TimeMs> to;
   PageRequest page;
+  bool with_bodies = false;  // listings show none; a search reads them
 };
 
 // The events a replay job walks: an org's events in [from, to], optionally of one source.

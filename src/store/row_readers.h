@@ -31,7 +31,7 @@ inline constexpr const char* kEventColumns =
 inline constexpr int kEventBodyColumn = 11;
 inline constexpr const char* kDestinationColumns =
     "id, org_id, name, url, timeout_ms, headers, secret, rate_limit, created_at, updated_at, "
-    "enabled";
+    "enabled, retry_attempts, retry_backoff, retry_interval_ms";
 inline constexpr const char* kConnectionColumns =
     "id, org_id, source_id, destination_id, filter, enabled, created_at, updated_at";
 inline constexpr const char* kTaskColumns =
@@ -41,13 +41,14 @@ inline constexpr const char* kReplayJobColumns =
     "id, org_id, destination_id, source_id, connection_id, filter, range_from, range_to, "
     "rate_limit, max_events, status, status_reason, total, processed, succeeded, failed, "
     "cursor_time, cursor_id, created_at, started_at, completed_at, expires_at, lease_owner, "
-    "lease_until, id_mode, fixed, regressed";
+    "lease_until, id_mode, fixed, regressed, only_kind";
 inline constexpr const char* kSingleReplayColumns =
     "id, org_id, source_id, event_id, target_url, status_code, response_time_ms, success, error, "
     "created_at, outcome, response_body";
 inline constexpr const char* kAttemptColumns =
     "id, org_id, event_id, destination_id, connection_id, replay_job_id, attempt, status_code, "
-    "response_time_ms, success, error, next_retry_at, created_at, outcome, response_body";
+    "response_time_ms, success, error, next_retry_at, created_at, outcome, response_body, "
+    "trigger_kind";
 
 // A replay outcome as stored: its name, or NULL.
 inline std::optional<std::string> OutcomeColumn(const std::optional<ReplayOutcome>& outcome) {
@@ -59,6 +60,16 @@ template <class Row>
 std::optional<ReplayOutcome> ReadOutcome(const Row& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
   return ParseReplayOutcome(row.Text(column));
+}
+
+// Attempts recorded before triggers were stored (schema 10) tell theirs by their other columns.
+template <class Row>
+AttemptTrigger ReadTrigger(const Row& row, int column, const DeliveryAttempt& attempt) {
+  if (!row.IsNull(column)) {
+    if (auto trigger = ParseAttemptTrigger(row.Text(column))) return *trigger;
+  }
+  if (attempt.replay_job_id) return AttemptTrigger::replay;
+  return attempt.attempt > 1 ? AttemptTrigger::retry : AttemptTrigger::forward;
 }
 
 template <class Row>
@@ -132,6 +143,13 @@ Destination ReadDestination(const Row& row) {
   destination.created_at = row.Int64(8);
   destination.updated_at = row.Int64(9);
   destination.enabled = row.Int64(10) != 0;
+  if (auto attempts = row.OptionalInt64(11)) {
+    RetryPolicy policy;
+    policy.attempts = static_cast<int>(*attempts);
+    policy.backoff = ParseRetryBackoff(row.Text(12)).value_or(RetryBackoff::exponential);
+    policy.interval_ms = row.Int64(13);
+    destination.retry = policy;
+  }
   return destination;
 }
 
@@ -194,6 +212,7 @@ ReplayJob ReadReplayJob(const Row& row) {
   job.id_mode = ParseReplayIdMode(row.Text(24)).value_or(ReplayIdMode::fresh);
   job.fixed = static_cast<int>(row.Int64(25));
   job.regressed = static_cast<int>(row.Int64(26));
+  job.only = ParseReplayOnly(row.Text(27)).value_or(ReplayOnly::all);
   return job;
 }
 
@@ -233,6 +252,7 @@ DeliveryAttempt ReadAttempt(const Row& row) {
   attempt.created_at = row.Int64(12);
   attempt.outcome = ReadOutcome(row, 13);
   attempt.response_body = row.Bytes(14);
+  attempt.trigger = ReadTrigger(row, 15, attempt);
   return attempt;
 }
 

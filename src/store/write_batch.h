@@ -61,8 +61,12 @@ struct WriteBatch {
   std::vector<NewEvent> events;
   std::vector<TaskUpdate> task_updates;
   std::vector<ReplayProgress> replay_progress;
+  // Attempts made outside a task or a job: resends a user asked for.
+  std::vector<DeliveryAttempt> attempts;
 
-  bool empty() const { return events.empty() && task_updates.empty() && replay_progress.empty(); }
+  bool empty() const {
+    return events.empty() && task_updates.empty() && replay_progress.empty() && attempts.empty();
+  }
 };
 
 // What applying a batch did with its events.

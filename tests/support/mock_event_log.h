@@ -19,6 +19,10 @@ class MockEventLog : public EventLog {
   MOCK_METHOD(std::vector<Event>, ListEventsForReplay, (const ReplayRange&), (override));
   MOCK_METHOD(std::vector<DeliveryAttempt>, ListAttemptsOfEvent,
               (const std::string&, const std::string&), (override));
+  using Standings = std::unordered_map<std::string, DeliveryStanding>;
+  MOCK_METHOD(Standings, StandingsAtDestination,
+              (const std::string&, const std::string&, const std::vector<std::string>&),
+              (override));
   MOCK_METHOD(bool, DeleteEvent, (const std::string&, const std::string&), (override));
   MOCK_METHOD(int, DeleteEventsBefore, (const std::string&, TimeMs, int), (override));
   MOCK_METHOD(int, DeleteDedupKeysBefore, (TimeMs, int), (override));

@@ -350,6 +350,64 @@ TEST_P(StoreDeliveryTest, OldDedupKeysAreDroppedAndErasureFreesAnEventsKey) {
   EXPECT_EQ(claiming(8003, "k3").second, "");  // the erased event's key went with it
 }
 
+// Each event's standing at a destination follows every kind of attempt: forwarding (through a
+// task), replay jobs and manual resends (logged on their own), whatever order they come in.
+TEST_P(StoreDeliveryTest, StandingsFollowTheLatestAttemptAndRememberAnySuccess) {
+  Event failed_then_resent = CaptureWithTasks(3000, {});
+  Event delivered_then_failed = CaptureWithTasks(3001, {});
+  Event failed_twice = CaptureWithTasks(3002, {});
+  Event never_sent = CaptureWithTasks(3003, {});
+  auto manual = [&](const Event& event, TimeMs at, bool success) {
+    DeliveryAttempt made = Attempt(event, at, success);
+    made.connection_id.reset();
+    made.trigger = AttemptTrigger::manual;
+    return made;
+  };
+  Apply(TaskUpdate{"tsk_gone", Attempt(failed_then_resent, 4000, false), {}});
+  Apply(TaskUpdate{"tsk_gone", Attempt(delivered_then_failed, 4001, true), {}});
+  Apply(TaskUpdate{"tsk_gone", Attempt(failed_twice, 4002, false), {}});
+  WriteBatch later;
+  later.attempts.push_back(manual(failed_then_resent, 5000, true));
+  ReplayProgress replayed;
+  replayed.job_id = "job_none";
+  replayed.attempt = Attempt(delivered_then_failed, 5001, false, "job_none");
+  replayed.attempt->trigger = AttemptTrigger::replay;
+  later.replay_progress.push_back(replayed);
+  later.attempts.push_back(manual(failed_twice, 5002, false));
+  // Another node's attempt, logged after a later one: it cannot become the latest.
+  later.attempts.push_back(manual(failed_twice, 4500, true));
+  store_->events().ApplyBatch(later);
+
+  auto standings = store_->events().StandingsAtDestination(
+      org_.id, destination_.id,
+      {failed_then_resent.id, delivered_then_failed.id, failed_twice.id, never_sent.id});
+  ASSERT_EQ(standings.size(), 3u);
+  EXPECT_TRUE(standings.at(failed_then_resent.id).last_succeeded);
+  EXPECT_TRUE(standings.at(failed_then_resent.id).ever_succeeded);
+  EXPECT_FALSE(standings.at(delivered_then_failed.id).last_succeeded);
+  EXPECT_TRUE(standings.at(delivered_then_failed.id).ever_succeeded);
+  EXPECT_FALSE(standings.at(failed_twice.id).last_succeeded);
+  EXPECT_TRUE(standings.at(failed_twice.id).ever_succeeded);
+  EXPECT_FALSE(standings.contains(never_sent.id));
+
+  // Other destinations and other organizations see nothing of them.
+  EXPECT_TRUE(store_->events()
+                  .StandingsAtDestination(org_.id, "dst_other", {failed_then_resent.id})
+                  .empty());
+  EXPECT_TRUE(store_->events()
+                  .StandingsAtDestination("org_other", destination_.id, {failed_then_resent.id})
+                  .empty());
+  // The attempts keep their triggers; erasing the event takes its standing too.
+  auto attempts = store_->events().ListAttemptsOfEvent(org_.id, failed_then_resent.id);
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0].trigger, AttemptTrigger::forward);
+  EXPECT_EQ(attempts[1].trigger, AttemptTrigger::manual);
+  ASSERT_TRUE(store_->events().DeleteEvent(org_.id, failed_then_resent.id));
+  EXPECT_TRUE(store_->events()
+                  .StandingsAtDestination(org_.id, destination_.id, {failed_then_resent.id})
+                  .empty());
+}
+
 TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) {
   Event forwarded = CaptureWithTasks(3000, {});
   Event replayed = CaptureWithTasks(3001, {});

@@ -293,6 +293,51 @@ TEST(SqliteStoreTest, EventsOfSchema8AreFoundListedAndErasedAfterTheUpgrade) {
   EXPECT_EQ(indexes->Text(0), "events_by_org_time,events_by_source_time");
 }
 
+// Attempts an older rehook logged (schema 9: no triggers, no standings) keep counting after the
+// upgrade: migration 10 folds them into each event's standing, and their triggers are read
+// from their other fields.
+TEST(SqliteStoreTest, AttemptsOfSchema9AreFoldedIntoStandingsByTheUpgrade) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/old.db";
+  const std::string event = NewId("evt", 5000);
+  {
+    sqlite::Database old(path);
+    sqlite::MigrateTo(old, 9);
+    auto insert = old.Prepare(
+        "INSERT INTO delivery_attempts (id, org_id, event_id, destination_id, connection_id, "
+        "replay_job_id, attempt, success, error, created_at) VALUES (?1, 'org_1', ?2, ?3, ?4, "
+        "?5, ?6, ?7, '', ?8)");
+    auto attempt = [&](const char* destination, std::optional<std::string> job, int number,
+                       bool success, TimeMs at) {
+      std::optional<std::string> connection;
+      if (!job) connection = "con_1";
+      insert->BindAll(NewId("del", at), event, destination, connection, job, number, success, at);
+      insert->Run();
+      insert->Reset();
+    };
+    attempt("dst_a", std::nullopt, 1, false, 6000);  // forwarded: failed,
+    attempt("dst_a", std::nullopt, 2, true, 7000);   // retried: delivered,
+    attempt("dst_a", "job_1", 1, false, 8000);       // replayed: failed
+    attempt("dst_b", std::nullopt, 1, false, 6001);  // never delivered to b
+  }
+  SqliteStore store(path);
+  auto at_a = store.events().StandingsAtDestination("org_1", "dst_a", {event});
+  ASSERT_EQ(at_a.size(), 1u);
+  EXPECT_FALSE(at_a.at(event).last_succeeded);
+  EXPECT_TRUE(at_a.at(event).ever_succeeded);
+  auto at_b = store.events().StandingsAtDestination("org_1", "dst_b", {event});
+  ASSERT_EQ(at_b.size(), 1u);
+  EXPECT_FALSE(at_b.at(event).ever_succeeded);
+
+  std::vector<AttemptTrigger> triggers;
+  for (const auto& attempt : store.events().ListAttemptsOfEvent("org_1", event)) {
+    triggers.push_back(attempt.trigger);
+  }
+  EXPECT_EQ(triggers,
+            (std::vector<AttemptTrigger>{AttemptTrigger::forward, AttemptTrigger::retry,
+                                         AttemptTrigger::replay, AttemptTrigger::forward}));
+}
+
 TEST(SqliteStoreTest, CreatesWalDatabaseWith16KbPagesAndIncrementalVacuum) {
   testing::TempDir dir;
   { SqliteStore store(dir.path() + "/x.db"); }

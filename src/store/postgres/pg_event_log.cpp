@@ -75,11 +75,15 @@ std::vector<pg::Connection::Statement> BatchStatements(
     }
     statements.push_back({&kDedupKeyHolder, Params(event.source_id, key_hash), &holders[i]});
   }
+  // An attempt, with the standing of its event at the destination.
+  auto add_attempt = [&](const DeliveryAttempt& attempt) {
+    statements.push_back(
+        {&batch_sql::kInsertAttempt, batch_sql::WithAttemptValues(attempt, kAsParams)});
+    statements.push_back(
+        {&batch_sql::kUpdateStanding, batch_sql::WithStandingValues(attempt, kAsParams)});
+  };
   for (const TaskUpdate& update : batch.task_updates) {
-    if (update.attempt) {
-      statements.push_back(
-          {&batch_sql::kInsertAttempt, batch_sql::WithAttemptValues(*update.attempt, kAsParams)});
-    }
+    if (update.attempt) add_attempt(*update.attempt);
     if (update.retry_at) {
       statements.push_back(
           {&kRescheduleTask, Params(update.task_id, update.attempt ? 1 : 0, *update.retry_at)});
@@ -88,13 +92,11 @@ std::vector<pg::Connection::Statement> BatchStatements(
     }
   }
   for (const ReplayProgress& progress : batch.replay_progress) {
-    if (progress.attempt) {
-      statements.push_back(
-          {&batch_sql::kInsertAttempt, batch_sql::WithAttemptValues(*progress.attempt, kAsParams)});
-    }
+    if (progress.attempt) add_attempt(*progress.attempt);
     statements.push_back(
         {&kUpdateReplayProgress, batch_sql::WithReplayProgressValues(progress, kAsParams)});
   }
+  for (const DeliveryAttempt& attempt : batch.attempts) add_attempt(attempt);
   return statements;
 }
 
@@ -102,8 +104,8 @@ std::vector<pg::Connection::Statement> BatchStatements(
 // data-modifying CTEs share one snapshot, so the same ids go from every table.
 std::string EraseEventsSql(const std::string& doomed) {
   std::string sql = "WITH doomed AS (" + doomed + ")";
-  for (const char* table :
-       {"delivery_tasks", "delivery_attempts", "single_replays", "dedup_keys"}) {
+  for (const char* table : {"delivery_tasks", "delivery_attempts", "delivery_standings",
+                            "single_replays", "dedup_keys"}) {
     sql += std::string(", erased_") + table + " AS (DELETE FROM " + table +
            " WHERE event_id IN (SELECT id FROM doomed))";
   }

@@ -223,6 +223,31 @@ const std::vector<std::string>& Migrations() {
         ALTER TABLE delivery_attempts ADD COLUMN response_body BYTEA;
         ALTER TABLE single_replays ADD COLUMN response_body BYTEA;
       )sql",
+      // 9: recovering what failed (as SQLite's migration 10): retry policies of destinations,
+      // what made each attempt, replay jobs of failed or undelivered events only, and each
+      // event's standing at each destination, filled from the attempts logged so far.
+      R"sql(
+        ALTER TABLE delivery_attempts ADD COLUMN trigger_kind TEXT;
+        ALTER TABLE replay_jobs ADD COLUMN only_kind TEXT NOT NULL DEFAULT 'all';
+        ALTER TABLE destinations ADD COLUMN retry_attempts BIGINT;
+        ALTER TABLE destinations ADD COLUMN retry_backoff TEXT;
+        ALTER TABLE destinations ADD COLUMN retry_interval_ms BIGINT;
+        CREATE TABLE delivery_standings (
+          event_id TEXT NOT NULL,
+          destination_id TEXT NOT NULL,
+          org_id TEXT NOT NULL,
+          last_success BOOLEAN NOT NULL,
+          ever_succeeded BOOLEAN NOT NULL,
+          last_attempt_at BIGINT NOT NULL,
+          PRIMARY KEY (event_id, destination_id)
+        );
+        INSERT INTO delivery_standings (event_id, destination_id, org_id, last_success,
+                                        ever_succeeded, last_attempt_at)
+          SELECT DISTINCT ON (event_id, destination_id) event_id, destination_id, org_id, success,
+                 bool_or(success) OVER (PARTITION BY event_id, destination_id),
+                 max(created_at) OVER (PARTITION BY event_id, destination_id)
+            FROM delivery_attempts ORDER BY event_id, destination_id, seq DESC;
+      )sql",
   };
   return migrations;
 }

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/delivery.h"
@@ -42,6 +43,13 @@ class EventLog {
   // Attempts for one event, oldest first.
   virtual std::vector<DeliveryAttempt> ListAttemptsOfEvent(const std::string& org_id,
                                                            const std::string& event_id) = 0;
+
+  // How each of `event_ids` stands at `destination_id` (every kind of attempt counted); events
+  // never attempted there are absent. One indexed step per event (delivery_standings), for a
+  // page of a failed-only or undelivered-only replay at once.
+  virtual std::unordered_map<std::string, DeliveryStanding> StandingsAtDestination(
+      const std::string& org_id, const std::string& destination_id,
+      const std::vector<std::string>& event_ids) = 0;
 
   // Erases one event with everything recorded about it: pending deliveries, attempts, single
   // replays and its dedup key. False when the org has no such event.

@@ -30,7 +30,7 @@ auto WithTaskValues(const DeliveryTask& task, Bind&& bind) {
 
 inline const std::string kInsertAttempt =
     std::string("INSERT INTO delivery_attempts (") + rows::kAttemptColumns +
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 
 template <class Bind>
 auto WithAttemptValues(const DeliveryAttempt& attempt, Bind&& bind) {
@@ -38,7 +38,26 @@ auto WithAttemptValues(const DeliveryAttempt& attempt, Bind&& bind) {
               attempt.connection_id, attempt.replay_job_id, attempt.attempt, attempt.status_code,
               attempt.response_time_ms, attempt.success, attempt.error, attempt.next_retry_at,
               attempt.created_at, rows::OutcomeColumn(attempt.outcome),
-              sql::Blob{attempt.response_body});
+              sql::Blob{attempt.response_body}, std::string(AttemptTriggerName(attempt.trigger)));
+}
+
+// Every attempt also moves its event's standing at the destination (DeliveryStanding), in the
+// same transaction. The latest attempt is the one made last; one that arrives out of order
+// (another node's, logged later) still counts toward ever_succeeded.
+inline const std::string kUpdateStanding =
+    "INSERT INTO delivery_standings (event_id, destination_id, org_id, last_success, "
+    "ever_succeeded, last_attempt_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5) "
+    "ON CONFLICT (event_id, destination_id) DO UPDATE SET "
+    "last_success = CASE WHEN excluded.last_attempt_at >= delivery_standings.last_attempt_at "
+    "THEN excluded.last_success ELSE delivery_standings.last_success END, "
+    "ever_succeeded = (delivery_standings.ever_succeeded OR excluded.last_success), "
+    "last_attempt_at = CASE WHEN excluded.last_attempt_at >= delivery_standings.last_attempt_at "
+    "THEN excluded.last_attempt_at ELSE delivery_standings.last_attempt_at END";
+
+template <class Bind>
+auto WithStandingValues(const DeliveryAttempt& attempt, Bind&& bind) {
+  return bind(attempt.event_id, attempt.destination_id, attempt.org_id, attempt.success,
+              attempt.created_at);
 }
 
 // ?1 task, ?2 attempts made (0 or 1), ?3 when to try again.

@@ -20,6 +20,17 @@ constexpr const char* kDeleteTasksOfDestination =
 constexpr const char* kDeleteTasksOfConnection =
     "DELETE FROM delivery_tasks WHERE connection_id = ?1 AND org_id = ?2";
 
+// The three retry_* columns of a destination, bound after the others; NULL for no policy.
+void BindRetryPolicy(sql::Statement& statement, const std::optional<RetryPolicy>& policy) {
+  if (!policy) {
+    statement.BindAll(std::optional<int>(), std::optional<std::string>(),
+                      std::optional<std::int64_t>());
+    return;
+  }
+  statement.BindAll(policy->attempts, std::string(RetryBackoffName(policy->backoff)),
+                    policy->interval_ms);
+}
+
 // Lists the org's rows of `select` a page at a time.
 template <class T, class ReadRow>
 Page<T> ListOfOrg(sql::Backend& backend, const std::string& select, const std::string& org_id,
@@ -104,13 +115,15 @@ bool SqlConfiguration::DeleteSource(const std::string& org_id, const std::string
 void SqlConfiguration::InsertDestination(const Destination& destination) {
   backend_.Write([&](sql::Session& db) {
     const std::string headers = EncodeHeaders(destination.headers);
-    db.Prepare(std::string("INSERT INTO destinations (") + rows::kDestinationColumns +
-               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
-        ->BindAll(destination.id, destination.org_id, destination.name, destination.url,
-                  destination.timeout_ms, sql::Blob{headers}, destination.secret,
-                  destination.rate_limit, destination.created_at, destination.updated_at,
-                  destination.enabled)
-        .Run();
+    auto insert =
+        db.Prepare(std::string("INSERT INTO destinations (") + rows::kDestinationColumns +
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    insert->BindAll(destination.id, destination.org_id, destination.name, destination.url,
+                    destination.timeout_ms, sql::Blob{headers}, destination.secret,
+                    destination.rate_limit, destination.created_at, destination.updated_at,
+                    destination.enabled);
+    BindRetryPolicy(*insert, destination.retry);
+    insert->Run();
   });
 }
 
@@ -129,15 +142,15 @@ bool SqlConfiguration::UpdateDestination(const Destination& destination) {
   return backend_.Write([&](sql::Session& db) {
     sql::Transaction transaction(db);
     const std::string headers = EncodeHeaders(destination.headers);
-    const bool updated =
-        db.Prepare(
-              "UPDATE destinations SET name = ?3, url = ?4, timeout_ms = ?5, headers = ?6, "
-              "secret = ?7, rate_limit = ?8, updated_at = ?9, enabled = ?10 "
-              "WHERE org_id = ?1 AND id = ?2")
-            ->BindAll(destination.org_id, destination.id, destination.name, destination.url,
-                      destination.timeout_ms, sql::Blob{headers}, destination.secret,
-                      destination.rate_limit, destination.updated_at, destination.enabled)
-            .Run() > 0;
+    auto update = db.Prepare(
+        "UPDATE destinations SET name = ?3, url = ?4, timeout_ms = ?5, headers = ?6, "
+        "secret = ?7, rate_limit = ?8, updated_at = ?9, enabled = ?10, retry_attempts = ?11, "
+        "retry_backoff = ?12, retry_interval_ms = ?13 WHERE org_id = ?1 AND id = ?2");
+    update->BindAll(destination.org_id, destination.id, destination.name, destination.url,
+                    destination.timeout_ms, sql::Blob{headers}, destination.secret,
+                    destination.rate_limit, destination.updated_at, destination.enabled);
+    BindRetryPolicy(*update, destination.retry);
+    const bool updated = update->Run() > 0;
     if (updated && !destination.enabled) {
       db.Prepare(kDeleteTasksOfDestination)->BindAll(destination.id, destination.org_id).Run();
     }

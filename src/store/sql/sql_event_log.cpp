@@ -58,7 +58,7 @@ Page<Event> SqlEventLog::ListEvents(const EventQuery& query) {
   // Only the conditions in use go into the SQL, so that the engine picks the (source|org,
   // received_at) index and walks it backwards from the cursor: a page costs the same at any
   // depth. (SQLite needs the plain `received_at <=` to bound its walk.)
-  ConditionalSql sql(SelectEvents(false));
+  ConditionalSql sql(SelectEvents(query.with_bodies));
   sql.Append("org_id = ?");
   if (query.source_id) sql.Append(" AND source_id = ?");
   if (query.from) sql.Append(" AND received_at >= ?");
@@ -76,7 +76,9 @@ Page<Event> SqlEventLog::ListEvents(const EventQuery& query) {
       select->BindAll(query.page.after->time, query.page.after->time, query.page.after->id);
     }
     select->Bind(query.page.limit + 1);
-    return rows::TrimToPage<Event>(select->ReadAll(rows::ReadEvent<sql::Statement>),
+    return rows::TrimToPage<Event>(select->ReadAll([&](const sql::Statement& row) {
+      return ReadEvent(row, query.with_bodies);
+    }),
                                    query.page.limit,
                                    [](const Event& event) { return event.received_at; });
   });
@@ -109,6 +111,29 @@ std::vector<DeliveryAttempt> SqlEventLog::ListAttemptsOfEvent(const std::string&
   return backend_.Read([&](sql::Session& db) {
     return db.Prepare(sql)->BindAll(event_id, org_id).ReadAll(rows::ReadAttempt<sql::Statement>);
   });
+}
+
+std::unordered_map<std::string, DeliveryStanding> SqlEventLog::StandingsAtDestination(
+    const std::string& org_id, const std::string& destination_id,
+    const std::vector<std::string>& event_ids) {
+  std::unordered_map<std::string, DeliveryStanding> standings;
+  if (event_ids.empty()) return standings;
+  std::string sql =
+      "SELECT event_id, last_success, ever_succeeded FROM delivery_standings "
+      "WHERE destination_id = ?1 AND org_id = ?2 AND event_id IN (";
+  for (std::size_t i = 0; i < event_ids.size(); ++i) {
+    sql += (i ? ", ?" : "?") + std::to_string(i + 3);
+  }
+  sql += ")";
+  backend_.Read([&](sql::Session& db) {
+    auto select = db.Prepare(sql);
+    select->BindAll(destination_id, org_id);
+    for (const std::string& id : event_ids) select->Bind(id);
+    while (select->Step()) {
+      standings[select->Text(0)] = {select->Int64(1) != 0, select->Int64(2) != 0};
+    }
+  });
+  return standings;
 }
 
 int SqlEventLog::DeleteDedupKeysBefore(TimeMs cutoff, int limit) {

@@ -20,6 +20,9 @@ class SqlEventLog : public EventLog {
   std::vector<Event> ListEventsForReplay(const ReplayRange& range) override;
   std::vector<DeliveryAttempt> ListAttemptsOfEvent(const std::string& org_id,
                                                    const std::string& event_id) override;
+  std::unordered_map<std::string, DeliveryStanding> StandingsAtDestination(
+      const std::string& org_id, const std::string& destination_id,
+      const std::vector<std::string>& event_ids) override;
   int DeleteDedupKeysBefore(TimeMs cutoff, int limit) override;
 
  protected:

@@ -49,6 +49,10 @@ void InsertAttempt(Database& db, const DeliveryAttempt& attempt) {
   auto insert = db.Prepare(batch_sql::kInsertAttempt);
   batch_sql::WithAttemptValues(attempt, [&](const auto&... values) { insert->BindAll(values...); });
   insert->Run();
+  auto standing = db.Prepare(batch_sql::kUpdateStanding);
+  batch_sql::WithStandingValues(attempt,
+                                [&](const auto&... values) { standing->BindAll(values...); });
+  standing->Run();
 }
 
 void ApplyTaskUpdate(Database& db, const TaskUpdate& update) {
@@ -76,8 +80,8 @@ void ApplyReplayProgress(Database& db, const ReplayProgress& progress) {
 // secure_delete (see sqlite_db.cpp) overwrites the freed bytes, so bodies do not linger in free
 // pages; incremental vacuum later gives the pages back to the file system.
 void EraseMarkedEvents(Database& db) {
-  for (const char* table :
-       {"delivery_tasks", "delivery_attempts", "single_replays", "dedup_keys"}) {
+  for (const char* table : {"delivery_tasks", "delivery_attempts", "delivery_standings",
+                            "single_replays", "dedup_keys"}) {
     db.Exec(std::string("DELETE FROM ") + table +
             " WHERE event_id IN (SELECT id FROM erased_events)");
   }
@@ -108,6 +112,7 @@ BatchResult SqliteEventLog::ApplyBatch(const WriteBatch& batch) {
     }
     for (const TaskUpdate& update : batch.task_updates) ApplyTaskUpdate(db, update);
     for (const ReplayProgress& progress : batch.replay_progress) ApplyReplayProgress(db, progress);
+    for (const DeliveryAttempt& attempt : batch.attempts) InsertAttempt(db, attempt);
     transaction.Commit();
   });
   sqlite_.wal().StartWriteback();

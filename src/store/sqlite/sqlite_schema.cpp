@@ -253,6 +253,38 @@ const std::vector<std::string>& Migrations() {
         CREATE INDEX events_by_org_time ON events(org_id, received_at);
         CREATE INDEX events_by_source_time ON events(source_id, received_at);
       )sql",
+      // 10: recovering what failed. Destinations may have a retry policy of their own (NULL
+      // attempts: the server's schedule). Each attempt names what made it; replay jobs may send
+      // only
+      // the events that failed or were never delivered, judged by delivery_standings: one row
+      // per event and destination with the latest result and whether any attempt succeeded,
+      // kept with every attempt (one indexed step per event, however many attempts it had).
+      // Filled here from the attempts logged so far.
+      R"sql(
+        ALTER TABLE delivery_attempts ADD COLUMN trigger_kind TEXT;
+        ALTER TABLE replay_jobs ADD COLUMN only_kind TEXT NOT NULL DEFAULT 'all';
+        ALTER TABLE destinations ADD COLUMN retry_attempts INTEGER;
+        ALTER TABLE destinations ADD COLUMN retry_backoff TEXT;
+        ALTER TABLE destinations ADD COLUMN retry_interval_ms INTEGER;
+        CREATE TABLE delivery_standings (
+          event_id TEXT NOT NULL,
+          destination_id TEXT NOT NULL,
+          org_id TEXT NOT NULL,
+          last_success INTEGER NOT NULL,
+          ever_succeeded INTEGER NOT NULL,
+          last_attempt_at INTEGER NOT NULL,
+          PRIMARY KEY (event_id, destination_id)
+        ) WITHOUT ROWID;
+        INSERT INTO delivery_standings (event_id, destination_id, org_id, last_success,
+                                        ever_succeeded, last_attempt_at)
+          SELECT event_id, destination_id, org_id,
+                 (SELECT latest.success FROM delivery_attempts latest
+                   WHERE latest.event_id = a.event_id
+                     AND latest.destination_id = a.destination_id
+                   ORDER BY latest.seq DESC LIMIT 1),
+                 MAX(success), MAX(created_at)
+            FROM delivery_attempts a GROUP BY event_id, destination_id;
+      )sql",
   };
   return migrations;
 }
