@@ -61,11 +61,13 @@ TEST_F(ReplayRunnerPaceTest, SendsNoMoreThanTheJobsRateInAnySecondOfManualTime) 
   // Time moves only to the start the job naps until, once it has sent all it may before.
   while (Arrivals().size() < 4 && !HasFatalFailure()) {
     std::optional<TimeMs> next_start;
+    // The last event may still be crossing loopback: then no next start comes, only it.
     ASSERT_TRUE(testing::Eventually([&] {
       next_start = timers_.NextDeadline();
-      return next_start && *next_start < kStart + kHour;
+      return Arrivals().size() == 4 || (next_start && *next_start < kStart + kHour);
     })) << Arrivals().size()
         << " events sent, and the job does not wait for a next start";
+    if (Arrivals().size() == 4) break;
     const std::size_t sent = Arrivals().size();
     timers_.Advance(*next_start - clock_.Now());
     ASSERT_TRUE(testing::Eventually([&] { return Arrivals().size() > sent; }))
