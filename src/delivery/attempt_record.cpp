@@ -30,6 +30,7 @@ DeliveryAttempt ForwardingAttempt(const DeliveryTask& task, const OutboundResult
   attempt.destination_id = task.destination_id;
   attempt.connection_id = task.connection_id;
   attempt.attempt = task.attempts + 1;
+  attempt.trigger = task.attempts == 0 ? AttemptTrigger::forward : AttemptTrigger::retry;
   return attempt;
 }
 
@@ -41,7 +42,18 @@ DeliveryAttempt ReplayJobAttempt(const ReplayJob& job, const std::string& event_
   attempt.event_id = event_id;
   attempt.destination_id = job.destination_id;
   attempt.replay_job_id = job.id;
+  attempt.trigger = AttemptTrigger::replay;
   attempt.outcome = CompareWithEarlier(earlier, attempt.success);
+  return attempt;
+}
+
+DeliveryAttempt ManualAttempt(const Event& event, const std::string& destination_id,
+                              const OutboundResult& result, TimeMs now) {
+  auto attempt = WithResult<DeliveryAttempt>("del", result, now);
+  attempt.org_id = event.org_id;
+  attempt.event_id = event.id;
+  attempt.destination_id = destination_id;
+  attempt.trigger = AttemptTrigger::manual;
   return attempt;
 }
 

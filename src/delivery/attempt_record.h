@@ -26,6 +26,10 @@ DeliveryAttempt ReplayJobAttempt(const ReplayJob& job, const std::string& event_
                                  const OutboundResult& result, std::optional<bool> earlier,
                                  TimeMs now);
 
+// `event` resent to `destination_id` on a user's request (POST /v1/events/{id}/retry).
+DeliveryAttempt ManualAttempt(const Event& event, const std::string& destination_id,
+                              const OutboundResult& result, TimeMs now);
+
 // `event` re-sent to `target_url` on request; its outcome is left to the caller, who compares it
 // with the last earlier send to the same URL.
 SingleReplay SingleReplayRecord(const Event& event, std::string target_url,

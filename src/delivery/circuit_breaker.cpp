@@ -51,6 +51,10 @@ std::optional<CircuitPass> CircuitBreakers::Enter(const std::string& destination
   return CircuitPass(*this, destination, probe);
 }
 
+CircuitPass CircuitBreakers::Overrule(const std::string& destination) {
+  return CircuitPass(*this, destination, false);
+}
+
 CircuitPass::CircuitPass(CircuitPass&& other) noexcept
     : breakers_(std::exchange(other.breakers_, nullptr)),
       destination_(std::move(other.destination_)),

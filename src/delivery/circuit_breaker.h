@@ -51,6 +51,7 @@ class CircuitPass {
 
   void Succeeded();
   void Failed();
+  void Report(bool success) { success ? Succeeded() : Failed(); }
 
  private:
   friend class CircuitBreakers;
@@ -71,6 +72,10 @@ class CircuitBreakers {
   bool Allow(const std::string& destination);
   // Allow() as a pass that reports back on every path (prefer it to Allow/Release).
   std::optional<CircuitPass> Enter(const std::string& destination);
+  // A pass whatever the circuit's state, for a send a user asked for deliberately (a manual
+  // resend goes out even while the circuit is open). Its outcome counts like any other: a
+  // success closes the circuit, a failure keeps it open.
+  CircuitPass Overrule(const std::string& destination);
   void RecordSuccess(const std::string& destination);
   void RecordFailure(const std::string& destination);
   // Gives back a probe slot taken by Allow() without an outcome (the delivery was not made).

@@ -6,10 +6,11 @@ namespace rehook {
 
 namespace {
 
-constexpr EnumNames<DeliveryKind, 3> kKindNames{{
+constexpr EnumNames<DeliveryKind, kDeliveryKinds.size()> kKindNames{{
     {DeliveryKind::forward, "forward"},
     {DeliveryKind::replay_job, "replay_job"},
     {DeliveryKind::request_replay, "request_replay"},
+    {DeliveryKind::manual, "manual"},
 }};
 
 }  // namespace

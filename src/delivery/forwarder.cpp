@@ -121,13 +121,20 @@ asio::awaitable<void> Forwarder::Pace(Lane& lane, const Destination& destination
   }
 }
 
-TaskUpdate Forwarder::Outcome(const DeliveryTask& task, const OutboundResult& result) {
+TaskUpdate Forwarder::Outcome(const DeliveryTask& task, const Destination& destination,
+                              const OutboundResult& result) {
   const TimeMs now = clock_.Now();
   DeliveryAttempt attempt = ForwardingAttempt(task, result, now);
   TaskUpdate update{task.id, std::nullopt, std::nullopt};
   if (!attempt.success) {
     double jitter = std::uniform_real_distribution<double>(0, 1)(random_);
-    if (auto delay = schedule_.DelayAfter(attempt.attempt, jitter)) {
+    const RetrySchedule schedule =
+        destination.retry ? RetrySchedule::Of(*destination.retry) : schedule_;
+    std::optional<TimeMs> retry_after;
+    if (result.status_code == 429 || result.status_code == 503) {
+      retry_after = ParseRetryAfter(result.retry_after, now);
+    }
+    if (auto delay = schedule.DelayAfter(attempt.attempt, jitter, retry_after)) {
       update.retry_at = now + *delay;
       attempt.next_retry_at = update.retry_at;
     }
@@ -195,7 +202,7 @@ asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
     result = co_await Send(event, destination, std::get<TargetUrl>(url));
     Report(pass, result);
   }
-  Submit(Outcome(task, result));
+  Submit(Outcome(task, destination, result));
 }
 
 asio::awaitable<std::shared_ptr<const Event>> Forwarder::LoadEvent(const Work& work) {
@@ -218,13 +225,8 @@ asio::awaitable<OutboundResult> Forwarder::Send(const std::shared_ptr<const Even
 }
 
 void Forwarder::Report(CircuitPass& pass, const OutboundResult& result) {
-  if (result.success()) {
-    pass.Succeeded();
-  } else {
-    pass.Failed();
-  }
-  deliveries_.CountDelivery(DeliveryKind::forward, result.success(),
-                            static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
+  pass.Report(result.success());
+  deliveries_.CountAttempt(DeliveryKind::forward, result.success(), result.response_time_ms);
 }
 
 void Forwarder::Finished(const DeliveryTask& task, Lane& lane) {

@@ -118,7 +118,10 @@ class Forwarder {
   // Waits, if the destination has a rate limit, until this delivery may start.
   boost::asio::awaitable<void> Pace(Lane& lane, const Destination& destination);
   void Submit(TaskUpdate update);
-  TaskUpdate Outcome(const DeliveryTask& task, const OutboundResult& result);
+  // The attempt's record and the task's next step: finished, or retried after the wait the
+  // destination's retry policy (or the server's schedule) and a Retry-After answer give.
+  TaskUpdate Outcome(const DeliveryTask& task, const Destination& destination,
+                     const OutboundResult& result);
 
   boost::asio::io_context& lane_io_;
   ForwarderStores store_;

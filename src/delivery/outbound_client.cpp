@@ -236,6 +236,7 @@ asio::awaitable<OutboundResult> SendWith(std::shared_ptr<ClientState> state,
       result.response_time_ms =
           std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - start).count();
       result.body_prefix = std::move(outcome.body_prefix);
+      result.retry_after = std::move(outcome.retry_after);
       if (outcome.reusable) {
         state->pool->Put(key, std::move(connection));
       } else {

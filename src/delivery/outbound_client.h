@@ -52,6 +52,9 @@ struct OutboundResult {
   std::string error;
   // The first bytes of the response body (up to OutboundClientOptions::kept_body_bytes).
   std::string body_prefix;
+  // The response's Retry-After header as sent ("" for none): how long a consumer that answered
+  // 429 or 503 asks to be left alone (see ParseRetryAfter).
+  std::string retry_after;
 
   bool success() const { return status_code && *status_code >= 200 && *status_code < 300; }
 };

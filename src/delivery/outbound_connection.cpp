@@ -115,6 +115,10 @@ asio::awaitable<ExchangeOutcome> ExchangeOn(Stream& stream, beast::tcp_stream& t
       continue;
     }
     outcome.status_code = status;
+    if (auto retry_after = parser->get().find(http::field::retry_after);
+        retry_after != parser->get().end()) {
+      outcome.retry_after = std::string(retry_after->value());
+    }
     break;
   }
 

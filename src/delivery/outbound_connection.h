@@ -34,6 +34,7 @@ struct ExchangeOutcome {
   // to the body afterwards (cut off at the cap, deadline, broken connection).
   std::optional<int> status_code;
   std::string body_prefix;
+  std::string retry_after;  // the Retry-After header, as sent; "" for none
   // With a status: whether the connection can carry another request (the body was read to its
   // end, the server keeps the connection open and sent nothing more).
   bool reusable = false;

@@ -25,7 +25,7 @@ HttpArea AreaOfPath(std::string_view path) {
 Metrics::Metrics()
     : capture_seconds_(LatencyBuckets()),
       delivery_seconds_{Histogram(LatencyBuckets()), Histogram(LatencyBuckets()),
-                        Histogram(LatencyBuckets())},
+                        Histogram(LatencyBuckets()), Histogram(LatencyBuckets())},
       request_seconds_{Histogram(LatencyBuckets()), Histogram(LatencyBuckets()),
                        Histogram(LatencyBuckets())} {}
 

@@ -28,7 +28,7 @@ void WriteCapture(PrometheusText& out, const Metrics& metrics) {
 void WriteDeliveries(PrometheusText& out, const Metrics& metrics) {
   out.Family("rehook_deliveries_total", "counter",
              "Requests sent to destinations and target URLs, by why they were sent (forward, "
-             "replay_job, request_replay) and outcome.");
+             "replay_job, request_replay, manual) and outcome.");
   for (DeliveryKind kind : kDeliveryKinds) {
     for (bool success : {true, false}) {
       out.Sample("rehook_deliveries_total",

@@ -114,5 +114,61 @@ TEST_F(ForwarderTimingTest, AnOpenCircuitHoldsDeliveriesUntilTheCooldownThenSend
   EXPECT_EQ(breakers_.Snapshot(destination_.id).state, CircuitState::closed);
 }
 
+TEST_F(ForwarderTimingTest, ADestinationsOwnPolicyDecidesTheWaitAndWhenToStop) {
+  // The server's schedule allows five retries a second apart; the destination's own policy
+  // allows one, 400 ms after the first failure.
+  destination_.retry = RetryPolicy{2, RetryBackoff::linear, 400};
+  ASSERT_TRUE(store_.configuration().UpdateDestination(destination_));
+  AnswerWith({503});
+  const Captured captured = Capture(kStart, true);
+  Start();
+
+  std::vector<DeliveryAttempt> attempts = WaitForAttempts(captured.event.id, 1);
+  ASSERT_TRUE(attempts.size() == 1 && attempts[0].next_retry_at);
+  EXPECT_GE(*attempts[0].next_retry_at - kStart, 320);
+  EXPECT_LE(*attempts[0].next_retry_at - kStart, 480);
+
+  AdvanceTo(*attempts[0].next_retry_at + kPollMs);
+  attempts = WaitForAttempts(captured.event.id, 2);
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[1].trigger, AttemptTrigger::retry);
+  EXPECT_FALSE(attempts[1].next_retry_at) << "the policy's two attempts are spent";
+
+  // Well past every wait the server's schedule would have made: nothing more is sent.
+  AdvanceTo(kStart + 60'000);
+  EXPECT_EQ(Arrivals().size(), 2u);
+  EXPECT_EQ(Attempts(captured.event.id).size(), 2u);
+}
+
+TEST_F(ForwarderTimingTest, RetryAfterOnA429LengthensTheWaitButAddsNoAttempt) {
+  AnswerWith({429, 200}, {{"Retry-After", "5"}});
+  const Captured captured = Capture(kStart, true);
+  Start();
+
+  std::vector<DeliveryAttempt> attempts = WaitForAttempts(captured.event.id, 1);
+  ASSERT_TRUE(attempts.size() == 1 && attempts[0].next_retry_at);
+  const TimeMs retry_at = *attempts[0].next_retry_at;
+  // The schedule says about 1 s; the destination asked for 5 s, and gets that.
+  EXPECT_GE(retry_at - kStart, 5000);
+  EXPECT_LT(retry_at - kStart, 5000 + kPollMs);
+
+  AdvanceTo(retry_at - 1);
+  EXPECT_EQ(Arrivals().size(), 1u);
+  AdvanceTo(retry_at + kPollMs);
+  attempts = WaitForAttempts(captured.event.id, 2);
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_TRUE(attempts[1].success);
+  EXPECT_GE(Arrivals()[1], retry_at);
+}
+
+TEST_F(ForwarderTimingTest, RetryAfterOnOtherStatusesIsIgnored) {
+  AnswerWith({500, 200}, {{"Retry-After", "60"}});
+  const Captured captured = Capture(kStart, true);
+  Start();
+  std::vector<DeliveryAttempt> attempts = WaitForAttempts(captured.event.id, 1);
+  ASSERT_TRUE(attempts.size() == 1 && attempts[0].next_retry_at);
+  EXPECT_LE(*attempts[0].next_retry_at - kStart, 1200);
+}
+
 }  // namespace
 }  // namespace rehook

@@ -47,6 +47,7 @@ LaneTest::LaneTest()
     arrivals_.push_back(clock_.Now());
     SinkResponse response;
     response.status = statuses_[std::min<std::size_t>(index, statuses_.size() - 1)];
+    response.headers = headers_;
     return response;
   });
 }
@@ -144,9 +145,10 @@ std::vector<TimeMs> LaneTest::Arrivals() const {
   return arrivals_;
 }
 
-void LaneTest::AnswerWith(std::vector<int> statuses) {
+void LaneTest::AnswerWith(std::vector<int> statuses, std::vector<HeaderField> headers) {
   std::lock_guard lock(mutex_);
   statuses_ = std::move(statuses);
+  headers_ = std::move(headers);
 }
 
 }  // namespace rehook::testing

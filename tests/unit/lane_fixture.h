@@ -84,8 +84,9 @@ class LaneTest : public ::testing::Test {
 
   // The manual time at which each request reached the sink, in order.
   std::vector<TimeMs> Arrivals() const;
-  // The sink answers request `index` (from 0) with statuses[index], or the last one past the end.
-  void AnswerWith(std::vector<int> statuses);
+  // The sink answers request `index` (from 0) with statuses[index], or the last one past the end,
+  // each answer with `headers`.
+  void AnswerWith(std::vector<int> statuses, std::vector<HeaderField> headers = {});
 
   ManualClock clock_{kStart};
   ManualTimers timers_{clock_};
@@ -109,8 +110,9 @@ class LaneTest : public ::testing::Test {
 
   std::thread lane_thread_;
   mutable std::mutex mutex_;
-  std::vector<TimeMs> arrivals_;    // guarded by mutex_
-  std::vector<int> statuses_{200};  // guarded by mutex_
+  std::vector<TimeMs> arrivals_;      // guarded by mutex_
+  std::vector<int> statuses_{200};    // guarded by mutex_
+  std::vector<HeaderField> headers_;  // guarded by mutex_
 };
 
 }  // namespace rehook::testing
