@@ -33,6 +33,15 @@ constexpr const char* kReplayCircuitOpen =
 // Why a job stopped before walking its whole scope.
 enum class StopReason { none, cancelled, lease_lost, node_stopping, destination_deleted };
 
+// Why a job that walked its whole range sent fewer events than it counted at creation.
+const char* ShortfallReason(const ReplayJob& job, int started) {
+  if (started >= job.total) return "";
+  if (job.only != ReplayOnly::all) {
+    return "some events were erased, or were delivered since the job was created";
+  }
+  return "some events of the range were erased";
+}
+
 }  // namespace
 
 struct ReplayRunner::Job {
@@ -58,6 +67,7 @@ struct ReplayRunner::Job {
 struct ReplayRunner::Page {
   std::vector<Event> events;
   std::unordered_map<std::string, bool> earlier_results;  // event id: succeeded
+  PageStandings standings;  // for a failed-only or undelivered-only job
 };
 
 // Where the next page begins, and how large bodies have been (to size it).
@@ -305,6 +315,7 @@ asio::awaitable<std::optional<ReplayRunner::Page>> ReplayRunner::ReadPage(const 
       for (const Event& event : events) ids.push_back(event.id);
       page.earlier_results = history.LastResultsAtDestination(
           job.record.org_id, job.record.destination_id, ids, job.record.id);
+      page.standings = StandingsOfPage(log, job.scope, events);
       return events;
     });
   } catch (const std::exception& e) {
@@ -327,7 +338,8 @@ asio::awaitable<void> ReplayRunner::SendPage(std::shared_ptr<Job> job, Page& pag
   for (Event& event : page.events) {
     if (job->stop != StopReason::none || job->started >= job->record.total) break;
     const std::uint64_t ticket = job->walk.Walk(Cursor{event.received_at, event.id});
-    if (!MatchesScope(job->scope, event) || job->already_replayed.erase(event.id) > 0) {
+    if (!MatchesScope(job->scope, event, page.standings) ||
+        job->already_replayed.erase(event.id) > 0) {
       job->walk.Done(ticket);
       continue;
     }
@@ -407,13 +419,8 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
       result.error = e.what();
     }
   }
-  metrics_.CountDelivery(DeliveryKind::replay_job, result.success(),
-                         static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
-  if (result.success()) {
-    pass.Succeeded();
-  } else {
-    pass.Failed();
-  }
+  metrics_.CountAttempt(DeliveryKind::replay_job, result.success(), result.response_time_ms);
+  pass.Report(result.success());
 
   DeliveryAttempt attempt = ReplayJobAttempt(job->record, event->id, result, earlier, clock_.Now());
   ReplayJob& record = job->record;
@@ -466,8 +473,7 @@ void ReplayRunner::SetStatus(Job& job, ReplayStatus status, std::string reason) 
 void ReplayRunner::Finish(Job& job) {
   switch (job.stop) {
     case StopReason::none:
-      SetStatus(job, ReplayStatus::completed,
-                job.started < job.record.total ? "some events of the range were erased" : "");
+      SetStatus(job, ReplayStatus::completed, ShortfallReason(job.record, job.started));
       break;
     case StopReason::cancelled:
       // The cancellation is recorded already; this saves the final counters.

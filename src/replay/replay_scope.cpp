@@ -22,15 +22,33 @@ ReplayRange RangeOf(const ReplayScope& scope, const std::optional<Cursor>& after
 }  // namespace
 
 ReplayScope ScopeOfJob(const ReplayJob& job) {
-  ReplayScope scope{job.org_id, job.source_id, job.from, job.to, std::nullopt};
+  ReplayScope scope{job.org_id,   job.source_id,      job.from, job.to,
+                    std::nullopt, job.destination_id, job.only};
   if (!job.filter_json.empty()) scope.filter = Filter::Parse(boost::json::parse(job.filter_json));
   return scope;
 }
 
-bool MatchesScope(const ReplayScope& scope, const Event& event) {
+PageStandings StandingsOfPage(EventLog& events, const ReplayScope& scope,
+                              const std::vector<Event>& page) {
+  if (scope.only == ReplayOnly::all || page.empty()) return {};
+  std::vector<std::string> ids;
+  ids.reserve(page.size());
+  for (const Event& event : page) ids.push_back(event.id);
+  return events.StandingsAtDestination(scope.org_id, scope.destination_id, ids);
+}
+
+bool MatchesScope(const ReplayScope& scope, const Event& event, const PageStandings& standings) {
   // Requests that failed their source's signature check are kept for inspection, never
   // re-delivered in bulk (a single replay of one stays possible).
   if (!event.verified) return false;
+  if (scope.only != ReplayOnly::all) {
+    auto found = standings.find(event.id);
+    if (!ReplayOnlySelects(scope.only, found == standings.end()
+                                           ? std::nullopt
+                                           : std::optional<DeliveryStanding>(found->second))) {
+      return false;
+    }
+  }
   if (!scope.filter) return true;
   boost::json::value input = FilterInput(event);
   return scope.filter->Matches(input);
@@ -49,10 +67,11 @@ ScopeCount CountReplayScope(EventLog& events, const ReplayScope& scope, int max_
       page = events.ListEventsForReplay(RangeOf(scope, after, limit, false));
     }
     if (page.empty()) break;
+    const PageStandings standings = StandingsOfPage(events, scope, page);
     std::size_t body_bytes = 0;
     for (const Event& event : page) {
       body_bytes += event.body.size();
-      if (count.total == max_events || !MatchesScope(scope, event)) continue;
+      if (count.total == max_events || !MatchesScope(scope, event, standings)) continue;
       ++count.total;
       if (!count.first_received_at) count.first_received_at = event.received_at;
       if (count.samples.size() < ScopeCount::kMaxSamples) {

@@ -1,10 +1,12 @@
 #pragma once
 // The events a replay job covers: an organization's events received in [from, to], of one
-// source when given, that pass the job's filter when it has one. Walked oldest first
+// source when given, that pass the job's filter when it has one and, for a failed-only or
+// undelivered-only job, whose attempts at the job's destination say so. Walked oldest first
 // (received_at, then id), a page at a time, so no range is ever read into memory whole.
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "filter/filter.h"
@@ -19,7 +21,13 @@ struct ReplayScope {
   TimeMs from = 0;
   TimeMs to = 0;
   std::optional<Filter> filter;
+  std::string destination_id;  // whose attempts `only` judges by
+  ReplayOnly only = ReplayOnly::all;
 };
+
+// How the events of one page stand at the scope's destination (events never attempted there
+// are absent). Empty when the scope takes every event whatever its attempts.
+using PageStandings = std::unordered_map<std::string, DeliveryStanding>;
 
 // The scope of a stored job. Throws FilterError if its stored filter no longer compiles.
 ReplayScope ScopeOfJob(const ReplayJob& job);
@@ -54,7 +62,12 @@ std::vector<Event> ReadReplayPage(EventLog& events, const ReplayScope& scope,
                                   const std::optional<Cursor>& after,
                                   std::size_t average_body_bytes, std::size_t page_bytes);
 
-// Whether `event` (body loaded) is in the scope: verified, and passing the filter if any.
-bool MatchesScope(const ReplayScope& scope, const Event& event);
+// The standings `only` needs for `page`: one indexed step per event. Blocking.
+PageStandings StandingsOfPage(EventLog& events, const ReplayScope& scope,
+                              const std::vector<Event>& page);
+
+// Whether `event` (body loaded) is in the scope: verified, passing the filter if any, and
+// selected by `only` given the page's standings.
+bool MatchesScope(const ReplayScope& scope, const Event& event, const PageStandings& standings);
 
 }  // namespace rehook
