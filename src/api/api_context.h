@@ -23,6 +23,8 @@
 #include "http/router.h"
 #include "metrics/metrics.h"
 #include "replay/replay_runner.h"
+#include "search/event_search.h"
+#include "store/batch_writer.h"
 #include "store/store.h"
 #include "store/store_executor.h"
 
@@ -45,13 +47,15 @@ struct ApiServices {
   StoreRole<ReplayHistory> replays;
   CircuitBreakers& breakers;
   const TargetPolicy& target_policy;         // the SSRF guard, applied to URLs when they are saved
-  std::shared_ptr<OutboundShared> outbound;  // for single-request replays
+  std::shared_ptr<OutboundShared> outbound;  // for single-request replays and manual resends
+  BatchWriter& writer;                       // records manual resends (group commit)
   ReplayRunner& replay_runner;               // told about new and cancelled jobs
   Metrics& metrics;                          // counts single-request replays
   std::string public_url;                    // e.g. "http://127.0.0.1:8080", for ingest URLs
   std::uint16_t listen_port = 0;             // the port the server listens on
   RateLimiter& login_limiter;                // sign-in attempts, per client address and per key
   SessionPolicy sessions = {};
+  SearchBudget search_budget = {};  // what one search call of the events list may scan
 };
 
 class ApiRequest {

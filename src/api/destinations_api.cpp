@@ -21,6 +21,51 @@ boost::json::value TimeOrNull(TimeMs time) {
   return time ? boost::json::value(FormatIso8601(time)) : nullptr;
 }
 
+// A destination's own retry policy; null when the server's schedule applies.
+boost::json::value RetryJson(const std::optional<RetryPolicy>& policy) {
+  if (!policy) return nullptr;
+  return boost::json::object{{"attempts", policy->attempts},
+                             {"backoff", RetryBackoffName(policy->backoff)},
+                             {"interval_ms", policy->interval_ms}};
+}
+
+// "retry": {"attempts": 1-20, "backoff": "exponential"|"linear", "interval_ms": >= 100}; every
+// field optional (defaults: 6, exponential, 30000); null returns to the server's schedule.
+std::optional<RetryPolicy> ParseRetryPolicy(const boost::json::value& value) {
+  if (value.is_null()) return std::nullopt;
+  if (!value.is_object()) {
+    throw ApiError::BadRequest(
+        "'retry' must be an object {\"attempts\", \"backoff\", \"interval_ms\"} or null");
+  }
+  const boost::json::object& fields = value.as_object();
+  for (const auto& [key, field] : fields) {
+    if (key != "attempts" && key != "backoff" && key != "interval_ms") {
+      throw ApiError::BadRequest("'retry." + std::string(key) +
+                                 "' is not a retry setting (attempts, backoff, interval_ms)");
+    }
+  }
+  RetryPolicy policy;
+  try {
+    if (auto attempts = OptionalInteger(fields, "attempts", RetryPolicy::kMinAttempts,
+                                        RetryPolicy::kMaxAttempts)) {
+      policy.attempts = static_cast<int>(*attempts);
+    }
+    if (auto interval = OptionalInteger(fields, "interval_ms", RetryPolicy::kMinIntervalMs,
+                                        RetryPolicy::kMaxIntervalMs)) {
+      policy.interval_ms = *interval;
+    }
+    if (auto backoff = OptionalString(fields, "backoff")) {
+      auto parsed = ParseRetryBackoff(*backoff);
+      if (!parsed) throw ApiError::BadRequest("'backoff' must be 'exponential' or 'linear'");
+      policy.backoff = *parsed;
+    }
+  } catch (const ApiError& error) {
+    // The checks name the inner field; the caller knows it as part of 'retry'.
+    throw ApiError::BadRequest("'retry." + std::string(error.what()).substr(1));
+  }
+  return policy;
+}
+
 // What a destination header's value reads as for a key that may not change the destination.
 constexpr std::string_view kMaskedHeaderValue = "********";
 
@@ -43,6 +88,7 @@ boost::json::object DestinationJson(const Destination& destination, CircuitBreak
       destination.rate_limit ? boost::json::value(*destination.rate_limit) : nullptr;
   json["has_secret"] = !destination.secret.empty();
   json["enabled"] = destination.enabled;
+  json["retry"] = RetryJson(destination.retry);
   CircuitSnapshot circuit = breakers.Snapshot(destination.id);
   json["circuit"] = boost::json::object{{"state", CircuitStateName(circuit.state)},
                                         {"failures", circuit.consecutive_failures},
@@ -102,6 +148,9 @@ void ApplyOptionalFields(const boost::json::object& body, Destination& destinati
     destination.secret = *secret;
   }
   if (auto enabled = OptionalBool(body, "enabled")) destination.enabled = *enabled;
+  if (auto it = body.find("retry"); it != body.end()) {
+    destination.retry = ParseRetryPolicy(it->value());
+  }
   if (auto it = body.find("rate_limit"); it != body.end()) {
     if (it->value().is_null()) {
       destination.rate_limit.reset();

@@ -93,6 +93,7 @@ boost::json::object AttemptJson(const DeliveryAttempt& attempt) {
   json["destination_id"] = attempt.destination_id;
   json["connection_id"] = or_null(attempt.connection_id);
   json["replay_job_id"] = or_null(attempt.replay_job_id);
+  json["trigger"] = AttemptTriggerName(attempt.trigger);
   json["attempt"] = attempt.attempt;
   json["status_code"] = or_null(attempt.status_code);
   json["response_time_ms"] = or_null(attempt.response_time_ms);

@@ -1,6 +1,7 @@
 // /v1/events (alias /v1/requests) and the hookdeploy aliases /v1/endpoints/{id}/requests.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 
 #include "api/event_json.h"
 #include "api/event_lookup.h"
@@ -8,13 +9,40 @@
 #include "api/routes.h"
 #include "http/api_error.h"
 #include "http/json_response.h"
+#include "search/event_search.h"
 
 namespace rehook {
 namespace {
 
+constexpr std::size_t kMaxSearchTextBytes = 1024;
+
+// ?filter= (URL-encoded JSON in the filter language) and ?q= (bytes the body must contain).
+EventSearch ParseSearch(ApiRequest& request) {
+  EventSearch search;
+  if (std::optional<std::string> text = request.Query("filter"); text && !text->empty()) {
+    boost::json::error_code error;
+    boost::json::value spec = boost::json::parse(*text, error);
+    if (error) throw ApiError::BadRequest("'filter' is not valid JSON: " + error.message());
+    try {
+      search.filter = Filter::Parse(spec);
+    } catch (const FilterError& e) {
+      throw ApiError::BadRequest(std::string("'filter' is invalid: ") + e.what());
+    }
+  }
+  if (std::optional<std::string> q = request.Query("q")) {
+    if (q->size() > kMaxSearchTextBytes) {
+      throw ApiError::BadRequest("'q' is longer than " + std::to_string(kMaxSearchTextBytes) +
+                                 " bytes");
+    }
+    search.body_contains = std::move(*q);
+  }
+  return search;
+}
+
 boost::asio::awaitable<HttpResponse> ListEventsOf(ApiRequest& request,
                                                   std::optional<std::string> source_id) {
-  EventQuery query;
+  EventSearch search = ParseSearch(request);
+  EventQuery& query = search.listing;
   query.org_id = request.principal.org_id;
   query.source_id = std::move(source_id);
   query.from = ParseTimeQuery(request, "from");
@@ -23,8 +51,11 @@ boost::asio::awaitable<HttpResponse> ListEventsOf(ApiRequest& request,
     throw ApiError::BadRequest("'from' must not be later than 'to'");
   }
   query.page = ParsePageRequest(request);
-  auto page = co_await request.services.events.Run(
-      [&](EventLog& store) { return store.ListEvents(query); });
+  const bool searching = search.filter || !search.body_contains.empty();
+  auto page = co_await request.services.events.Run([&](EventLog& store) {
+    return searching ? SearchEvents(store, search, request.services.search_budget)
+                     : store.ListEvents(query);
+  });
   boost::json::array data;
   for (const Event& event : page.items) data.push_back(EventJson(event, false));
   co_return JsonListResponse(std::move(data), page.next);

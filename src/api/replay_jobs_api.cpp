@@ -62,9 +62,23 @@ boost::json::object JobJson(const ReplayJob& job) {
   json["rate_limit"] = job.rate_limit;
   json["max_events"] = job.max_events;
   json["id_mode"] = ReplayIdModeName(job.id_mode);
+  json["only"] = ReplayOnlyName(job.only);
   json["created_at"] = FormatIso8601(job.created_at);
   json["expires_at"] = TimeOrNull(job.expires_at);
   return json;
+}
+
+// How a 404 "no event matches" names the job's `only`.
+std::string OnlyClause(ReplayOnly only) {
+  switch (only) {
+    case ReplayOnly::all:
+      return "";
+    case ReplayOnly::failed:
+      return " and whose latest attempt at the destination failed";
+    case ReplayOnly::undelivered:
+      return " and that no attempt delivered to the destination";
+  }
+  return "";
 }
 
 bool ParseDryRun(ApiRequest& request) {
@@ -104,6 +118,11 @@ boost::asio::awaitable<ReplayJob> ParseJob(ApiRequest& request) {
     if (!parsed) throw ApiError::BadRequest("'id_mode' must be 'new' or 'original'");
     job.id_mode = *parsed;
   }
+  if (auto only = OptionalString(body, "only")) {
+    auto parsed = ParseReplayOnly(*only);
+    if (!parsed) throw ApiError::BadRequest("'only' must be 'all', 'failed' or 'undelivered'");
+    job.only = *parsed;
+  }
 
   auto destination = co_await request.services.configuration.Run(
       [&](ConfigurationStore& store) { return store.GetDestination(org, job.destination_id); });
@@ -140,7 +159,7 @@ boost::asio::awaitable<HttpResponse> CreateReplayJob(ApiRequest& request) {
   if (count.total == 0) {
     throw ApiError::NotFound("no event matches: nothing was received in [" +
                              FormatIso8601(job.from) + ", " + FormatIso8601(job.to) +
-                             "] that passes the job's source and filter");
+                             "] that passes the job's source and filter" + OnlyClause(job.only));
   }
   if (dry_run) {
     boost::json::array samples;
@@ -154,6 +173,7 @@ boost::asio::awaitable<HttpResponse> CreateReplayJob(ApiRequest& request) {
     co_return JsonResponse(
         200, boost::json::object{{"job", nullptr},
                                  {"total", count.total},
+                                 {"only", ReplayOnlyName(job.only)},
                                  {"first_received_at", TimeOrNull(count.first_received_at)},
                                  {"last_received_at", TimeOrNull(count.last_received_at)},
                                  {"samples", std::move(samples)}});

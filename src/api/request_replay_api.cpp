@@ -68,9 +68,8 @@ boost::asio::awaitable<HttpResponse> ReplayRequest(ApiRequest& request) {
   // would buy nothing.
   OutboundClient client(co_await boost::asio::this_coro::executor, request.services.outbound);
   OutboundResult result = co_await client.Send(std::move(outbound));
-  request.services.metrics.CountDelivery(
-      DeliveryKind::request_replay, result.success(),
-      static_cast<double>(result.response_time_ms.value_or(0)) / 1000);
+  request.services.metrics.CountAttempt(DeliveryKind::request_replay, result.success(),
+                                        result.response_time_ms);
 
   SingleReplay replay =
       SingleReplayRecord(*shared_event, target_text, result, request.services.clock.Now());

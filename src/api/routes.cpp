@@ -8,6 +8,7 @@ void AddAllApiRoutes(ApiRouter& router) {
   AddApiKeyRoutes(router);
   AddSourceRoutes(router);
   AddEventRoutes(router);
+  AddEventRetryRoutes(router);
   AddDestinationRoutes(router);
   AddConnectionRoutes(router);
   AddReplayJobRoutes(router);

@@ -10,6 +10,7 @@ void AddOrganizationRoutes(ApiRouter& router);
 void AddApiKeyRoutes(ApiRouter& router);
 void AddSourceRoutes(ApiRouter& router);
 void AddEventRoutes(ApiRouter& router);
+void AddEventRetryRoutes(ApiRouter& router);
 void AddDestinationRoutes(ApiRouter& router);
 void AddConnectionRoutes(ApiRouter& router);
 void AddReplayJobRoutes(ApiRouter& router);

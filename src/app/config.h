@@ -25,6 +25,9 @@ struct Config {
   double login_rate_burst = 10;
   int max_sessions_per_key = 20;
   bool secure_cookies = false;  // also implied by an https:// public_url
+  // Events one search call (GET /v1/events?filter=|q=) looks at before it answers with a
+  // short page and a cursor that continues the scan.
+  std::size_t search_scan_events = 20000;
   // Hostile clients: connections at once, in all and per client address, and request body
   // bytes being read at once (a client address may hold a quarter of them).
   std::size_t max_connections = 10000;

@@ -89,6 +89,13 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
   serve
+      .add_option("--search-scan-events", config.search_scan_events,
+                  "Events one search of the events list (filter, q) looks at before it answers "
+                  "with what it found and a cursor that continues the scan")
+      ->envname("REHOOK_SEARCH_SCAN_EVENTS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  serve
       .add_flag("--secure-cookies", config.secure_cookies,
                 "Mark the session cookie Secure (HTTPS only); implied by an https --public-url")
       ->envname("REHOOK_SECURE_COOKIES");

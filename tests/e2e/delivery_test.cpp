@@ -206,6 +206,53 @@ TEST(DeliveryTest, GivesUpWhenTheScheduleIsExhausted) {
   EXPECT_EQ(Deliveries(forwarding.admin, event_id).size(), 3u);
 }
 
+TEST(DeliveryTest, ADestinationsRetryPolicyReplacesTheServerSchedule) {
+  SinkServer sink;
+  sink.SetStatus(500);
+  // The server would not retry at all; the destination's policy makes three attempts, the
+  // waits growing linearly (100 ms, then 200 ms).
+  Forwarding forwarding(
+      sink.url(), {"--retry-schedule", ""},
+      {{"retry", {{"attempts", 3}, {"backoff", "linear"}, {"interval_ms", 100}}}});
+  std::string event_id = Capture(forwarding.client, forwarding.source);
+
+  auto attempts = WaitForAttempts(forwarding.admin, event_id, 3);
+  ASSERT_EQ(attempts.size(), 3u);
+  EXPECT_EQ(JsonString(attempts[0], "trigger"), "forward");
+  EXPECT_EQ(JsonString(attempts[1], "trigger"), "retry");
+  EXPECT_EQ(JsonString(attempts[2], "trigger"), "retry");
+  EXPECT_TRUE(attempts[2].at("next_retry_at").is_null());  // the policy's last attempt
+  ASSERT_EQ(sink.count(), 3u);
+  const auto requests = sink.requests();
+  EXPECT_GE(requests[1].received_at_ms - requests[0].received_at_ms, 80);   // 100 ms - 20 %
+  EXPECT_GE(requests[2].received_at_ms - requests[1].received_at_ms, 160);  // 200 ms - 20 %
+  // A window, not a wait: several of the policy's delays in which no fourth attempt may come.
+  std::this_thread::sleep_for(800ms);
+  EXPECT_EQ(sink.count(), 3u);
+}
+
+TEST(DeliveryTest, RetryAfterOnA503IsWaitedFor) {
+  SinkServer sink;
+  sink.SetPolicy([](const SinkRequest&, int index) {
+    SinkResponse response;
+    if (index == 0) {
+      response.status = 503;
+      response.headers = {{"Retry-After", "1"}};
+    }
+    return response;
+  });
+  Forwarding forwarding(sink.url(), {"--retry-schedule", "100ms"});
+  std::string event_id = Capture(forwarding.client, forwarding.source);
+
+  auto attempts = WaitForAttempts(forwarding.admin, event_id, 2);
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_TRUE(attempts[1].at("success").as_bool());
+  const auto requests = sink.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  // The schedule said 100 ms; the destination asked for a second.
+  EXPECT_GE(requests[1].received_at_ms - requests[0].received_at_ms, 1000);
+}
+
 TEST(DeliveryTest, ConnectionFailuresAreLoggedWithWhatHappened) {
   std::uint16_t closed_port;
   {

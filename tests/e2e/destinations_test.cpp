@@ -52,6 +52,31 @@ TEST_F(DestinationsTest, CreateShowUpdateDelete) {
   EXPECT_EQ(admin_.Get("/v1/destinations/" + id).status, 404);
 }
 
+TEST_F(DestinationsTest, ARetryPolicyIsKeptShownAndRemovedWithNull) {
+  auto created = admin_.PostJson(
+      "/v1/destinations",
+      {{"name", "orders"}, {"url", "https://93.184.216.34/"}, {"retry", {{"attempts", 3}}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = JsonString(created.Json(), "id");
+  // Omitted fields take the documented defaults.
+  EXPECT_EQ(
+      created.Json().at("retry"),
+      boost::json::value({{"attempts", 3}, {"backoff", "exponential"}, {"interval_ms", 30000}}));
+
+  auto patched = admin_.PatchJson(
+      "/v1/destinations/" + id,
+      {{"retry", {{"attempts", 20}, {"backoff", "linear"}, {"interval_ms", 100}}}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(admin_.Get("/v1/destinations/" + id).Json().at("retry"),
+            boost::json::value({{"attempts", 20}, {"backoff", "linear"}, {"interval_ms", 100}}));
+  // Other changes leave the policy alone.
+  ASSERT_EQ(admin_.PatchJson("/v1/destinations/" + id, {{"name", "orders v2"}}).status, 200);
+  EXPECT_EQ(admin_.Get("/v1/destinations/" + id).Json().at("retry").at("attempts"), 20);
+
+  ASSERT_EQ(admin_.PatchJson("/v1/destinations/" + id, {{"retry", nullptr}}).status, 200);
+  EXPECT_TRUE(admin_.Get("/v1/destinations/" + id).Json().at("retry").is_null());
+}
+
 TEST_F(DestinationsTest, ValidationNamesTheField) {
   ExpectBadRequest(admin_.PostJson("/v1/destinations", {{"name", "x"}}), "'url'");
   ExpectBadRequest(admin_.PostJson("/v1/destinations", {{"url", "https://93.184.216.34/"}}),
@@ -82,6 +107,22 @@ TEST_F(DestinationsTest, ValidationNamesTheField) {
                                                         {"url", "https://93.184.216.34/"},
                                                         {"headers", {{"X-A", "a\nb"}}}}),
                    "'headers.X-A'");
+  const std::vector<std::pair<boost::json::value, std::string>> bad_policies = {
+      {boost::json::value("often"), "'retry'"},
+      {boost::json::value({{"attempts", 0}}), "'retry.attempts'"},
+      {boost::json::value({{"attempts", 21}}), "'retry.attempts'"},
+      {boost::json::value({{"attempts", "3"}}), "'retry.attempts'"},
+      {boost::json::value({{"interval_ms", 99}}), "'retry.interval_ms'"},
+      {boost::json::value({{"backoff", "fibonacci"}}), "'retry.backoff'"},
+      {boost::json::value({{"max_attempts", 3}}), "'retry.max_attempts'"},
+  };
+  for (const auto& [policy, mentions] : bad_policies) {
+    ExpectBadRequest(
+        admin_.PostJson("/v1/destinations",
+                        {{"name", "x"}, {"url", "https://93.184.216.34/"}, {"retry", policy}}),
+        mentions);
+  }
+  EXPECT_EQ(admin_.Get("/v1/destinations").Json().at("data").as_array().size(), 0u);
 }
 
 TEST_F(DestinationsTest, PrivateAndMetadataTargetsAreRefused) {

@@ -78,6 +78,7 @@ boost::json::object PlausibleBody(const Operation& op, const Tenant& target, con
   if (op.path.ends_with("/replay") && op.path.find("requests") != std::string::npos) {
     return {{"target_url", "https://127.0.0.1:9/x"}};
   }
+  if (op.path.ends_with("/retry")) return {{"destination_id", target.destination}};
   if (op.method == "PATCH" && op.path.starts_with("/v1/connections")) return {{"enabled", false}};
   if (op.method == "PATCH") return {{"name", "changed by another organization"}};
   if (op.method == "POST" && op.path == "/v1/connections") {
