@@ -59,6 +59,10 @@ class ApiClient {
                 const QueryParams& query = {}) {
     return Call("POST", path, query, body);
   }
+  ApiReply Patch(const std::string& path, const boost::json::value& body) {
+    return Call("PATCH", path, {}, body);
+  }
+  ApiReply Delete(const std::string& path) { return Call("DELETE", path); }
 
   const std::string& base_url() const { return settings_.base_url; }
 

@@ -10,7 +10,8 @@
 namespace rehook::cli {
 namespace {
 
-constexpr const char* kClientGroup = "Client options (keys, sources, events, replay)";
+constexpr const char* kClientGroup =
+    "Client options (keys, sources, destinations, connections, events, replay)";
 
 int TerminalWidth() {
   winsize size{};
@@ -46,6 +47,8 @@ ClientCli::ClientCli(CLI::App& app) {
   AddSourceCommands(app, action_);
   AddEventCommands(app, action_);
   AddReplayCommands(app, action_);
+  AddDestinationCommands(app, action_);
+  AddConnectionCommands(app, action_);
 }
 
 int ClientCli::Run() {

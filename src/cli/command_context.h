@@ -33,5 +33,7 @@ void AddKeyCommands(CLI::App& app, CommandSlot& slot);
 void AddSourceCommands(CLI::App& app, CommandSlot& slot);
 void AddEventCommands(CLI::App& app, CommandSlot& slot);
 void AddReplayCommands(CLI::App& app, CommandSlot& slot);
+void AddDestinationCommands(CLI::App& app, CommandSlot& slot);
+void AddConnectionCommands(CLI::App& app, CommandSlot& slot);
 
 }  // namespace rehook::cli

@@ -1,14 +1,12 @@
 // `rehook replay create|get|cancel`: replay jobs, optionally followed to the end.
 #include <CLI/CLI.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "cli/command_context.h"
+#include "cli/filter_option.h"
 #include "cli/job_follower.h"
 #include "cli/output.h"
 #include "cli/replay_target.h"
@@ -33,6 +31,7 @@ struct ReplayCreateOptions {
   std::optional<int> rate_limit;
   std::optional<int> max_events;
   std::string id_mode;  // "new" or "original"; "" leaves the server's default
+  std::string only;     // "all", "failed" or "undelivered"; "" leaves the server's default
   bool dry_run = false;
   FollowOptions follow;
 };
@@ -54,31 +53,17 @@ CLI::Option* AddFollowOptions(CLI::App& command, FollowOptions& options) {
   return follow;
 }
 
-boost::json::value ParseFilter(const std::string& text) {
-  std::string json = text;
-  if (!text.empty() && text.front() == '@') {
-    std::ifstream file(text.substr(1));
-    if (!file) throw CliError(ExitCode::usage, "--filter: cannot read " + text.substr(1));
-    std::stringstream content;
-    content << file.rdbuf();
-    json = content.str();
-  }
-  boost::json::error_code error;
-  boost::json::value filter = boost::json::parse(json, error);
-  if (error) throw CliError(ExitCode::usage, "--filter is not valid JSON: " + error.message());
-  return filter;
-}
-
 boost::json::object ReplayBody(const ReplayCreateOptions& options,
                                const std::string& destination_id) {
   boost::json::object body{
       {"destination_id", destination_id}, {"from", options.from}, {"to", options.to}};
   if (!options.source_id.empty()) body["source_id"] = options.source_id;
   if (!options.connection_id.empty()) body["connection_id"] = options.connection_id;
-  if (!options.filter.empty()) body["filter"] = ParseFilter(options.filter);
+  if (!options.filter.empty()) body["filter"] = ReadFilterOption(options.filter);
   if (options.rate_limit) body["rate_limit"] = *options.rate_limit;
   if (options.max_events) body["max_events"] = *options.max_events;
   if (!options.id_mode.empty()) body["id_mode"] = options.id_mode;
+  if (!options.only.empty()) body["only"] = options.only;
   return body;
 }
 
@@ -100,6 +85,7 @@ void PrintJob(CommandContext& context, const boost::json::value& job) {
       {"rate_limit", FieldText(job, "rate_limit") + "/s"},
       {"max_events", FieldText(job, "max_events")},
       {"id_mode", FieldText(job, "id_mode")},
+      {"only", FieldText(job, "only")},
       {"started_at", FieldText(job, "started_at")},
       {"completed_at", FieldText(job, "completed_at")},
       {"expires_at", FieldText(job, "expires_at")},
@@ -206,6 +192,11 @@ void AddCreateCommand(CLI::App& replay, CommandSlot& slot) {
                    "webhook-id of the deliveries: new (consumers take them) or original (they "
                    "drop events they already have)")
       ->check(CLI::IsMember({"new", "original"}));
+  create
+      ->add_option("--only", options->only,
+                   "Which events of the range: all, failed (latest attempt at the destination "
+                   "failed) or undelivered (no attempt there succeeded)")
+      ->check(CLI::IsMember({"all", "failed", "undelivered"}));
   CLI::Option* dry_run = create->add_flag("--dry-run", options->dry_run,
                                           "Count what would be replayed and send nothing");
   dry_run->excludes(AddFollowOptions(*create, options->follow));

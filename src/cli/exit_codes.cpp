@@ -39,7 +39,7 @@ ExitCode ExitCodeForStatus(int http_status) {
 
 ExitCode ExitCodeForJob(std::string_view status, long long failed) {
   if (status == "completed" && failed == 0) return ExitCode::ok;
-  return ExitCode::job_incomplete;
+  return ExitCode::not_delivered;
 }
 
 bool IsApiErrorReply(std::string_view body) { return ApiErrorOf(body).has_value(); }

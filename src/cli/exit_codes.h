@@ -18,8 +18,9 @@ enum class ExitCode : int {
   // No usable answer: the server cannot be reached, timed out, failed (5xx) or answered with
   // something that is not rehook's API. Retrying later may help.
   unavailable = 3,
-  // A followed replay job ended but not cleanly: some deliveries failed, or it was cancelled.
-  job_incomplete = 4,
+  // Not everything was delivered: a followed replay job ended with failed deliveries or was
+  // cancelled, or the destination of a resent event did not take it.
+  not_delivered = 4,
 };
 
 // Thrown by the client commands; main prints `message` on stderr and exits with `code`.

@@ -13,7 +13,7 @@ namespace rehook::cli {
 
 // `job` is the job as the API last returned it. Brief losses of the server (a restart: jobs
 // survive it) are waited out; only a run of failed polls ends the command with `unavailable`.
-// Returns ok when the job completed without failures, job_incomplete otherwise.
+// Returns ok when the job completed without failures, not_delivered otherwise.
 ExitCode FollowJob(CommandContext& context, boost::json::value job,
                    std::chrono::milliseconds poll_interval);
 

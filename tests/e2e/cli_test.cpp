@@ -1,6 +1,7 @@
-// The client commands of the rehook binary (`rehook keys|sources|events|replay`) run as a script
-// would run them against a real server: what they print on stdout and stderr, and the exit codes
-// documented in docs/CLI.md (0 ok, 1 refused, 2 usage, 3 unavailable, 4 job incomplete).
+// The client commands of the rehook binary (`rehook keys|sources|destinations|connections|events|
+// replay`) run as a script would run them against a real server: what they print on stdout and
+// stderr, and the exit codes documented in docs/CLI.md (0 ok, 1 refused, 2 usage, 3 unavailable,
+// 4 not delivered).
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -241,6 +242,119 @@ TEST_F(CliTest, CancelsAReplayJob) {
   CliResult again = Cli({"replay", "cancel", id});
   EXPECT_EQ(again.exit_code, 1) << Describe(again);
   EXPECT_TRUE(Contains(again.err, "conflict, HTTP 409")) << again.err;
+}
+
+TEST_F(CliTest, SearchesEventsByFilterAndBodyText) {
+  const std::string source = CreateSource(admin_);
+  CaptureEvents(source, 3);  // bodies {"n":0}, {"n":1}, {"n":2}
+
+  auto by_text = CliJson({"events", "list", "--q", R"("n":1)"});
+  ASSERT_EQ(by_text.at("data").as_array().size(), 1u);
+  EXPECT_EQ(JsonString(by_text.at("data").at(0), "path"), "/hook");
+  EXPECT_EQ(JsonString(by_text.at("data").at(0), "query"), "n=1");
+
+  auto by_filter = CliJson({"events", "list", "--filter", R"({"body":{"n":{"$gte":1}}})"});
+  ASSERT_EQ(by_filter.at("data").as_array().size(), 2u);
+  EXPECT_EQ(JsonString(by_filter.at("data").at(0), "query"), "n=2");  // newest first
+
+  CliResult bad = Cli({"events", "list", "--filter", R"({"body":{"n":{"$bogus":1}}})"});
+  EXPECT_EQ(bad.exit_code, 1) << Describe(bad);
+  EXPECT_TRUE(Contains(bad.err, "filter")) << bad.err;
+}
+
+TEST_F(CliTest, ResendsAnEventThenReplaysOnlyWhatFailed) {
+  const std::string source = CreateSource(admin_);
+  const std::string event = Capture(client_, source, R"({"n":1})");
+  const std::string destination = CreateDestination(admin_, sink_.url() + "/orders");
+
+  sink_.SetStatus(500);
+  CliResult failed = Cli({"events", "retry", event, "--destination", destination});
+  EXPECT_EQ(failed.exit_code, 4) << Describe(failed);
+  EXPECT_TRUE(Contains(failed.out, "manual")) << failed.out;
+  EXPECT_TRUE(Contains(failed.out, "500")) << failed.out;
+
+  sink_.SetStatus(200);
+  auto counted = CliJson({"replay", "create", "--destination", destination, "--from", kEarly,
+                          "--to", kLate, "--only", "failed", "--dry-run"});
+  EXPECT_EQ(counted.at("total").as_int64(), 1);
+  EXPECT_EQ(JsonString(counted, "only"), "failed");
+  CliResult replayed =
+      Cli({"replay", "create", "--destination", destination, "--from", kEarly, "--to", kLate,
+           "--only", "failed", "--rate-limit", "100", "--follow", "--poll-interval-ms", "100"});
+  EXPECT_EQ(replayed.exit_code, 0) << Describe(replayed);
+  EXPECT_TRUE(Contains(replayed.out, "1 succeeded, 0 failed")) << replayed.out;
+
+  // Nothing failed any more: nothing to replay, and a resend that works exits 0.
+  CliResult nothing = Cli({"replay", "create", "--destination", destination, "--from", kEarly,
+                           "--to", kLate, "--only", "failed", "--dry-run"});
+  EXPECT_EQ(nothing.exit_code, 1) << Describe(nothing);
+  auto resent = CliJson({"events", "retry", event, "--destination", destination});
+  EXPECT_TRUE(resent.at("data").at("success").as_bool());
+  EXPECT_EQ(JsonString(resent.at("data"), "trigger"), "manual");
+  EXPECT_EQ(sink_.count(), 3u);  // the failed resend, the replay, the resend
+}
+
+TEST_F(CliTest, ManagesDestinationsAndConnections) {
+  auto created =
+      CliJson({"destinations", "create", "--name", "orders", "--url", sink_.url() + "/orders",
+               "--header", "Authorization: Bearer t0k", "--retry-attempts", "3", "--retry-backoff",
+               "linear", "--retry-interval-ms", "200"});
+  const std::string destination = JsonString(created, "id");
+  EXPECT_EQ(JsonString(created.at("headers"), "Authorization"), "Bearer t0k");
+  EXPECT_EQ(created.at("retry").at("attempts").as_int64(), 3);
+
+  CliResult shown = Cli({"destinations", "get", destination});
+  EXPECT_EQ(shown.exit_code, 0) << Describe(shown);
+  EXPECT_TRUE(Contains(shown.out, "3 attempts, linear from 200 ms")) << shown.out;
+  // Changing one part of the policy keeps the others.
+  auto longer = CliJson({"destinations", "update", destination, "--retry-attempts", "5"});
+  EXPECT_EQ(longer.at("retry"),
+            boost::json::value({{"attempts", 5}, {"backoff", "linear"}, {"interval_ms", 200}}));
+  CliResult listed = Cli({"destinations", "list"});
+  EXPECT_TRUE(Contains(listed.out, destination) && Contains(listed.out, "CIRCUIT")) << listed.out;
+
+  auto updated = CliJson({"destinations", "update", destination, "--name", "orders-v2",
+                          "--default-retry", "--rate-limit", "50"});
+  EXPECT_EQ(JsonString(updated, "name"), "orders-v2");
+  EXPECT_TRUE(updated.at("retry").is_null());
+  EXPECT_EQ(updated.at("rate_limit").as_int64(), 50);
+  EXPECT_FALSE(CliJson({"destinations", "disable", destination}).at("enabled").as_bool());
+  EXPECT_TRUE(CliJson({"destinations", "enable", destination}).at("enabled").as_bool());
+
+  CliResult nothing = Cli({"destinations", "update", destination});
+  EXPECT_EQ(nothing.exit_code, 2) << Describe(nothing);
+  CliResult bad =
+      Cli({"destinations", "create", "--name", "x", "--url", sink_.url(), "--retry-attempts", "0"});
+  EXPECT_EQ(bad.exit_code, 1) << Describe(bad);
+  EXPECT_TRUE(Contains(bad.err, "'retry.attempts'")) << bad.err;
+
+  // A connection made by the CLI routes by its filter.
+  const std::string source = CreateSource(admin_);
+  auto connection = CliJson({"connections", "create", "--source", source, "--destination",
+                             destination, "--filter", R"({"body":{"n":1}})"});
+  const std::string connection_id = JsonString(connection, "id");
+  EXPECT_EQ(connection.at("filter").at("body").at("n").as_int64(), 1);
+  Capture(client_, source, R"({"n":0})");
+  const std::string routed = Capture(client_, source, R"({"n":1})");
+  ASSERT_TRUE(sink_.WaitForCount(1, 10s));
+  EXPECT_EQ(sink_.requests()[0].Header("x-rehook-event-id"), routed);
+  EXPECT_EQ(sink_.requests()[0].Header("authorization"), "Bearer t0k");
+
+  CliResult connections = Cli({"connections", "list"});
+  EXPECT_TRUE(Contains(connections.out, connection_id)) << connections.out;
+  EXPECT_TRUE(
+      CliJson({"connections", "update", connection_id, "--no-filter"}).at("filter").is_null());
+  EXPECT_FALSE(CliJson({"connections", "disable", connection_id}).at("enabled").as_bool());
+
+  CliResult deleted = Cli({"connections", "delete", connection_id});
+  EXPECT_EQ(deleted.exit_code, 0) << Describe(deleted);
+  EXPECT_TRUE(Contains(deleted.out, "Deleted connection " + connection_id)) << deleted.out;
+  CliResult gone = Cli({"connections", "get", connection_id});
+  EXPECT_EQ(gone.exit_code, 1) << Describe(gone);
+  EXPECT_TRUE(Contains(gone.err, "not_found")) << gone.err;
+  auto deleted_json = CliJson({"destinations", "delete", destination});
+  EXPECT_TRUE(deleted_json.at("deleted").as_bool());
+  EXPECT_EQ(Cli({"destinations", "get", destination}).exit_code, 1);
 }
 
 TEST_F(CliTest, BadApiKeyExitsOneWithTheMessage) {

@@ -50,7 +50,7 @@ TEST(CliExitCodesTest, ValuesScriptsDependOn) {
   EXPECT_EQ(static_cast<int>(ExitCode::refused), 1);
   EXPECT_EQ(static_cast<int>(ExitCode::usage), 2);
   EXPECT_EQ(static_cast<int>(ExitCode::unavailable), 3);
-  EXPECT_EQ(static_cast<int>(ExitCode::job_incomplete), 4);
+  EXPECT_EQ(static_cast<int>(ExitCode::not_delivered), 4);
 }
 
 TEST(CliExitCodesTest, FromHttpStatus) {
@@ -65,8 +65,8 @@ TEST(CliExitCodesTest, FromHttpStatus) {
 
 TEST(CliExitCodesTest, FromReplayJobOutcome) {
   EXPECT_EQ(ExitCodeForJob("completed", 0), ExitCode::ok);
-  EXPECT_EQ(ExitCodeForJob("completed", 1), ExitCode::job_incomplete);
-  EXPECT_EQ(ExitCodeForJob("cancelled", 0), ExitCode::job_incomplete);
+  EXPECT_EQ(ExitCodeForJob("completed", 1), ExitCode::not_delivered);
+  EXPECT_EQ(ExitCodeForJob("cancelled", 0), ExitCode::not_delivered);
 }
 
 TEST(CliExitCodesTest, RecognisesTheApiErrorShape) {
