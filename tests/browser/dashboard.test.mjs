@@ -1,8 +1,9 @@
 // The dashboard in a real browser: Debian's chromium, driven by playwright-core, against a real
 // rehook and an HTTPS sink on loopback (harness.mjs). One scenario, step by step, as a person
-// would use it: sign in, create a source, capture webhooks, find and open them, replay one to a
-// URL, replay a range as a job (to 100 %, and a cancelled one), check destinations, the phone
-// layout and keyboard use, sign out. Every wait is for a condition, with generous time limits.
+// would use it: sign in, create a source, capture webhooks, find, search and open them, replay
+// one to a URL, replay a range as a job (to 100 %, and a cancelled one), check destinations,
+// resend an event, replay what failed at a destination, the phone layout and keyboard use, sign
+// out. Every wait is for a condition, with generous time limits.
 //   node dashboard.test.mjs --rehook build/dev/src/rehook [--output DIR]
 
 import assert from 'node:assert/strict';
@@ -177,6 +178,30 @@ async function main() {
       await page.locator(`a[href="#/events/${jsonId}"]`).waitFor();
     });
 
+    await step('searches events by body text and by a filter', async () => {
+      await page.getByRole('button', { name: 'Clear filter' }).click();
+      await page.getByLabel('Body contains').fill('charge.succeeded');
+      await page.getByRole('button', { name: 'Show events' }).click();
+      const shown = () => page.locator('main table a[href^="#/events/evt_"]').evaluateAll(
+        (links) => links.map((link) => link.getAttribute('href').slice('#/events/'.length)));
+      await waitUntil(async () => JSON.stringify(await shown()) === JSON.stringify([jsonId]), 'only the event whose body has the text');
+
+      const filter = '{"body": {"n": {"$gte": 25}}}';
+      await page.getByLabel('Body contains').fill('');
+      await page.getByLabel('Filter (JSON)').fill(filter);
+      await page.getByRole('button', { name: 'Show events' }).click();
+      const matching = await api(rehook, `/v1/events?filter=${encodeURIComponent(filter)}`);
+      assert.deepEqual(matching.data.map((e) => e.id), bulkIds.slice(25).reverse(), 'the API finds n = 25, 26, 27, newest first');
+      await waitUntil(async () => JSON.stringify(await shown()) === JSON.stringify(bulkIds.slice(25).reverse()), 'the events the filter matches');
+      assert.match(decodeURIComponent(await page.evaluate(() => window.location.hash)), /filter=\{"body"/);
+
+      await page.getByLabel('Filter (JSON)').fill('{"body": {"n": {"$bogus": 1}}}');
+      await page.getByRole('button', { name: 'Show events' }).click();
+      await expectText(page.getByRole('alert'), /filter/);
+      await page.getByRole('button', { name: 'Clear filter' }).click();
+      await page.locator(`a[href="#/events/${jsonId}"]`).waitFor();
+    });
+
     await step('shows an event: headers, query and pretty JSON, all escaped', async () => {
       await page.locator(`a[href="#/events/${jsonId}"]`).click();
       await expectText(page.locator('h1'), new RegExp(jsonId));
@@ -267,6 +292,40 @@ async function main() {
       await expectText(page.locator('section:has(#deliveries-heading) table'), new RegExp(jobId));
     });
 
+    await step('resends an event to a destination, and shows the failure', async () => {
+      sink.failing.add('/dest');
+      await page.getByRole('button', { name: 'Resend to sink' }).click();
+      await expectText(page.locator('section:has(#resend-heading) .feedback'), /Resent to sink: HTTP 500 · \d+ ms · failed/);
+      await expectText(page.locator('section:has(#deliveries-heading) table'), /resent by hand/);
+      await shot(page, 'event-resend-desktop');
+      const resent = sink.requests.filter((r) => r.url === '/dest' && r.headers['x-rehook-event-id'] === jsonId && !r.headers['x-rehook-replay']);
+      assert.equal(resent.length, 1, 'one resend, built as forwarding builds it (no replay marks)');
+      const attempts = await api(rehook, `/v1/events/${jsonId}/deliveries`);
+      assert.equal(attempts.data.at(-1).trigger, 'manual');
+      assert.equal(attempts.data.at(-1).success, false);
+    });
+
+    await step('replays what failed at a destination, counted first', async () => {
+      sink.failing.delete('/dest');
+      await nav(page, 'Destinations');
+      await page.getByRole('link', { name: 'sink', exact: true }).click();
+      await expectText(page.locator('h1'), /^Destination sink$/);
+      await page.getByRole('button', { name: 'Count failed events' }).click();
+      await expectText(page.locator('form .feedback'), /^1 event whose latest attempt here failed/);
+      await shot(page, 'destination-recover-desktop');
+      await page.getByRole('button', { name: 'Replay 1 event' }).click();
+      await expectText(page.locator('h1'), /Replay job job_/);
+      const recoveryJob = (await page.locator('h1 .mono').textContent()).trim();
+      await expectText(page.locator('.status-line'), /completed/, 120000);
+      await expectText(page.locator('[data-counter=processed]'), /^1 \/ 1$/);
+      const replayed = sink.requests.filter((r) => r.headers['x-rehook-replay-job-id'] === recoveryJob);
+      assert.deepEqual(replayed.map((r) => r.headers['x-rehook-original-event-id']), [jsonId]);
+
+      await page.goto(`${rehook.url}/#/destinations/${destinationId}`);
+      await page.getByRole('button', { name: 'Count failed events' }).click();
+      await expectText(page.locator('form .feedback'), /No event whose latest attempt here failed since then/);
+    });
+
     await step('fits a phone screen (390 px) without sideways scrolling', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       for (const [name, hash, ready] of [
@@ -277,6 +336,7 @@ async function main() {
         ['replay', '#/replay', 'main table'],
         ['replay-job', `#/replay/${jobId}`, 'progress'],
         ['destinations', '#/destinations', 'main table'],
+        ['destination', `#/destinations/${destinationId}`, 'main form'],
       ]) {
         await page.goto(`${rehook.url}/${hash}`);
         await page.locator(ready).first().waitFor();

@@ -44,18 +44,20 @@ export function makeCertificates(dir) {
   return { caFile: file('ca.pem'), key: readFileSync(file('sink.key')), cert: readFileSync(file('sink.pem')) };
 }
 
-// An HTTPS server on 127.0.0.1 that answers 200 to everything (500 under /fail) and keeps
-// each request it got: {method, url, headers, body}.
+// An HTTPS server on 127.0.0.1 that answers 200 to everything (500 under /fail, and under any
+// path prefix the test adds to `failing`) and keeps each request it got: {method, url, headers,
+// body}.
 export async function startSink(certificates) {
   const requests = [];
+  const failing = new Set();
   const server = https.createServer({ key: certificates.key, cert: certificates.cert }, (req, res) => {
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
-      const failing = req.url.startsWith('/fail');
-      res.writeHead(failing ? 500 : 200, { 'Content-Type': 'text/plain' });
-      res.end(failing ? 'sink says no' : 'ok');
+      const fails = req.url.startsWith('/fail') || [...failing].some((prefix) => req.url.startsWith(prefix));
+      res.writeHead(fails ? 500 : 200, { 'Content-Type': 'text/plain' });
+      res.end(fails ? 'sink says no' : 'ok');
     });
   });
   await new Promise((resolve, reject) => {
@@ -66,7 +68,7 @@ export async function startSink(certificates) {
     server.closeAllConnections?.();
     server.close(() => resolve());
   }));
-  return { url: `https://127.0.0.1:${server.address().port}`, requests };
+  return { url: `https://127.0.0.1:${server.address().port}`, requests, failing };
 }
 
 // Starts `rehook serve` and resolves once it prints its URL: {url, adminKey, logs()}.

@@ -1,9 +1,10 @@
 // The dashboard's entry point: checks the session, then shows the view the URL's hash names
-// (#/events, #/events/evt_..., #/sources, #/replay, #/replay/job_..., #/destinations).
+// (#/events, #/events/evt_..., #/sources, #/replay, #/replay/job_..., #/destinations, #/destinations/dst_...).
 // Hash routes keep every URL of the app at "/", the one page rehook serves.
 
 import { ApiError, get, onUnauthorized, post } from './api.js';
 import { h, message, replaceChildren } from './dom.js';
+import { renderDestinationDetail } from './views/destination_detail.js';
 import { renderDestinations } from './views/destinations.js';
 import { renderEventDetail } from './views/event_detail.js';
 import { renderEvents } from './views/events.js';
@@ -24,6 +25,7 @@ const routes = [
   { pattern: /^\/replay$/, section: 'replay', render: renderReplayJobs },
   { pattern: /^\/replay\/([^/]+)$/, section: 'replay', render: renderReplayJob },
   { pattern: /^\/destinations$/, section: 'destinations', render: renderDestinations },
+  { pattern: /^\/destinations\/([^/]+)$/, section: 'destinations', render: renderDestinationDetail },
 ];
 
 // "#/events?source_id=x" -> {path: '/events', params: URLSearchParams}

@@ -1,5 +1,6 @@
 // Destinations and the state of their circuit breakers (closed: delivering; open: paused after
-// repeated failures until retry_at; half_open: probing with one delivery).
+// repeated failures until retry_at; half_open: probing with one delivery). Each name opens the
+// destination's page (destination_detail.js).
 
 import { listAll, patch, post } from '../api.js';
 import { announce, field, h, message, replaceChildren, table } from '../dom.js';
@@ -69,7 +70,7 @@ export async function renderDestinations(main, view) {
   const destinations = await listAll('/v1/destinations');
   if (!view.isCurrent()) return;
   const rows = destinations.map((destination) => [
-    h('strong', {}, destination.name),
+    h('a', { href: `#/destinations/${encodeURIComponent(destination.id)}` }, h('strong', {}, destination.name)),
     h('span', { class: 'mono' }, destination.url),
     circuitCell(destination.circuit),
     destination.rate_limit ? `${destination.rate_limit} per second` : 'none',

@@ -1,9 +1,12 @@
-// One captured event: what was received (headers, query, body), where it was delivered, and
-// "Replay to URL" (the single-request replay of API.md) with the outcome of each replay.
+// One captured event: what was received (headers, query, body), where it was delivered (each
+// attempt with what triggered it), "Resend" to a destination now (POST /v1/events/{id}/retry,
+// even while its circuit is open), and "Replay to URL" (the single-request replay of API.md)
+// with the outcome of each replay.
 
 import { get, post } from '../api.js';
 import { field, h, message, replaceChildren, table } from '../dom.js';
 import { bytes, describeBody, timeElement } from '../format.js';
+import { circuitBadge } from './destinations.js';
 
 function summary(event, sourceName) {
   const rows = [
@@ -131,11 +134,15 @@ function replaySection(event, replays, view) {
     h('h3', {}, 'Earlier replays to a URL'), history);
 }
 
+// Why an attempt was made, in words.
+const kTriggerText = { forward: 'forwarded', retry: 'automatic retry', replay: 'replay job', manual: 'resent by hand' };
+
 function deliveriesSection(deliveries, destinationNames) {
   const rows = deliveries.map((attempt) => [
     timeElement(attempt.created_at),
     destinationNames.get(attempt.destination_id) ?? attempt.destination_id,
     attempt.attempt,
+    h('span', { class: 'badge' }, kTriggerText[attempt.trigger] ?? attempt.trigger),
     attempt.status_code ?? '—',
     attempt.response_time_ms !== null ? `${attempt.response_time_ms} ms` : '—',
     resultBadge(attempt.success),
@@ -145,8 +152,61 @@ function deliveriesSection(deliveries, destinationNames) {
   return h('section', { 'aria-labelledby': 'deliveries-heading' },
     h('h2', { id: 'deliveries-heading' }, `Delivery attempts (${rows.length})`),
     rows.length
-      ? table('Delivery attempts', ['When', 'Destination', 'Attempt', 'Status', 'Time', 'Result', 'Error', 'Replay job'], rows)
+      ? table('Delivery attempts', ['When', 'Destination', 'Attempt', 'Trigger', 'Status', 'Time', 'Result', 'Error', 'Replay job'], rows)
       : message('info', 'Not delivered to any destination yet.'));
+}
+
+// The destinations this event was attempted at first (with their latest result), then the
+// organization's other destinations: a resend may also reach one the event never went to.
+function resendRows(deliveries, destinations) {
+  const latest = new Map();
+  for (const attempt of deliveries) latest.set(attempt.destination_id, attempt);  // oldest first
+  const attempted = destinations.filter((d) => latest.has(d.id));
+  const others = destinations.filter((d) => !latest.has(d.id));
+  return [...attempted, ...others].map((destination) => ({ destination, latest: latest.get(destination.id) }));
+}
+
+// `refresh` shows the attempts again once a resend is logged.
+function resendSection(event, deliveries, destinations, view, refresh) {
+  if (!destinations.length || view.principal.role === 'viewer') return null;
+  const feedback = h('div', { class: 'feedback', 'aria-live': 'polite' });
+  const rows = resendRows(deliveries, destinations).map(({ destination, latest }) => {
+    const latestCell = h('span', {}, latest ? [resultBadge(latest.success), ' ', timeElement(latest.created_at)] : h('span', { class: 'muted' }, 'never attempted'));
+    const button = h('button', {
+      type: 'button',
+      class: 'small',
+      'aria-label': `Resend to ${destination.name}`,
+      disabled: !destination.enabled,
+      title: destination.enabled ? null : 'Disabled: enable the destination first',
+      onclick: async () => {
+        button.disabled = true;
+        replaceChildren(feedback, message('info', `Sending to ${destination.name}…`));
+        try {
+          const { data } = await post(`/v1/events/${encodeURIComponent(event.id)}/retry`, { destination_id: destination.id });
+          if (!view.isCurrent()) return;
+          replaceChildren(feedback, h('p', { class: `message ${data.success ? 'success' : 'error'}`, role: 'status' },
+            h('strong', {}, `Resent to ${destination.name}: `), outcomeText(data)));
+          replaceChildren(latestCell, resultBadge(data.success), ' ', timeElement(data.created_at));
+          await refresh();
+        } catch (error) {
+          if (view.isCurrent()) replaceChildren(feedback, message('error', error.message));
+        } finally {
+          button.disabled = !destination.enabled;
+        }
+      },
+    }, 'Resend');
+    return [
+      h('strong', {}, destination.name),
+      latestCell,
+      destination.enabled ? circuitBadge(destination.circuit) : h('span', { class: 'badge warn' }, 'Disabled'),
+      button,
+    ];
+  });
+  return h('section', { 'aria-labelledby': 'resend-heading' },
+    h('h2', { id: 'resend-heading' }, 'Resend'),
+    h('p', { class: 'muted' }, 'Sends the event to a destination now, as forwarding would (its URL, headers and signature), even while its circuit is open. The attempt is logged below.'),
+    table('Resend to a destination', ['Destination', 'Latest attempt', 'Circuit', ''], rows),
+    feedback);
 }
 
 export async function renderEventDetail(main, view) {
@@ -161,6 +221,11 @@ export async function renderEventDetail(main, view) {
   ]);
   if (!view.isCurrent()) return;
   const destinationNames = new Map(destinations.data.map((destination) => [destination.id, destination.name]));
+  const deliveriesBox = h('div', {}, deliveriesSection(deliveries.data, destinationNames));
+  const refreshDeliveries = async () => {
+    const updated = await get(`/v1/events/${id}/deliveries`);
+    if (view.isCurrent()) replaceChildren(deliveriesBox, deliveriesSection(updated.data, destinationNames));
+  };
   replaceChildren(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: `#/events?source_id=${encodeURIComponent(event.source_id)}` }, '← Events')),
     h('h1', {}, 'Event ', h('span', { class: 'mono' }, event.id)),
@@ -168,6 +233,7 @@ export async function renderEventDetail(main, view) {
     headersSection(event),
     querySection(event),
     bodySection(event),
-    replaySection(event, replays.data, view),
-    deliveriesSection(deliveries.data, destinationNames));
+    resendSection(event, deliveries.data, destinations.data, view, refreshDeliveries),
+    deliveriesBox,
+    replaySection(event, replays.data, view));
 }

@@ -1,8 +1,10 @@
-// Captured events, newest first, filtered by source and time range, a page at a time. The
-// filter and the page's cursor live in the URL (#/events?source_id=&from=&to=&cursor=), so the
-// browser's back button and reloads keep them.
+// Captured events, newest first, filtered by source and time range and searched by body text
+// (q) and the filter language (filter), a page at a time. The filter and the page's cursor live
+// in the URL (#/events?source_id=&from=&to=&q=&filter=&cursor=), so the browser's back button
+// and reloads keep them. A search scans a bounded number of events per call (API-NOTES.md,
+// Search): a page may hold fewer matches than asked for, and "Older" continues the scan.
 
-import { get, listAll, withQuery } from '../api.js';
+import { ApiError, get, listAll, withQuery } from '../api.js';
 import { field, h, message, replaceChildren, table } from '../dom.js';
 import { bytes, fromLocalInput, isoToLocalInput, timeElement, timeZoneName } from '../format.js';
 
@@ -14,6 +16,8 @@ function filterOf(params) {
     source_id: params.get('source_id') ?? '',
     from: params.get('from') ?? '',
     to: params.get('to') ?? '',
+    q: params.get('q') ?? '',
+    filter: params.get('filter') ?? '',
     limit: params.get('limit') ?? '50',
   };
 }
@@ -30,13 +34,20 @@ function filterForm(view, sources, filter) {
   const to = h('input', { type: 'datetime-local', name: 'to', step: 1, value: isoToLocalInput(filter.to) });
   const limit = h('select', { name: 'limit' },
     ['25', '50', '100', '250'].map((n) => h('option', { value: n, selected: n === filter.limit }, n)));
+  const q = h('input', { type: 'search', name: 'q', maxlength: 1024, value: filter.q, class: 'mono', placeholder: 'charge.failed' });
+  const filterText = h('textarea', { name: 'filter', rows: 2, class: 'mono', placeholder: '{"headers": {"x-github-event": "push"}}' }, filter.filter);
   return h('form', {
     class: 'card filters',
     'aria-label': 'Filter events',
     onsubmit: (event) => {
       event.preventDefault();
       view.navigate('/events', {
-        source_id: source.value, from: fromLocalInput(from.value), to: fromLocalInput(to.value), limit: limit.value,
+        source_id: source.value,
+        from: fromLocalInput(from.value),
+        to: fromLocalInput(to.value),
+        q: q.value,
+        filter: filterText.value.trim(),
+        limit: limit.value,
       });
     },
   },
@@ -44,7 +55,9 @@ function filterForm(view, sources, filter) {
     field('Source', source),
     field('From', from, `Your time zone: ${timeZoneName()}`),
     field('To', to),
-    field('Per page', limit)),
+    field('Per page', limit),
+    field('Body contains', q, 'Exact text, case-sensitive.')),
+  field('Filter (JSON)', filterText, 'The filter language of connections and replay jobs: method, path, query, headers, body.'),
   h('div', { class: 'actions' },
     h('button', { type: 'submit' }, 'Show events'),
     h('button', { type: 'button', class: 'secondary', onclick: () => view.navigate('/events') }, 'Clear filter'),
@@ -78,10 +91,16 @@ export async function renderEvents(main, view) {
   const filterKey = JSON.stringify(filter);
   if (newerPages.filterKey !== filterKey) Object.assign(newerPages, { filterKey, cursors: [] });
 
-  const [sources, page] = await Promise.all([
-    listAll('/v1/sources'),
-    get(withQuery('/v1/events', { ...filter, cursor })),
-  ]);
+  const sources = await listAll('/v1/sources');
+  let page;
+  try {
+    page = await get(withQuery('/v1/events', { ...filter, cursor }));
+  } catch (error) {
+    // A filter or search the server refused: show it with the form, so it can be fixed.
+    if (!(error instanceof ApiError) || error.status !== 400 || !view.isCurrent()) throw error;
+    replaceChildren(main, h('h1', {}, 'Events'), filterForm(view, sources, filter), message('error', error.message));
+    return;
+  }
   if (!view.isCurrent()) return;
   const sourceNames = new Map(sources.map((source) => [source.id, source.name]));
 
@@ -92,17 +111,23 @@ export async function renderEvents(main, view) {
     bytes(event.size),
     event.verified ? 'yes' : h('span', { class: 'badge bad' }, 'no'),
   ]);
-  const filtered = filter.source_id || filter.from || filter.to;
+  const searching = filter.q || filter.filter;
+  const filtered = searching || filter.source_id || filter.from || filter.to;
+  const count = `${page.data.length} event${page.data.length === 1 ? '' : 's'} on this page`;
+  let emptyText = filtered
+    ? 'No event matches this filter.'
+    : 'No events captured yet. Send a webhook to a source\'s ingest URL (see Sources).';
+  if (searching && page.next_cursor) {
+    emptyText = 'No match among the events searched so far. "Older →" searches further back.';
+  }
   replaceChildren(main,
     h('h1', {}, 'Events'),
     filterForm(view, sources, filter),
     h('div', { class: 'toolbar' },
-      h('p', { class: 'muted' }, `${page.data.length} event${page.data.length === 1 ? '' : 's'} on this page, newest first.`),
+      h('p', { class: 'muted' }, searching ? `${count}, newest first. Each page of a search looks at a bounded number of events; "Older →" continues it.` : `${count}, newest first.`),
       h('button', { type: 'button', class: 'secondary small', onclick: () => view.navigate('/events', { ...filter, cursor }) }, 'Refresh')),
     page.data.length
       ? table('Captured events', ['Received', 'Source', 'Request', 'Size', 'Verified'], rows)
-      : message('info', filtered
-        ? 'No event matches this filter.'
-        : 'No events captured yet. Send a webhook to a source\'s ingest URL (see Sources).'),
+      : message('info', emptyText),
     pager(view, filter, cursor, page.next_cursor));
 }

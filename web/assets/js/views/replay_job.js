@@ -46,6 +46,7 @@ function details(job, destination) {
     ['Rate limit', `${job.rate_limit} per second`],
     ['Max events', job.max_events],
     ['Filter', job.filter ? h('code', {}, JSON.stringify(job.filter)) : '—'],
+    ['Events', { all: 'all in the range', failed: 'only those whose latest attempt failed', undelivered: 'only those never delivered' }[job.only] ?? job.only],
     ['Started', timeElement(job.started_at)],
     ['Completed', timeElement(job.completed_at)],
     ['Kept until', timeElement(job.expires_at)],

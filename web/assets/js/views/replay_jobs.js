@@ -1,6 +1,6 @@
 // Replay: the form that starts a replay job over a time range (POST /v1/replay, with a dry run
 // to count first) and the organization's recent jobs. The form can be prefilled from the URL
-// (#/replay?source_id=&from=&to=), as the events page's "Replay a range…" link does.
+// (#/replay?source_id=&destination_id=&from=&to=), as the events page's "Replay a range…" link does.
 
 import { get, listAll, post, withQuery } from '../api.js';
 import { field, h, message, replaceChildren, table } from '../dom.js';
@@ -15,6 +15,7 @@ function jobRequest(form) {
     rate_limit: Number(form.rate_limit.value),
     max_events: Number(form.max_events.value),
     id_mode: form.id_mode.value,
+    only: form.only.value,
   };
   if (form.source.value) request.source_id = form.source.value;
   const filterText = form.filter.value.trim();
@@ -35,7 +36,7 @@ function replayForm(view, sources, destinations) {
   const inputs = {
     destination: h('select', { name: 'destination_id', required: true },
       h('option', { value: '' }, destinations.length ? 'Choose a destination' : 'No destinations yet'),
-      destinations.map((d) => h('option', { value: d.id }, `${d.name} — ${d.url}`))),
+      destinations.map((d) => h('option', { value: d.id, selected: d.id === params.get('destination_id') }, `${d.name} — ${d.url}`))),
     source: h('select', { name: 'source_id' },
       h('option', { value: '' }, 'All sources'),
       sources.map((s) => h('option', { value: s.id, selected: s.id === params.get('source_id') }, `${s.name} (${s.id})`))),
@@ -46,6 +47,10 @@ function replayForm(view, sources, destinations) {
     id_mode: h('select', { name: 'id_mode' },
       h('option', { value: 'new', selected: true }, 'New (consumers process the replays)'),
       h('option', { value: 'original' }, 'Original (consumers drop events they already have)')),
+    only: h('select', { name: 'only' },
+      h('option', { value: 'all', selected: true }, 'All matching events'),
+      h('option', { value: 'failed' }, 'Failed: the latest attempt at the destination failed'),
+      h('option', { value: 'undelivered' }, 'Undelivered: no attempt at the destination succeeded')),
     filter: h('textarea', { name: 'filter', rows: 3, class: 'mono', placeholder: '{"headers": {"x-github-event": "push"}}' }),
   };
   const feedback = h('div', { class: 'feedback', 'aria-live': 'polite' });
@@ -90,7 +95,8 @@ function replayForm(view, sources, destinations) {
     field('To', inputs.to, 'Inclusive.'),
     field('Rate limit (events per second)', inputs.rate_limit, '1 to 100.'),
     field('At most this many events', inputs.max_events, '1 to 10000.'),
-    field('Delivery id (webhook-id)', inputs.id_mode, 'For destinations with a signing secret.')),
+    field('Delivery id (webhook-id)', inputs.id_mode, 'For destinations with a signing secret.'),
+    field('Which events', inputs.only, 'Failed and undelivered skip what got through: the bulk retry after an outage.')),
   field('Filter (optional, JSON)', inputs.filter, 'Only events that pass it are replayed; see the filter language in the API docs.'),
   h('div', { class: 'actions' }, startButton, countButton),
   feedback);

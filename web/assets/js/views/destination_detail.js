@@ -1,0 +1,128 @@
+// One destination: where it points, its circuit and retry policy, and "Replay failed since…":
+// the bulk recovery after an outage. It counts first (a dry run of a failed-only or
+// undelivered-only replay job, API-NOTES.md "Recovering what failed") and starts the job only
+// when the user has seen how many events it will send.
+
+import { ApiError, get, post } from '../api.js';
+import { field, h, message, replaceChildren } from '../dom.js';
+import { fromLocalInput, timeElement, timeZoneName, toLocalInput } from '../format.js';
+import { circuitBadge } from './destinations.js';
+
+function retryText(retry) {
+  if (!retry) return 'the server\'s schedule';
+  const waits = retry.backoff === 'linear' ? 'growing linearly' : 'doubling';
+  return `${retry.attempts} attempt${retry.attempts === 1 ? '' : 's'}, waits from ${retry.interval_ms} ms ${waits}`;
+}
+
+function summary(destination) {
+  const circuit = destination.circuit;
+  const rows = [
+    ['ID', h('span', { class: 'mono' }, destination.id)],
+    ['URL', h('span', { class: 'mono' }, destination.url)],
+    ['Forwarding', h('span', { class: `badge ${destination.enabled ? 'good' : 'warn'}` }, destination.enabled ? 'Enabled' : 'Disabled')],
+    ['Circuit', [circuitBadge(circuit), circuit.retry_at ? [' retry at ', timeElement(circuit.retry_at)] : null]],
+    ['Retries', retryText(destination.retry)],
+    ['Rate limit', destination.rate_limit ? `${destination.rate_limit} per second` : 'none'],
+    ['Signed', destination.has_secret ? 'yes' : 'no'],
+    ['Timeout', `${destination.timeout_ms} ms`],
+  ];
+  return h('dl', { class: 'summary card' }, rows.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value))));
+}
+
+const kOnlyText = {
+  failed: 'whose latest attempt here failed',
+  undelivered: 'never delivered here (never attempted included)',
+};
+
+function recoverForm(destination, view) {
+  const dayAgo = new Date(Date.now() - 24 * 60 * 60 * 1000);
+  const since = h('input', { type: 'datetime-local', name: 'since', step: 1, required: true, value: toLocalInput(dayAgo) });
+  const only = h('select', { name: 'only' },
+    h('option', { value: 'failed', selected: true }, 'Failed: the latest attempt failed'),
+    h('option', { value: 'undelivered' }, 'Undelivered: no attempt succeeded'));
+  const rate = h('input', { type: 'number', name: 'rate_limit', min: 1, max: 100, step: 1, value: '10', required: true });
+  const feedback = h('div', { class: 'feedback', 'aria-live': 'polite' });
+  const countButton = h('button', { type: 'submit', class: 'secondary' }, 'Count failed events');
+  const startButton = h('button', { type: 'button', hidden: true }, 'Replay');
+  let counted = null;  // the request the shown count belongs to
+
+  const request = () => ({
+    destination_id: destination.id,
+    from: fromLocalInput(since.value),
+    // To the next minute: what fails while the user reads the count is included when it starts.
+    to: new Date(Math.ceil((Date.now() + 60000) / 60000) * 60000).toISOString(),
+    only: only.value,
+    rate_limit: Number(rate.value),
+    max_events: 10000,
+  });
+  const forget = () => {
+    counted = null;
+    startButton.hidden = true;
+    countButton.textContent = only.value === 'failed' ? 'Count failed events' : 'Count undelivered events';
+  };
+  for (const input of [since, only, rate]) input.addEventListener('change', forget);
+
+  const form = h('form', {
+    class: 'card',
+    'aria-labelledby': 'recover-heading',
+    onsubmit: async (submitted) => {
+      submitted.preventDefault();
+      countButton.disabled = true;
+      forget();
+      replaceChildren(feedback);
+      const body = request();
+      try {
+        const answer = await post('/v1/replay?dry_run=true', body);
+        if (!view.isCurrent()) return;
+        counted = body;
+        const n = answer.total;
+        replaceChildren(feedback, h('p', { class: 'message info', role: 'status' },
+          `${n} event${n === 1 ? '' : 's'} ${kOnlyText[body.only]}, received from `,
+          timeElement(answer.first_received_at), ' to ', timeElement(answer.last_received_at), '.'));
+        startButton.textContent = `Replay ${n} event${n === 1 ? '' : 's'}`;
+        startButton.hidden = false;
+      } catch (error) {
+        if (!view.isCurrent()) return;
+        // 404 with a destination that exists: nothing qualifies, which is good news.
+        const nothing = error instanceof ApiError && error.status === 404;
+        replaceChildren(feedback, message(nothing ? 'info' : 'error',
+          nothing ? `No event ${kOnlyText[body.only]} since then: nothing to replay.` : error.message));
+      } finally {
+        countButton.disabled = false;
+      }
+    },
+  },
+  h('h2', { id: 'recover-heading' }, 'Replay failed since…'),
+  h('p', { class: 'muted' }, 'After an outage: re-send what did not get through, and nothing that did. Counted first; the job sends oldest first at the rate below and skips events delivered meanwhile.'),
+  h('div', { class: 'grid' },
+    field('Since', since, `Your time zone: ${timeZoneName()}`),
+    field('Which events', only),
+    field('Rate limit (events per second)', rate, '1 to 100.')),
+  h('div', { class: 'actions' }, countButton, startButton),
+  feedback);
+
+  startButton.addEventListener('click', async () => {
+    if (!counted) return;
+    startButton.disabled = true;
+    try {
+      const answer = await post('/v1/replay', counted);
+      view.navigate(`/replay/${encodeURIComponent(answer.job.id)}`);
+    } catch (error) {
+      if (view.isCurrent()) replaceChildren(feedback, message('error', error.message));
+    } finally {
+      startButton.disabled = false;
+    }
+  });
+  return form;
+}
+
+export async function renderDestinationDetail(main, view) {
+  const destination = await get(`/v1/destinations/${encodeURIComponent(view.id)}`);
+  if (!view.isCurrent()) return;
+  const mayReplay = view.principal.role !== 'viewer';
+  replaceChildren(main,
+    h('p', { class: 'breadcrumb' }, h('a', { href: '#/destinations' }, '← Destinations')),
+    h('h1', {}, 'Destination ', h('span', {}, destination.name)),
+    summary(destination),
+    mayReplay ? recoverForm(destination, view) : null);
+}
