@@ -18,25 +18,7 @@ echo "body: ${#BENCH_BODY} bytes, ${connections} connections, ${threads} wrk thr
 
 # nginx baseline
 nginx_port=$(bench_free_port)
-mkdir -p "$bench_tmp/nginx"
-cat >"$bench_tmp/nginx/nginx.conf" <<NGINX
-worker_processes auto;
-pid $bench_tmp/nginx/nginx.pid;
-error_log $bench_tmp/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $bench_tmp/nginx/body;
-  client_max_body_size 10m;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { return 200 '{"id":"evt_nginx"}'; }
-  }
-}
-NGINX
-nginx -c "$bench_tmp/nginx/nginx.conf" -g 'daemon off;' &
-bench_pids+=($!)
-sleep 0.5
+bench_start_nginx "$nginx_port" "return 200 '{\"id\":\"evt_nginx\"}';"
 
 bench_start_rehook ingest
 source_id=$(bench_create_source)

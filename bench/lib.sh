@@ -20,6 +20,31 @@ bench_build() {
   cmake --build "$bench_root/build/release" -j"$(nproc)" --target rehook >/dev/null
 }
 
+# bench_start_nginx PORT 'LOCATION DIRECTIVES': nginx on 127.0.0.1:PORT, access log off, with one
+# `location /` holding the directives given (e.g. "return 200 'ok';").
+bench_start_nginx() {
+  local dir="$bench_tmp/nginx-$1"
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<NGINX
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  client_max_body_size 10m;
+  server {
+    listen 127.0.0.1:$1;
+    location / { $2 }
+  }
+}
+NGINX
+  nginx -c "$dir/nginx.conf" -g 'daemon off;' &
+  bench_pids+=($!)
+  sleep 0.5
+}
+
 # bench_start_rehook NAME [serve flags...]: starts rehook, sets REHOOK_URL, REHOOK_KEY, REHOOK_PID.
 bench_start_rehook() {
   local name="$1"
