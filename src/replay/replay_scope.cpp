@@ -63,7 +63,11 @@ ScopeCount CountReplayScope(EventLog& events, const ReplayScope& scope, int max_
     if (scope.filter) {
       page = ReadReplayPage(events, scope, after, average_body_bytes, 4 << 20);
     } else {
-      int limit = std::min(kCountPageEvents, max_events - count.total);
+      // Full pages when events are judged by their standing: most may not count, and pages
+      // shrinking with what is left to count would make the tail of a long range many reads.
+      int limit = scope.only == ReplayOnly::all
+                      ? std::min(kCountPageEvents, max_events - count.total)
+                      : kCountPageEvents;
       page = events.ListEventsForReplay(RangeOf(scope, after, limit, false));
     }
     if (page.empty()) break;

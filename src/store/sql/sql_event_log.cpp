@@ -1,5 +1,8 @@
 #include "store/sql/sql_event_log.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "common/ids.h"
 #include "store/row_readers.h"
 
@@ -57,13 +60,18 @@ std::optional<Event> SqlEventLog::GetEvent(const std::string& org_id, const std:
 Page<Event> SqlEventLog::ListEvents(const EventQuery& query) {
   // Only the conditions in use go into the SQL, so that the engine picks the (source|org,
   // received_at) index and walks it backwards from the cursor: a page costs the same at any
-  // depth. (SQLite needs the plain `received_at <=` to bound its walk.)
+  // depth. One upper bound on received_at, the tighter of `to` and the cursor's time: given two,
+  // SQLite starts its walk at the first and only filters by the second, so a page deep in a
+  // range with `to` would read every row above it.
+  std::optional<TimeMs> upper = query.to;
+  if (query.page.after)
+    upper = std::min(query.page.after->time, upper.value_or(std::numeric_limits<TimeMs>::max()));
   ConditionalSql sql(SelectEvents(query.with_bodies));
   sql.Append("org_id = ?");
   if (query.source_id) sql.Append(" AND source_id = ?");
   if (query.from) sql.Append(" AND received_at >= ?");
-  if (query.to) sql.Append(" AND received_at <= ?");
-  if (query.page.after) sql.Append(" AND received_at <= ? AND (received_at, id) < (?, ?)");
+  if (upper) sql.Append(" AND received_at <= ?");
+  if (query.page.after) sql.Append(" AND (received_at, id) < (?, ?)");
   sql.Append(" ORDER BY received_at DESC, id DESC LIMIT ?");
 
   return backend_.Read([&](sql::Session& db) {
@@ -71,10 +79,8 @@ Page<Event> SqlEventLog::ListEvents(const EventQuery& query) {
     select->Bind(query.org_id);
     if (query.source_id) select->Bind(*query.source_id);
     if (query.from) select->Bind(*query.from);
-    if (query.to) select->Bind(*query.to);
-    if (query.page.after) {
-      select->BindAll(query.page.after->time, query.page.after->time, query.page.after->id);
-    }
+    if (upper) select->Bind(*upper);
+    if (query.page.after) select->BindAll(query.page.after->time, query.page.after->id);
     select->Bind(query.page.limit + 1);
     return rows::TrimToPage<Event>(select->ReadAll([&](const sql::Statement& row) {
       return ReadEvent(row, query.with_bodies);
@@ -85,18 +91,20 @@ Page<Event> SqlEventLog::ListEvents(const EventQuery& query) {
 }
 
 std::vector<Event> SqlEventLog::ListEventsForReplay(const ReplayRange& range) {
-  // As above, walking the index forwards from the cursor.
+  // As above, walking the index forwards from the cursor, with one lower bound: the later of
+  // `from` and the cursor's time (with both, each page of a long range read every row before it).
+  const TimeMs lower = range.after ? std::max(range.from, range.after->time) : range.from;
   ConditionalSql sql(SelectEvents(range.with_bodies));
   sql.Append("org_id = ? AND received_at >= ? AND received_at <= ?");
   if (range.source_id) sql.Append(" AND source_id = ?");
-  if (range.after) sql.Append(" AND received_at >= ? AND (received_at, id) > (?, ?)");
+  if (range.after) sql.Append(" AND (received_at, id) > (?, ?)");
   sql.Append(" ORDER BY received_at, id LIMIT ?");
 
   return backend_.Read([&](sql::Session& db) {
     auto select = db.Prepare(sql.sql());
-    select->BindAll(range.org_id, range.from, range.to);
+    select->BindAll(range.org_id, lower, range.to);
     if (range.source_id) select->Bind(*range.source_id);
-    if (range.after) select->BindAll(range.after->time, range.after->time, range.after->id);
+    if (range.after) select->BindAll(range.after->time, range.after->id);
     select->Bind(range.limit);
     return select->ReadAll(
         [&](const sql::Statement& row) { return ReadEvent(row, range.with_bodies); });
