@@ -63,10 +63,19 @@ end
 LUA
 from=$(bench_iso_time "$(date +%s)")
 echo "filling: $events events, 1 in $every failing at the destination"
+# A wrk thread that has sent its share stops, but wrk itself waits out its duration: it is
+# interrupted (SIGINT ends it cleanly) once the store holds every capture.
 fill_start=$EPOCHREALTIME
 wrk -t"$threads" -c"$connections" -d1h -s "$bench_tmp/fill.lua" "$REHOOK_URL/in/$source_id" \
-  >"$bench_tmp/fill.txt"
-fill_seconds=$(awk -v a="$fill_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+  >"$bench_tmp/fill.txt" &
+wrk_pid=$!
+bench_pids+=("$wrk_pid")
+while [ "$(sqlite3 "$db" "SELECT count(*) FROM events" 2>/dev/null || echo 0)" -lt "$events" ]; do
+  sleep 1
+done
+fill_seconds=$(awk -v a="$fill_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+kill -INT "$wrk_pid" 2>/dev/null || true
+wait "$wrk_pid" 2>/dev/null || true
 captured=$(sqlite3 "$db" "SELECT count(*) FROM events")
 echo "captured $captured events in $fill_seconds s; waiting for every forwarding attempt"
 while :; do
@@ -141,7 +150,7 @@ read -r none_p50 none_p99 none_max none_calls none_found < <(pages "&filter=$(ur
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b == 0 ? 0 : a / b) }'; }
 echo
-echo "store: $captured events ($db_mb MB), $failing failed at the destination; fill $fill_seconds s"
+echo "store: $captured events ($db_mb MB), $failing failed at the destination; filled in about $fill_seconds s"
 echo
 printf '%-44s %10s %8s\n' "dry run over the whole range" "ms" "ratio"
 printf '%-44s %10s %8s\n' "only: all (baseline)" "$dry_all" "1.00"
