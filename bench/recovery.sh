@@ -88,6 +88,12 @@ failing=$(sqlite3 "$db" "SELECT count(*) FROM delivery_standings WHERE last_succ
 db_mb=$(du -m "$db" | cut -f1)
 echo "forwarded: $failing of $captured failed; store $db_mb MB"
 
+# The outage is over: the destination now takes everything (a replayed event still carries its
+# X-Fail header, which the fixed service ignores).
+fixed_port=$(bench_free_port)
+bench_start_nginx "$fixed_port" "return 200 'ok';"
+api PATCH "/v1/destinations/$destination_id" "{\"url\":\"http://127.0.0.1:$fixed_port/hook\"}" >/dev/null
+
 # --- Dry runs -------------------------------------------------------------------------------
 dry_run_ms() {  # dry_run_ms ONLY: the median of 5 timings of a dry run over the whole range
   for _ in 1 2 3 4 5; do
