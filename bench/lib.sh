@@ -45,13 +45,14 @@ NGINX
   sleep 0.5
 }
 
-# bench_start_rehook NAME [serve flags...]: starts rehook, sets REHOOK_URL, REHOOK_KEY, REHOOK_PID.
+# bench_start_rehook NAME [serve flags...]: starts rehook (REHOOK_BINARY, or this tree's release
+# build) on a scratch data dir; sets REHOOK_PID, REHOOK_URL and REHOOK_KEY.
 bench_start_rehook() {
   local name="$1"
   shift
   local dir="$bench_tmp/$name"
   mkdir -p "$dir"
-  "$bench_root/build/release/src/rehook" serve --listen 127.0.0.1:0 --data-dir "$dir/data" \
+  "${REHOOK_BINARY:-$bench_root/build/release/src/rehook}" serve --listen 127.0.0.1:0 --data-dir "$dir/data" \
     --log-level warn "$@" >"$dir/stdout" 2>"$dir/stderr" &
   bench_pids+=($!)
   REHOOK_PID=$!

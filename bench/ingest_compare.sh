@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Capture throughput of this tree against an earlier commit, on the embedded SQLite store, in
+# interleaved rounds (base, current, base, current, ...) so that drift in a shared machine's speed
+# falls on both alike. The earlier commit is built in a git worktree under build/. Prints each
+# round, the medians and current/base.
+#   bench/ingest_compare.sh BASE_COMMIT [rounds=5] [seconds=15] [connections=64]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+base_commit="${1:?usage: bench/ingest_compare.sh BASE_COMMIT [rounds] [seconds] [connections]}"
+rounds="${2:-5}"
+duration="${3:-15}"
+connections="${4:-64}"
+
+bench_build
+base_rev=$(git -C "$bench_root" rev-parse --short "$base_commit")
+base_tree="$bench_root/build/baseline-$base_rev"
+if [ ! -d "$base_tree" ]; then
+  git -C "$bench_root" worktree add --detach "$base_tree" "$base_commit" >/dev/null
+fi
+cmake -S "$base_tree" -B "$base_tree/build/release" -DCMAKE_BUILD_TYPE=Release \
+  -DREHOOK_TESTS=OFF >/dev/null
+cmake --build "$base_tree/build/release" -j"$(nproc)" --target rehook >/dev/null
+base_binary="$base_tree/build/release/src/rehook"
+current_binary="$bench_root/build/release/src/rehook"
+
+bench_post_script "$bench_tmp/post.lua"
+echo "body: ${#BENCH_BODY} bytes, ${connections} connections, ${duration}s per round, ${rounds} rounds"
+echo "base: $base_rev   current: $(git -C "$bench_root" rev-parse --short HEAD)"
+
+# One round: a fresh store for the binary given, one wrk run; prints "<requests/s> <p99 ms>".
+round() {
+  REHOOK_BINARY="$1" bench_start_rehook "$2"
+  local source_id
+  source_id=$(bench_create_source)
+  wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$bench_tmp/post.lua" \
+    "$REHOOK_URL/in/$source_id" | bench_parse_wrk | cut -d' ' -f1,2
+  bench_stop "$REHOOK_PID"
+  rm -rf "$bench_tmp/$2"
+}
+
+base_rates=()
+current_rates=()
+printf '\n%-6s %-8s %12s %10s\n' round binary requests/s "p99 ms"
+for i in $(seq 1 "$rounds"); do
+  read -r rps p99 < <(round "$base_binary" "base-$i")
+  base_rates+=("$rps")
+  printf '%-6s %-8s %12s %10s\n' "$i" base "$rps" "$p99"
+  read -r rps p99 < <(round "$current_binary" "current-$i")
+  current_rates+=("$rps")
+  printf '%-6s %-8s %12s %10s\n' "$i" current "$rps" "$p99"
+done
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+base_median=$(median "${base_rates[@]}")
+current_median=$(median "${current_rates[@]}")
+printf '\nmedian requests/s: base %s, current %s, current/base %s\n' "$base_median" \
+  "$current_median" "$(awk -v a="$current_median" -v b="$base_median" 'BEGIN { printf "%.2f", a / b }')"
