@@ -28,7 +28,10 @@ std::string ResponseHead(const HttpResponse& response, unsigned version, bool ke
   head.append(std::to_string(response.status)).append(" ").append(reason).append("\r\n");
   AppendField(head, "Server", "rehook");
   for (const auto& field : response.headers) AppendField(head, field.name, field.value);
-  if (!HasNoBody(response.status)) {
+  if (response.stream) {
+    // A stream's length is unknown: chunks on HTTP/1.1; HTTP/1.0 reads until the close.
+    if (version != 10) AppendField(head, "Transfer-Encoding", "chunked");
+  } else if (!HasNoBody(response.status)) {
     AppendField(head, "Content-Length", std::to_string(response.body.size()));
   }
   // HTTP/1.1 keeps a connection open unless told otherwise; HTTP/1.0 closes it unless told.

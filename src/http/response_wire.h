@@ -12,8 +12,9 @@
 namespace rehook {
 
 // The head of `response`: status line, headers and the blank line. `version` is 10 or 11. Adds
-// `Server: rehook`, `Content-Length` (none for 1xx, 204 and 304, which have no body) and the
-// `Connection` header the keep-alive decision needs.
+// `Server: rehook`, `Content-Length` (none for 1xx, 204 and 304, which have no body; for a
+// streamed body, `Transfer-Encoding: chunked` on HTTP/1.1) and the `Connection` header the
+// keep-alive decision needs.
 std::string ResponseHead(const HttpResponse& response, unsigned version, bool keep_alive);
 
 // What follows the head: the body, or nothing for a HEAD request (whose Content-Length still

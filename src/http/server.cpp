@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cstdio>
 #include <limits>
 #include <mutex>
 #include <unordered_map>
@@ -474,11 +476,84 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     } else {
       response = co_await Handle(request);
     }
+    if (response.stream && !head_request) {
+      co_await StreamResponse(session, response, version);
+      co_return false;
+    }
     const bool keep_alive = client_keeps_alive && !response.close_connection && !stopping_;
     const std::string head = ResponseHead(response, version, keep_alive);
     const bool written =
         co_await WriteResponse(session, head, ResponseBody(response, head_request));
     co_return written&& keep_alive;
+  }
+
+  // The body of a streamed response as its producer writes it: each write one chunk on
+  // HTTP/1.1 (close-delimited on 1.0), under the write time limit. Lives on the connection's
+  // io thread; only Abort() comes from elsewhere, and reaches the socket through a post, after
+  // which Detach() has made sure there is still one.
+  class StreamedBody final : public BodyStream, public std::enable_shared_from_this<StreamedBody> {
+   public:
+    StreamedBody(Impl& server, Session& session, bool chunked)
+        : server_(server), session_(&session), chunked_(chunked) {}
+
+    asio::awaitable<bool> Write(std::string bytes) override {
+      // Still written while the server shuts down: the producer's last words ("shutdown").
+      if (aborted_ || !session_ || bytes.empty()) co_return !aborted_ && session_;
+      std::string framed;
+      if (chunked_) {
+        char size[24];
+        const int length = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+        framed.reserve(static_cast<std::size_t>(length) + bytes.size() + 2);
+        framed.append(size, static_cast<std::size_t>(length)).append(bytes).append("\r\n");
+      } else {
+        framed = std::move(bytes);
+      }
+      Session& session = *session_;
+      session.deadline.ExpiresAfter(server_.options_.write_timeout);
+      auto [error, written] =
+          co_await asio::async_write(session.socket, asio::buffer(framed), kTuple);
+      session.deadline.Clear();
+      co_return !error && !aborted_;
+    }
+
+    void Abort() override {
+      if (aborted_.exchange(true)) return;
+      asio::post(executor_, [self = shared_from_this()] {
+        if (self->session_) self->session_->socket.cancel();
+      });
+    }
+
+    // The response is over: the session may go, and a late Abort() must not reach for it.
+    asio::awaitable<void> Finish() {
+      if (chunked_ && !aborted_) {
+        static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+        session_->deadline.ExpiresAfter(server_.options_.write_timeout);
+        co_await asio::async_write(session_->socket, asio::buffer(kLastChunk), kTuple);
+        session_->deadline.Clear();
+      }
+      session_ = nullptr;
+    }
+
+   private:
+    Impl& server_;
+    Session* session_;
+    const bool chunked_;
+    asio::any_io_executor executor_ = session_->socket.get_executor();
+    std::atomic<bool> aborted_{false};
+  };
+
+  // Writes a streamed response's head, then lets its producer write the body.
+  asio::awaitable<void> StreamResponse(Session& session, HttpResponse& response, unsigned version) {
+    const std::string head = ResponseHead(response, version, false);
+    if (!co_await WriteResponse(session, head, {})) co_return;
+    auto body = std::make_shared<StreamedBody>(*this, session, version != 10);
+    try {
+      co_await response.stream(body);
+    } catch (const std::exception& e) {
+      log::Error("http.stream_failed", {{"error", e.what()}});
+      body->Abort();
+    }
+    co_await body->Finish();
   }
 
   // Usually the socket takes the whole answer at once: it is written without an asynchronous

@@ -221,8 +221,21 @@ void BatchWriter::RunSyncs() {
     // Not after a failed fsync: what it covered may be lost, and must not be sent. (A failed
     // fsync is sticky, so delivery then waits until the process is restarted: Stop settles.)
     if (!error) Settle(batches.back().sequence);
+    if (!error && events > 0) {
+      std::function<void()> listener;
+      {
+        std::lock_guard lock(mutex_);
+        listener = durable_listener_;
+      }
+      if (listener) listener();
+    }
     batches.clear();
   }
+}
+
+void BatchWriter::OnDurable(std::function<void()> listener) {
+  std::lock_guard lock(mutex_);
+  durable_listener_ = std::move(listener);
 }
 
 }  // namespace rehook

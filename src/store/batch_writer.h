@@ -62,6 +62,10 @@ class BatchWriter {
   // cut could take back.
   void WhenDurable(std::function<void()> done);
 
+  // Runs `listener` on the sync thread after each fsync that made new events durable (live
+  // streams read them then). It must be quick. Thread-safe; replaces the previous one.
+  void OnDurable(std::function<void()> listener);
+
   // Commits and syncs everything queued, then stops accepting work (Submit fails its
   // completion). Idempotent.
   void Stop();
@@ -123,6 +127,7 @@ class BatchWriter {
   std::uint64_t commits_begun_ = 0;
   std::uint64_t commits_settled_ = 0;
   std::vector<std::pair<std::uint64_t, std::function<void()>>> durable_waiters_;
+  std::function<void()> durable_listener_;
   std::thread commit_thread_;
   std::thread sync_thread_;
 };

@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "common/cursor.h"
+#include "domain/event.h"
 #include "domain/replay.h"
 
 namespace rehook {
@@ -46,6 +47,34 @@ struct ReplayRange {
   std::optional<Cursor> after;  // continue after this (received_at, id)
   int limit = 100;
   bool with_bodies = false;
+};
+
+// Where an event stands in commit order, the order live streams send events in. Positions grow
+// with commits, and an event that becomes visible later never gets a position below one that
+// was visible before, so "everything after P" misses nothing and repeats nothing. `commit` is
+// SQLite's row number or PostgreSQL's inserting transaction; `id` orders one commit's events.
+struct CommitPosition {
+  std::int64_t commit = 0;
+  std::string id;
+  auto operator<=>(const CommitPosition&) const = default;
+};
+// An id above every event id (ids are letters, digits and '_'): the position after all of a
+// commit's events.
+inline constexpr std::string_view kAfterEveryId = "~";
+
+// Settled events after a position, in commit order: what a stream catches up on, and what the
+// node's live feed reads.
+struct CommittedQuery {
+  std::optional<std::string> org_id;  // nullopt: every organization's
+  std::optional<std::string> source_id;
+  CommitPosition after;
+  int limit = 200;
+  bool with_bodies = true;
+};
+
+struct CommittedEvent {
+  CommitPosition position;
+  Event event;
 };
 
 // Work the store holds right now, across all organizations and nodes (for /metrics).

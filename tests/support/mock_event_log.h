@@ -17,6 +17,10 @@ class MockEventLog : public EventLog {
               (override));
   MOCK_METHOD(Page<Event>, ListEvents, (const EventQuery&), (override));
   MOCK_METHOD(std::vector<Event>, ListEventsForReplay, (const ReplayRange&), (override));
+  MOCK_METHOD(std::vector<CommittedEvent>, ListCommittedAfter, (const CommittedQuery&), (override));
+  MOCK_METHOD(std::optional<CommitPosition>, PositionOf, (const std::string&, const std::string&),
+              (override));
+  MOCK_METHOD(CommitPosition, LatestPosition, (), (override));
   MOCK_METHOD(std::vector<DeliveryAttempt>, ListAttemptsOfEvent,
               (const std::string&, const std::string&), (override));
   using Standings = std::unordered_map<std::string, DeliveryStanding>;

@@ -74,7 +74,11 @@ class PgSession final : public sql::Session {
 PgBackend::PgBackend(const std::string& url)
     : dialect_{.skip_locked = " FOR UPDATE SKIP LOCKED",
                // Serializes first-start bootstraps of several nodes ("rehook-bootstrap").
-               .bootstrap_lock = "SELECT pg_advisory_xact_lock(125779421274732)"},
+               .bootstrap_lock = "SELECT pg_advisory_xact_lock(125779421274732)",
+               .commit_column = "commit_xid",
+               .settled_commits =
+                   " AND commit_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+               .latest_commit = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1"},
       pool_(url) {
   auto db = pool_.Acquire();
   MigrateToLatest(*db);

@@ -248,6 +248,15 @@ const std::vector<std::string>& Migrations() {
                  max(created_at) OVER (PARTITION BY event_id, destination_id)
             FROM delivery_attempts ORDER BY event_id, destination_id, seq DESC;
       )sql",
+      // 10: live streams. Each event records the transaction that inserted it: commit order for
+      // streams (see Dialect::settled_commits). Events stored before carry 0. A BRIN index: rows
+      // are appended in about transaction order, so it finds the newest commits from a few
+      // block ranges, and costs capture next to nothing (a B-tree would add a write per event).
+      R"sql(
+        ALTER TABLE events ADD COLUMN commit_xid BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE events ALTER COLUMN commit_xid SET DEFAULT pg_current_xact_id()::text::bigint;
+        CREATE INDEX events_by_commit ON events USING brin (commit_xid) WITH (pages_per_range = 16);
+      )sql",
   };
   return migrations;
 }

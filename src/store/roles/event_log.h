@@ -40,6 +40,14 @@ class EventLog {
   virtual Page<Event> ListEvents(const EventQuery& query) = 0;
   // Events of `range`, oldest first (received_at, then id); bodies only when asked for.
   virtual std::vector<Event> ListEventsForReplay(const ReplayRange& range) = 0;
+  // Settled events after `query.after`, in commit order (see CommitPosition). SQLite may show
+  // a commit before its fsync: act on what this returns only after BatchWriter::WhenDurable.
+  virtual std::vector<CommittedEvent> ListCommittedAfter(const CommittedQuery& query) = 0;
+  // Where one of the org's events stands in commit order; nullopt when it has no such event.
+  virtual std::optional<CommitPosition> PositionOf(const std::string& org_id,
+                                                   const std::string& id) = 0;
+  // A position after every settled commit and before any later one: where a stream begins.
+  virtual CommitPosition LatestPosition() = 0;
   // Attempts for one event, oldest first.
   virtual std::vector<DeliveryAttempt> ListAttemptsOfEvent(const std::string& org_id,
                                                            const std::string& event_id) = 0;

@@ -152,6 +152,16 @@ struct Dialect {
   // Run first in the transaction that bootstraps the first organization. PostgreSQL: an
   // advisory lock, so that nodes starting together create one; SQLite's writer is alone anyway.
   std::string bootstrap_lock;
+  // Live streams read events in commit order (CommitPosition, store/queries.h). What orders
+  // commits: SQLite's row number (its one writer commits in turn); on PostgreSQL the
+  // transaction that inserted the event (schema 10).
+  std::string commit_column = "seq";
+  // Keeps such a read to settled commits, which no later commit can precede. PostgreSQL: a
+  // transaction still running may have a lower id than one already committed, so only those
+  // below the oldest one running (the snapshot's xmin) are read. SQLite has nothing unsettled.
+  std::string settled_commits;
+  // One row, one column: the latest settled commit, where a stream that starts now begins.
+  std::string latest_commit = "SELECT COALESCE(MAX(seq), 0) FROM events";
 };
 
 // The connections of one database. Every call runs `work(Session&)` on a connection of the

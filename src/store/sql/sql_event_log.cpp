@@ -31,9 +31,10 @@ class ConditionalSql {
   int count_ = 0;
 };
 
-std::string SelectEvents(bool with_body) {
+// The event columns, the body when asked for, then `more` columns if any.
+std::string SelectEvents(bool with_body, const std::string& more = "") {
   return std::string("SELECT ") + rows::kEventColumns + (with_body ? ", body" : "") +
-         " FROM events WHERE ";
+         (more.empty() ? "" : ", " + more) + " FROM events WHERE ";
 }
 
 Event ReadEvent(const sql::Statement& row, bool with_body) {
@@ -108,6 +109,56 @@ std::vector<Event> SqlEventLog::ListEventsForReplay(const ReplayRange& range) {
     select->Bind(range.limit);
     return select->ReadAll(
         [&](const sql::Statement& row) { return ReadEvent(row, range.with_bodies); });
+  });
+}
+
+std::vector<CommittedEvent> SqlEventLog::ListCommittedAfter(const CommittedQuery& query) {
+  // `commit >= ?` alone bounds the walk (SQLite's row numbers; PostgreSQL's BRIN index); the
+  // id decides within the commit the walk starts from.
+  const sql::Dialect& dialect = backend_.dialect();
+  const std::string& commit = dialect.commit_column;
+  ConditionalSql sql(SelectEvents(query.with_bodies, commit));
+  sql.Append(commit + " >= ? AND (" + commit + " > ? OR id > ?)");
+  sql.Append(dialect.settled_commits);
+  if (query.org_id) sql.Append(" AND org_id = ?");
+  if (query.source_id) sql.Append(" AND source_id = ?");
+  sql.Append(" ORDER BY " + commit + ", id LIMIT ?");
+
+  return backend_.Read([&](sql::Session& db) {
+    auto select = db.Prepare(sql.sql());
+    select->BindAll(query.after.commit, query.after.commit, query.after.id);
+    if (query.org_id) select->Bind(*query.org_id);
+    if (query.source_id) select->Bind(*query.source_id);
+    select->Bind(query.limit);
+    const int commit_index = rows::kEventBodyColumn + (query.with_bodies ? 1 : 0);
+    return select->ReadAll([&](const sql::Statement& row) {
+      Event event = ReadEvent(row, query.with_bodies);
+      CommitPosition position{row.Int64(commit_index), event.id};
+      return CommittedEvent{std::move(position), std::move(event)};
+    });
+  });
+}
+
+std::optional<CommitPosition> SqlEventLog::PositionOf(const std::string& org_id,
+                                                      const std::string& id) {
+  const std::optional<TimeMs> received_at = IdTime(id, "evt");
+  if (!received_at) return std::nullopt;
+  const std::string sql = "SELECT " + backend_.dialect().commit_column +
+                          " FROM events WHERE org_id = ?1 AND received_at = ?2 AND id = ?3";
+  return backend_.Read([&](sql::Session& db) {
+    return db.Prepare(sql)
+        ->BindAll(org_id, *received_at, id)
+        .ReadFirst([&](const sql::Statement& row) {
+          return CommitPosition{row.Int64(0), id};
+        });
+  });
+}
+
+CommitPosition SqlEventLog::LatestPosition() {
+  return backend_.Read([&](sql::Session& db) {
+    auto select = db.Prepare(backend_.dialect().latest_commit);
+    select->Step();
+    return CommitPosition{select->Int64(0), std::string(kAfterEveryId)};
   });
 }
 

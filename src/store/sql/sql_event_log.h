@@ -18,6 +18,10 @@ class SqlEventLog : public EventLog {
                                 bool with_body) override;
   Page<Event> ListEvents(const EventQuery& query) override;
   std::vector<Event> ListEventsForReplay(const ReplayRange& range) override;
+  std::vector<CommittedEvent> ListCommittedAfter(const CommittedQuery& query) override;
+  std::optional<CommitPosition> PositionOf(const std::string& org_id,
+                                           const std::string& id) override;
+  CommitPosition LatestPosition() override;
   std::vector<DeliveryAttempt> ListAttemptsOfEvent(const std::string& org_id,
                                                    const std::string& event_id) override;
   std::unordered_map<std::string, DeliveryStanding> StandingsAtDestination(
