@@ -21,6 +21,7 @@
 #include "http/http_types.h"
 #include "http/rate_limiter.h"
 #include "http/router.h"
+#include "live/event_feed.h"
 #include "metrics/metrics.h"
 #include "replay/replay_runner.h"
 #include "search/event_search.h"
@@ -56,6 +57,10 @@ struct ApiServices {
   RateLimiter& login_limiter;                // sign-in attempts, per client address and per key
   SessionPolicy sessions = {};
   SearchBudget search_budget = {};  // what one search call of the events list may scan
+  EventFeed& live_feed;             // new events for live streams
+  // A comment line on an idle stream this often (API.md: at least every 15 s), which is also
+  // how a stream notices its client has gone.
+  std::chrono::milliseconds stream_heartbeat{10000};
 };
 
 class ApiRequest {

@@ -19,16 +19,7 @@ constexpr std::size_t kMaxSearchTextBytes = 1024;
 // ?filter= (URL-encoded JSON in the filter language) and ?q= (bytes the body must contain).
 EventSearch ParseSearch(ApiRequest& request) {
   EventSearch search;
-  if (std::optional<std::string> text = request.Query("filter"); text && !text->empty()) {
-    boost::json::error_code error;
-    boost::json::value spec = boost::json::parse(*text, error);
-    if (error) throw ApiError::BadRequest("'filter' is not valid JSON: " + error.message());
-    try {
-      search.filter = Filter::Parse(spec);
-    } catch (const FilterError& e) {
-      throw ApiError::BadRequest(std::string("'filter' is invalid: ") + e.what());
-    }
-  }
+  search.filter = ParseFilterQuery(request, "filter");
   if (std::optional<std::string> q = request.Query("q")) {
     if (q->size() > kMaxSearchTextBytes) {
       throw ApiError::BadRequest("'q' is longer than " + std::to_string(kMaxSearchTextBytes) +

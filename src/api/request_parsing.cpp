@@ -184,4 +184,18 @@ std::optional<std::string> OptionalFilter(const boost::json::object& body, std::
   return boost::json::serialize(it->value());
 }
 
+std::optional<Filter> ParseFilterQuery(ApiRequest& request, std::string_view name) {
+  std::optional<std::string> text = request.Query(name);
+  if (!text || text->empty()) return std::nullopt;
+  const std::string field(name);
+  boost::json::error_code error;
+  boost::json::value spec = boost::json::parse(*text, error);
+  if (error) throw ApiError::BadRequest("'" + field + "' is not valid JSON: " + error.message());
+  try {
+    return Filter::Parse(spec);
+  } catch (const FilterError& e) {
+    throw ApiError::BadRequest("'" + field + "' is invalid: " + e.what());
+  }
+}
+
 }  // namespace rehook

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "api/api_context.h"
+#include "filter/filter.h"
 
 namespace rehook {
 
@@ -36,5 +37,7 @@ std::optional<std::string> OptionalFilter(const boost::json::object& body, std::
 PageRequest ParsePageRequest(ApiRequest& request);
 // A time query parameter such as ?from=.
 std::optional<TimeMs> ParseTimeQuery(ApiRequest& request, std::string_view name);
+// A filter query parameter (URL-encoded JSON in the filter language); nullopt when absent or "".
+std::optional<Filter> ParseFilterQuery(ApiRequest& request, std::string_view name);
 
 }  // namespace rehook

@@ -7,6 +7,7 @@ void AddAllApiRoutes(ApiRouter& router) {
   AddOrganizationRoutes(router);
   AddApiKeyRoutes(router);
   AddSourceRoutes(router);
+  AddEventStreamRoutes(router);
   AddEventRoutes(router);
   AddEventRetryRoutes(router);
   AddDestinationRoutes(router);

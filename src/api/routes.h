@@ -9,6 +9,7 @@ void AddAuthRoutes(ApiRouter& router);
 void AddOrganizationRoutes(ApiRouter& router);
 void AddApiKeyRoutes(ApiRouter& router);
 void AddSourceRoutes(ApiRouter& router);
+void AddEventStreamRoutes(ApiRouter& router);  // before AddEventRoutes
 void AddEventRoutes(ApiRouter& router);
 void AddEventRetryRoutes(ApiRouter& router);
 void AddDestinationRoutes(ApiRouter& router);

@@ -21,6 +21,7 @@
 #include "http/api_error.h"
 #include "http/json_response.h"
 #include "http/server.h"
+#include "live/event_feed.h"
 #include "metrics/metrics_page.h"
 #include "replay/replay_runner.h"
 #include "store/batch_writer.h"
@@ -109,6 +110,10 @@ struct Application::Parts {
         batch_writer(store->events(),
                      BatchWriter::Limits{.test_sync_delay =
                                              std::chrono::milliseconds(config.test_sync_delay_ms)}),
+        live_feed(
+            store->events(), batch_writer,
+            EventFeedOptions{.poll_interval = std::chrono::milliseconds(config.stream_poll_ms),
+                             .max_stream_bytes = config.stream_buffer_bytes}),
         source_cache(*clock, 2000),
         route_cache(*clock, 2000),
         destination_cache(*clock, 2000),
@@ -153,7 +158,8 @@ struct Application::Parts {
             .sessions = SessionPolicy{.max_live_per_key = config.max_sessions_per_key,
                                       .secure_cookie = config.secure_cookies ||
                                                        StartsWith(config.public_url, "https://")},
-            .search_budget = SearchBudget{.max_events = config.search_scan_events}},
+            .search_budget = SearchBudget{.max_events = config.search_scan_events},
+            .live_feed = live_feed},
         api(services, authenticator, rate_limiter),
         capture(CaptureHandler::Parts{Role<ConfigurationStore>(configuration), batch_writer,
                                       source_cache, route_cache, forwarder, *clock, owner,
@@ -202,6 +208,7 @@ struct Application::Parts {
   std::unique_ptr<Store> store;
   StoreExecutor store_executor;
   BatchWriter batch_writer;
+  EventFeed live_feed;
   SourceCache source_cache;
   RouteCache route_cache;
   DestinationCache destination_cache;
@@ -287,6 +294,7 @@ void Application::Start() {
   // Before the io threads run, so no handler can see it unset.
   if (parts.services.public_url.empty()) parts.services.public_url = url;
   parts.services.listen_port = parts.port;
+  parts.batch_writer.OnDurable([&feed = parts.live_feed] { feed.Wake(); });
   parts.forwarder.Start();
   if (UsesPostgres(config_)) parts.circuit_sync.Start();
   parts.delivery_lane.Start();
@@ -317,6 +325,7 @@ void Application::Stop() {
   if (!parts_) return;
   log::Info("server.stopping");
   parts_->server->Shutdown();
+  parts_->live_feed.Stop();  // ends the streams, which the io threads' drain waits for
   parts_->retention.Stop();
   parts_->forwarder.Stop();
   parts_->circuit_sync.Stop();

@@ -28,6 +28,10 @@ struct Config {
   // Events one search call (GET /v1/events?filter=|q=) looks at before it answers with a
   // short page and a cursor that continues the scan.
   std::size_t search_scan_events = 20000;
+  // Live streams: bytes of events one may have waiting for a slow client before it is ended,
+  // and how often the node looks for events other nodes committed.
+  std::size_t stream_buffer_bytes = 8 << 20;
+  int stream_poll_ms = 250;
   // Hostile clients: connections at once, in all and per client address, and request body
   // bytes being read at once (a client address may hold a quarter of them).
   std::size_t max_connections = 10000;

@@ -96,6 +96,19 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
       ->capture_default_str();
   serve
+      .add_option("--stream-buffer-bytes", config.stream_buffer_bytes,
+                  "Bytes of events a live stream (GET /v1/events/stream) may have waiting for a "
+                  "slow client before it is ended (the client resumes from its last event)")
+      ->envname("REHOOK_STREAM_BUFFER_BYTES")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
+      ->capture_default_str();
+  serve
+      .add_option("--stream-poll-ms", config.stream_poll_ms,
+                  "How often live streams look for events committed by other nodes (PostgreSQL)")
+      ->envname("REHOOK_STREAM_POLL_MS")
+      ->check(CLI::Range(10, 10000))
+      ->capture_default_str();
+  serve
       .add_flag("--secure-cookies", config.secure_cookies,
                 "Mark the session cookie Secure (HTTPS only); implied by an https --public-url")
       ->envname("REHOOK_SECURE_COOKIES");

@@ -19,6 +19,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <algorithm>
+#include <array>
 #include <thread>
 #include <variant>
 
@@ -94,6 +95,52 @@ asio::awaitable<RawReply> WriteAndRead(Stream& stream,
   co_return reply;
 }
 
+// Sends `request` and reads the answer's head. Not 200: the rest of the answer, to be refused
+// like any other. 200: the body, handed to `on_bytes` as it comes (an empty RawReply).
+template <class Stream>
+asio::awaitable<RawReply> ReadStreamed(Stream& stream,
+                                       const http::request<http::string_body>& request,
+                                       const std::string& where, std::chrono::milliseconds idle,
+                                       const std::function<bool(std::string_view)>& on_bytes) {
+  beast::error_code error;
+  auto& socket = beast::get_lowest_layer(stream);
+  socket.expires_after(idle);
+  co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, error));
+  if (error) Unavailable("lost the connection to " + where + ": " + error.message());
+  beast::flat_buffer buffer;
+  http::response_parser<http::buffer_body> parser;
+  parser.body_limit(boost::none);
+  socket.expires_after(idle);
+  co_await http::async_read_header(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, error));
+  if (error) Unavailable("no answer from " + where + ": " + error.message());
+  if (parser.get().result_int() != 200) {
+    http::response_parser<http::string_body> whole(std::move(parser));
+    whole.body_limit(kMaxReplyBytes);
+    socket.expires_after(idle);
+    co_await http::async_read(stream, buffer, whole,
+                              asio::redirect_error(asio::use_awaitable, error));
+    co_return RawReply{static_cast<int>(whole.get().result_int()), whole.get().body(), ""};
+  }
+  std::array<char, 16384> chunk;
+  while (!parser.is_done()) {
+    // Whatever has arrived, not a full buffer: events must go on as they come.
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    socket.expires_after(idle);
+    co_await http::async_read_some(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, error));
+    if (error == http::error::need_buffer) error = {};
+    if (error == beast::error::timeout) {
+      Unavailable(where + " sent nothing for " + std::to_string(idle.count() / 1000) + " s");
+    }
+    if (error) Unavailable("lost the stream from " + where + ": " + error.message());
+    const std::size_t got = chunk.size() - parser.get().body().size;
+    if (got > 0 && !on_bytes(std::string_view(chunk.data(), got))) break;
+  }
+  co_return RawReply{200, "", ""};
+}
+
 }  // namespace
 
 std::string PathSegment(std::string_view text) {
@@ -105,12 +152,26 @@ struct ApiClient::Endpoint {
   std::string path_prefix;  // the base URL's path without its trailing '/'
   std::string display;      // scheme://host:port, for messages
   std::optional<ssl::context> tls;
+  std::string api_key;
+
+  // The request target of `path` with `query` percent-encoded.
+  std::string Target(const std::string& path, const QueryParams& query) const;
+  // A request with the headers every call sends (host, agent, key).
+  http::request<http::string_body> NewRequest(const std::string& method, const std::string& target,
+                                              const std::string& accept) const;
 };
 
 // One exchange on a fresh connection; failures throw CliError(unavailable) naming the step.
 struct ApiClient::Exchange {
   static asio::awaitable<RawReply> Run(Endpoint& endpoint,
                                        http::request<http::string_body> request) {
+    co_return co_await Over(
+        endpoint, [&](auto& stream) { return WriteAndRead(stream, request, endpoint.display); });
+  }
+
+  // Connects (and shakes hands, for https), then runs `talk(stream)` on the connection.
+  template <class Talk>
+  static asio::awaitable<RawReply> Over(Endpoint& endpoint, Talk talk) {
     auto executor = co_await asio::this_coro::executor;
     const TargetUrl& url = endpoint.url;
     beast::error_code error;
@@ -121,7 +182,7 @@ struct ApiClient::Exchange {
     beast::tcp_stream stream(executor);
     co_await stream.async_connect(addresses, asio::redirect_error(asio::use_awaitable, error));
     if (error) Unavailable("cannot connect to " + endpoint.display + ": " + error.message());
-    if (!endpoint.tls) co_return co_await WriteAndRead(stream, request, endpoint.display);
+    if (!endpoint.tls) co_return co_await talk(stream);
 
     beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(stream), *endpoint.tls);
     ExpectPeer(tls_stream.native_handle(), url);
@@ -131,7 +192,7 @@ struct ApiClient::Exchange {
       Unavailable("TLS handshake with " + endpoint.display +
                   " failed: " + DescribeTlsFailure(error, tls_stream.native_handle()));
     }
-    co_return co_await WriteAndRead(tls_stream, request, endpoint.display);
+    co_return co_await talk(tls_stream);
   }
 };
 
@@ -146,6 +207,7 @@ ApiClient::ApiClient(ApiClientSettings settings)
   }
   endpoint_->path_prefix = target.substr(0, target.find_last_not_of('/') + 1);
   endpoint_->display = endpoint_->url.scheme + "://" + endpoint_->url.HostHeader();
+  endpoint_->api_key = settings_.api_key;
   if (endpoint_->url.https()) {
     endpoint_->tls.emplace(ssl::context::tls_client);
     beast::error_code error;
@@ -163,22 +225,49 @@ ApiClient::ApiClient(ApiClientSettings settings)
 
 ApiClient::~ApiClient() = default;
 
-ApiReply ApiClient::Call(const std::string& method, const std::string& path,
-                         const QueryParams& query, const boost::json::value& body) {
-  std::string target = endpoint_->path_prefix + path;
+std::string ApiClient::Endpoint::Target(const std::string& path, const QueryParams& query) const {
+  std::string target = path_prefix + path;
   char separator = '?';
   for (const auto& [name, value] : query) {
     target += separator + PathSegment(name) + "=" + PathSegment(value);
     separator = '&';
   }
+  return target;
+}
+
+http::request<http::string_body> ApiClient::Endpoint::NewRequest(const std::string& method,
+                                                                 const std::string& target,
+                                                                 const std::string& accept) const {
   http::request<http::string_body> request;
   request.method_string(method);
   request.target(target);
   request.version(11);
-  request.set(http::field::host, endpoint_->url.HostHeader());
+  request.set(http::field::host, url.HostHeader());
   request.set(http::field::user_agent, kUserAgent);
-  request.set(http::field::accept, "application/json");
-  request.set("X-API-Key", settings_.api_key);
+  request.set(http::field::accept, accept);
+  request.set("X-API-Key", api_key);
+  return request;
+}
+
+// Throws the CliError a non-2xx answer means.
+static void RequireSuccess(const std::string& method, const std::string& where,
+                           const RawReply& raw) {
+  ExitCode outcome = ExitCodeForStatus(raw.status);
+  if (outcome == ExitCode::ok) return;
+  std::string reason = DescribeErrorReply(raw.status, raw.body);
+  // Name the request when the answer is not the API's own: a failing server, a proxy, a --url
+  // that points somewhere else.
+  if (outcome == ExitCode::unavailable || !IsApiErrorReply(raw.body)) {
+    reason = method + " " + where + ": " + reason;
+  }
+  throw CliError(outcome, reason);
+}
+
+ApiReply ApiClient::Call(const std::string& method, const std::string& path,
+                         const QueryParams& query, const boost::json::value& body) {
+  const std::string target = endpoint_->Target(path, query);
+  http::request<http::string_body> request =
+      endpoint_->NewRequest(method, target, "application/json");
   if (!body.is_null()) {
     request.set(http::field::content_type, "application/json");
     request.body() = boost::json::serialize(body);
@@ -201,16 +290,7 @@ ApiReply ApiClient::Call(const std::string& method, const std::string& path,
       std::this_thread::sleep_for(std::chrono::seconds(wait));
       continue;
     }
-    ExitCode outcome = ExitCodeForStatus(raw.status);
-    if (outcome != ExitCode::ok) {
-      std::string reason = DescribeErrorReply(raw.status, raw.body);
-      // Name the request when the answer is not the API's own: a failing server, a proxy, a
-      // --url that points somewhere else.
-      if (outcome == ExitCode::unavailable || !IsApiErrorReply(raw.body)) {
-        reason = method + " " + where + ": " + reason;
-      }
-      throw CliError(outcome, reason);
-    }
+    RequireSuccess(method, where, raw);
     ApiReply result{raw.status, nullptr};
     if (raw.body.empty()) return result;
     boost::json::error_code error;
@@ -221,6 +301,32 @@ ApiReply ApiClient::Call(const std::string& method, const std::string& path,
     }
     return result;
   }
+}
+
+void ApiClient::Stream(const std::string& path, const QueryParams& query,
+                       const std::vector<std::pair<std::string, std::string>>& headers,
+                       std::chrono::milliseconds idle,
+                       const std::function<bool(std::string_view)>& on_bytes,
+                       const std::function<bool()>& stop_requested) {
+  const std::string target = endpoint_->Target(path, query);
+  http::request<http::string_body> request =
+      endpoint_->NewRequest("GET", target, "text/event-stream");
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.prepare_payload();
+  const std::string where = endpoint_->display + target;
+
+  asio::io_context io;
+  auto reply = asio::co_spawn(
+      io,
+      Exchange::Over(
+          *endpoint_,
+          [&](auto& stream) { return ReadStreamed(stream, request, where, idle, on_bytes); }),
+      asio::use_future);
+  while (reply.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    if (stop_requested()) return;  // the io_context goes, and the connection with it
+    io.run_for(std::chrono::milliseconds(200));
+  }
+  RequireSuccess("GET", where, reply.get());
 }
 
 }  // namespace rehook::cli

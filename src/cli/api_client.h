@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,7 +65,18 @@ class ApiClient {
   }
   ApiReply Delete(const std::string& path) { return Call("DELETE", path); }
 
+  // Sends `GET path?query` with `headers` and, when the answer is 200, hands its body to
+  // `on_bytes` as it arrives (Server-Sent Events), until the server ends it, `on_bytes` returns
+  // false, `stop_requested()` turns true (checked every 200 ms) or nothing at all arrives for
+  // `idle`. Throws CliError as Call does: for an answer other than 200, and when the server
+  // cannot be reached, goes silent or the connection breaks.
+  void Stream(const std::string& path, const QueryParams& query,
+              const std::vector<std::pair<std::string, std::string>>& headers,
+              std::chrono::milliseconds idle, const std::function<bool(std::string_view)>& on_bytes,
+              const std::function<bool()>& stop_requested);
+
   const std::string& base_url() const { return settings_.base_url; }
+  const std::string& ca_file() const { return settings_.ca_file; }
 
  private:
   struct Exchange;

@@ -11,7 +11,7 @@ namespace rehook::cli {
 namespace {
 
 constexpr const char* kClientGroup =
-    "Client options (keys, sources, destinations, connections, events, replay)";
+    "Client options (keys, sources, destinations, connections, events, replay, listen)";
 
 int TerminalWidth() {
   winsize size{};
@@ -49,6 +49,7 @@ ClientCli::ClientCli(CLI::App& app) {
   AddReplayCommands(app, action_);
   AddDestinationCommands(app, action_);
   AddConnectionCommands(app, action_);
+  AddListenCommand(app, action_);
 }
 
 int ClientCli::Run() {

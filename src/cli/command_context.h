@@ -35,5 +35,6 @@ void AddEventCommands(CLI::App& app, CommandSlot& slot);
 void AddReplayCommands(CLI::App& app, CommandSlot& slot);
 void AddDestinationCommands(CLI::App& app, CommandSlot& slot);
 void AddConnectionCommands(CLI::App& app, CommandSlot& slot);
+void AddListenCommand(CLI::App& app, CommandSlot& slot);
 
 }  // namespace rehook::cli

@@ -62,4 +62,26 @@ OutboundRequest BuildRequestReplay(const Event& event, std::shared_ptr<const std
   return request;
 }
 
+OutboundRequest BuildLocalForward(const Event& event, std::shared_ptr<const std::string> body,
+                                  TargetUrl base, std::chrono::milliseconds timeout) {
+  std::string& target = base.target;
+  const std::size_t question = target.find('?');
+  std::string query = question == std::string::npos ? "" : target.substr(question + 1);
+  std::string path = target.substr(0, question);
+  if (!event.path.empty() && event.path != "/") {
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    path += event.path;
+  }
+  if (!event.query.empty()) query += (query.empty() ? "" : "&") + event.query;
+  target = query.empty() ? path : path + "?" + query;
+  OutboundRequest request;
+  request.method = event.method;
+  request.url = std::move(base);
+  request.timeout = timeout;
+  request.headers = ForwardableHeaders(event.headers);
+  request.headers.push_back({"X-Rehook-Event-Id", event.id});
+  request.body = std::move(body);
+  return request;
+}
+
 }  // namespace rehook

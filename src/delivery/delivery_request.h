@@ -40,4 +40,10 @@ OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const s
 OutboundRequest BuildRequestReplay(const Event& event, std::shared_ptr<const std::string> body,
                                    TargetUrl target, std::chrono::milliseconds timeout);
 
+// Builds what `rehook listen` sends to a developer's local app: the original method, forwardable
+// headers and body bytes to `base` with the captured sub-path appended to its path and the
+// captured query string to its query, plus X-Rehook-Event-Id. Not signed.
+OutboundRequest BuildLocalForward(const Event& event, std::shared_ptr<const std::string> body,
+                                  TargetUrl base, std::chrono::milliseconds timeout);
+
 }  // namespace rehook

@@ -8,6 +8,8 @@
 #include <locale>
 #include <sstream>
 
+#include "common/duration.h"
+
 namespace rehook {
 namespace {
 
@@ -27,21 +29,9 @@ std::optional<RetrySchedule> RetrySchedule::Parse(std::string_view text) {
     more = comma != std::string_view::npos;
     std::string_view item = text.substr(0, comma);
     text = more ? text.substr(comma + 1) : std::string_view();
-    TimeMs value = 0;
-    auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), value);
-    if (error != std::errc{} || value <= 0) return std::nullopt;
-    std::string_view unit(end, static_cast<size_t>(item.data() + item.size() - end));
-    if (unit == "ms") {
-      delays.push_back(value);
-    } else if (unit == "s") {
-      delays.push_back(value * 1000);
-    } else if (unit == "m") {
-      delays.push_back(value * 60'000);
-    } else if (unit == "h") {
-      delays.push_back(value * 3'600'000);
-    } else {
-      return std::nullopt;
-    }
+    std::optional<TimeMs> delay = ParseDurationMs(item);
+    if (!delay) return std::nullopt;
+    delays.push_back(*delay);
   }
   return RetrySchedule(std::move(delays));
 }

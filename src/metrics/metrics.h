@@ -36,6 +36,12 @@ class Metrics final : public DeliveryCounter {
   void CountLoopRefused() { loops_refused_.Add(); }
   void CountDelivery(DeliveryKind kind, bool success, double seconds) override;
   void CountResponse(std::string_view path, int status, double seconds);
+  // Live streams (GET /v1/events/stream): opened and ended, events sent, and those ended
+  // because their client read too slowly.
+  void CountStreamOpened() { streams_opened_.Add(); }
+  void CountStreamClosed() { streams_closed_.Add(); }
+  void CountStreamed(std::uint64_t events) { events_streamed_.Add(events); }
+  void CountSlowStreamClosed() { slow_streams_closed_.Add(); }
 
   const Counter& captured_events() const { return captured_events_; }
   const Histogram& capture_seconds() const { return capture_seconds_; }
@@ -52,6 +58,9 @@ class Metrics final : public DeliveryCounter {
     return responses_[Index(area)][status_class];
   }
   const Histogram& request_seconds(HttpArea area) const { return request_seconds_[Index(area)]; }
+  std::uint64_t open_streams() const { return streams_opened_.value() - streams_closed_.value(); }
+  const Counter& events_streamed() const { return events_streamed_; }
+  const Counter& slow_streams_closed() const { return slow_streams_closed_; }
 
   // The pace of each replay job running on this node.
   ReplayPaceBoard& replay_paces() { return replay_paces_; }
@@ -71,6 +80,10 @@ class Metrics final : public DeliveryCounter {
   std::array<std::array<Counter, kStatusClasses.size()>, kHttpAreas.size()> responses_;
   std::array<Histogram, kHttpAreas.size()> request_seconds_;
   ReplayPaceBoard replay_paces_;
+  Counter streams_opened_;
+  Counter streams_closed_;
+  Counter events_streamed_;
+  Counter slow_streams_closed_;
 };
 
 }  // namespace rehook

@@ -25,6 +25,16 @@ void WriteCapture(PrometheusText& out, const Metrics& metrics) {
   out.Sample("rehook_capture_loops_refused_total", {}, metrics.loops_refused().value());
 }
 
+void WriteStreams(PrometheusText& out, const Metrics& metrics) {
+  out.Family("rehook_event_streams", "gauge", "Live event streams open on this node.");
+  out.Sample("rehook_event_streams", {}, metrics.open_streams());
+  out.Family("rehook_events_streamed_total", "counter", "Events sent on live event streams.");
+  out.Sample("rehook_events_streamed_total", {}, metrics.events_streamed().value());
+  out.Family("rehook_event_streams_closed_slow_total", "counter",
+             "Live event streams ended because their client did not keep up.");
+  out.Sample("rehook_event_streams_closed_slow_total", {}, metrics.slow_streams_closed().value());
+}
+
 void WriteDeliveries(PrometheusText& out, const Metrics& metrics) {
   out.Family("rehook_deliveries_total", "counter",
              "Requests sent to destinations and target URLs, by why they were sent (forward, "
@@ -137,6 +147,7 @@ std::string RenderMetrics(const Metrics& metrics, const MetricsSnapshot& snapsho
                           MetricsScope scope) {
   PrometheusText out;
   WriteCapture(out, metrics);
+  WriteStreams(out, metrics);
   WriteDeliveries(out, metrics);
   WriteWork(out, snapshot.work);
   WriteCircuitTotals(out, snapshot.circuits);

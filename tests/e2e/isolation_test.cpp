@@ -46,6 +46,9 @@ struct Tenant {
 
   // The path with its {id}/{requestId} filled in with this tenant's resource of that kind.
   std::string Fill(const std::string& path) const {
+    // A live stream never ends; resuming it after the tenant's event must be refused (404) as
+    // firmly as any other use of the tenant's ids.
+    if (path == "/v1/events/stream") return path + "?after=" + event;
     static const std::vector<std::pair<std::string, std::string Tenant::*>> kCollections = {
         {"/v1/sources/", &Tenant::source},
         {"/v1/endpoints/", &Tenant::source},

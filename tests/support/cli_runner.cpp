@@ -6,12 +6,11 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include "support/temp_dir.h"
 
 extern char** environ;
 
@@ -32,9 +31,9 @@ int ExitCodeOf(int status) {
 
 }  // namespace
 
-CliResult RunCli(const std::vector<std::string>& args,
-                 const std::vector<std::pair<std::string, std::string>>& env,
-                 std::chrono::milliseconds timeout) {
+CliProcess::CliProcess(const std::vector<std::string>& args,
+                       const std::vector<std::pair<std::string, std::string>>& env)
+    : args_(args) {
   std::vector<std::string> argv_storage = {REHOOK_BINARY};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -51,9 +50,11 @@ CliResult RunCli(const std::vector<std::string>& args,
   for (auto& entry : env_storage) envp.push_back(entry.data());
   envp.push_back(nullptr);
 
-  TempDir dir;
-  const std::string out_path = dir.path() + "/stdout";
-  const std::string err_path = dir.path() + "/stderr";
+  char dir_template[] = "/tmp/rehook-cli-XXXXXX";
+  if (::mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = dir_template;
+  const std::string out_path = dir_ + "/stdout";
+  const std::string err_path = dir_ + "/stderr";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -65,24 +66,45 @@ CliResult RunCli(const std::vector<std::string>& args,
   int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error(std::string("cannot start ") + argv[0]);
+  pid_ = pid;
+}
 
-  CliResult result;
-  int status = 0;
+CliProcess::~CliProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status_, 0);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string CliProcess::out() const { return ReadFile(dir_ + "/stdout"); }
+std::string CliProcess::err() const { return ReadFile(dir_ + "/stderr"); }
+
+void CliProcess::Signal(int signal) {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
+CliResult CliProcess::Wait(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
+  while (pid_ > 0 && ::waitpid(pid_, &status_, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      ADD_FAILURE() << "rehook " << ::testing::PrintToString(args) << " still ran after "
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status_, 0);
+      ADD_FAILURE() << "rehook " << ::testing::PrintToString(args_) << " still ran after "
                     << timeout.count() << " ms";
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  result.exit_code = ExitCodeOf(status);
-  result.out = ReadFile(out_path);
-  result.err = ReadFile(err_path);
-  return result;
+  pid_ = -1;
+  return CliResult{ExitCodeOf(status_), out(), err()};
+}
+
+CliResult RunCli(const std::vector<std::string>& args,
+                 const std::vector<std::pair<std::string, std::string>>& env,
+                 std::chrono::milliseconds timeout) {
+  return CliProcess(args, env).Wait(timeout);
 }
 
 }  // namespace rehook::testing
