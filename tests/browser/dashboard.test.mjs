@@ -326,6 +326,27 @@ async function main() {
       await expectText(page.locator('form .feedback'), /No event whose latest attempt here failed since then/);
     });
 
+    await step('turns Live on: new events appear at the top as they arrive, filter applied', async () => {
+      await nav(page, 'Events');
+      const filter = '{"body": {"live": true}}';
+      await page.getByLabel('Filter (JSON)').fill(filter);
+      await page.getByRole('button', { name: 'Show events' }).click();
+      await expectText(page.locator('main .message'), /No event matches this filter/);
+      await page.getByRole('checkbox', { name: 'Live' }).check();
+      await expectText(page.getByRole('status').filter({ hasText: 'Live:' }), /Live: new events appear/);
+      const first = await capture(`${ingestUrl}/live`, { body: JSON.stringify({ live: true, n: 1 }), headers: { 'Content-Type': 'application/json' } });
+      await capture(`${ingestUrl}/live`, { body: JSON.stringify({ live: false }), headers: { 'Content-Type': 'application/json' } });
+      const second = await capture(`${ingestUrl}/live`, { body: JSON.stringify({ live: true, n: 2 }), headers: { 'Content-Type': 'application/json' } });
+      const shown = () => page.locator('main table a[href^="#/events/evt_"]').evaluateAll(
+        (links) => links.map((link) => link.getAttribute('href').slice('#/events/'.length)));
+      await waitUntil(async () => JSON.stringify(await shown()) === JSON.stringify([second, first]), 'the two matching events, newest on top, without a reload');
+      await expectText(page.getByRole('status').filter({ hasText: 'Live:' }), /2 new events/);
+      assert.match(await page.evaluate(() => window.location.hash), /live=1/);
+      await page.getByRole('checkbox', { name: 'Live' }).uncheck();
+      await page.getByRole('button', { name: 'Clear filter' }).click();
+      await page.locator(`a[href="#/events/${jsonId}"]`).waitFor();
+    });
+
     await step('fits a phone screen (390 px) without sideways scrolling', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       for (const [name, hash, ready] of [

@@ -3,6 +3,11 @@
 // in the URL (#/events?source_id=&from=&to=&q=&filter=&cursor=), so the browser's back button
 // and reloads keep them. A search scans a bounded number of events per call (API-NOTES.md,
 // Search): a page may hold fewer matches than asked for, and "Older" continues the scan.
+//
+// "Live" (live=1 in the URL) follows GET /v1/events/stream with the same source and filter and
+// puts each new event at the top of the list as it arrives (body text `q` checked here, since the
+// stream takes no q). The browser's EventSource reconnects by itself and resumes after the last
+// event it got (Last-Event-ID), so nothing arriving during a hiccup is missed.
 
 import { ApiError, get, listAll, withQuery } from '../api.js';
 import { field, h, message, replaceChildren, table } from '../dom.js';
@@ -10,6 +15,15 @@ import { bytes, fromLocalInput, isoToLocalInput, timeElement, timeZoneName } fro
 
 // The cursors of the pages before this one, for "Newer": the API pages one way only.
 const newerPages = { filterKey: null, cursors: [] };
+
+// The open live stream, if any: one at a time, closed when the view changes.
+let liveStream = null;
+
+function stopLive() {
+  if (liveStream) liveStream.close();
+  liveStream = null;
+}
+window.addEventListener('hashchange', stopLive);
 
 function filterOf(params) {
   return {
@@ -85,6 +99,49 @@ function requestLine(event) {
   return h('span', { class: 'mono' }, h('span', { class: 'method' }, event.method), ' ', `${event.path}${query}`);
 }
 
+function eventRow(event, sourceNames) {
+  return [
+    h('a', { href: `#/events/${encodeURIComponent(event.id)}` }, timeElement(event.received_at)),
+    sourceNames.get(event.source_id) ?? event.source_id,
+    requestLine(event),
+    bytes(event.size),
+    event.verified ? 'yes' : h('span', { class: 'badge bad' }, 'no'),
+  ];
+}
+
+const columns = ['Received', 'Source', 'Request', 'Size', 'Verified'];
+
+// Follows the stream and puts each event that passes the filter at the top of `list`.
+function startLive(view, filter, list, status, sourceNames) {
+  stopLive();
+  const stream = new EventSource(withQuery('/v1/events/stream', { source_id: filter.source_id, filter: filter.filter }));
+  liveStream = stream;
+  let arrived = 0;
+  stream.addEventListener('open', () => { status.textContent = 'Live: new events appear at the top as they arrive.'; });
+  stream.addEventListener('error', () => {
+    if (stream.readyState === EventSource.CLOSED) {
+      status.textContent = 'Live stopped: the server refused the stream. Refresh to try again.';
+    } else {
+      status.textContent = 'Live: reconnecting…';
+    }
+  });
+  stream.addEventListener('event', (message) => {
+    if (!view.isCurrent()) { stopLive(); return; }
+    const event = JSON.parse(message.data);
+    if (filter.q && !(typeof event.body === 'string' && event.body.includes(filter.q))) return;
+    const cells = eventRow(event, sourceNames);
+    const row = h('tr', { class: 'arrived' }, cells.map((cell, i) => h('td', { 'data-label': columns[i] }, cell)));
+    let body = list.querySelector('tbody');
+    if (!body) {
+      replaceChildren(list, table('Captured events', columns, []));
+      body = list.querySelector('tbody');
+    }
+    body.prepend(row);
+    arrived += 1;
+    status.textContent = `Live: ${arrived} new event${arrived === 1 ? '' : 's'} since you turned it on.`;
+  });
+}
+
 export async function renderEvents(main, view) {
   const filter = filterOf(view.params);
   const cursor = view.params.get('cursor') ?? '';
@@ -104,13 +161,7 @@ export async function renderEvents(main, view) {
   if (!view.isCurrent()) return;
   const sourceNames = new Map(sources.map((source) => [source.id, source.name]));
 
-  const rows = page.data.map((event) => [
-    h('a', { href: `#/events/${encodeURIComponent(event.id)}` }, timeElement(event.received_at)),
-    sourceNames.get(event.source_id) ?? event.source_id,
-    requestLine(event),
-    bytes(event.size),
-    event.verified ? 'yes' : h('span', { class: 'badge bad' }, 'no'),
-  ]);
+  const rows = page.data.map((event) => eventRow(event, sourceNames));
   const searching = filter.q || filter.filter;
   const filtered = searching || filter.source_id || filter.from || filter.to;
   const count = `${page.data.length} event${page.data.length === 1 ? '' : 's'} on this page`;
@@ -120,14 +171,33 @@ export async function renderEvents(main, view) {
   if (searching && page.next_cursor) {
     emptyText = 'No match among the events searched so far. "Older →" searches further back.';
   }
+  // Live only on the newest page: new events belong above it.
+  const live = view.params.get('live') === '1' && !cursor;
+  const list = h('div', { class: 'event-list' },
+    page.data.length ? table('Captured events', columns, rows) : message('info', emptyText));
+  const liveStatus = h('p', { class: 'muted', role: 'status' }, live ? 'Live: connecting…' : '');
+  const liveToggle = h('label', { class: 'toggle' },
+    h('input', {
+      type: 'checkbox',
+      name: 'live',
+      checked: live,
+      disabled: Boolean(cursor),
+      onchange: (event) => view.navigate('/events', { ...filter, live: event.target.checked ? '1' : '' }),
+    }),
+    ' Live');
   replaceChildren(main,
     h('h1', {}, 'Events'),
     filterForm(view, sources, filter),
     h('div', { class: 'toolbar' },
       h('p', { class: 'muted' }, searching ? `${count}, newest first. Each page of a search looks at a bounded number of events; "Older →" continues it.` : `${count}, newest first.`),
-      h('button', { type: 'button', class: 'secondary small', onclick: () => view.navigate('/events', { ...filter, cursor }) }, 'Refresh')),
-    page.data.length
-      ? table('Captured events', ['Received', 'Source', 'Request', 'Size', 'Verified'], rows)
-      : message('info', emptyText),
+      liveToggle,
+      h('button', { type: 'button', class: 'secondary small', onclick: () => view.navigate('/events', { ...filter, cursor, live: live ? '1' : '' }) }, 'Refresh')),
+    liveStatus,
+    list,
     pager(view, filter, cursor, page.next_cursor));
+  if (live) {
+    startLive(view, filter, list, liveStatus, sourceNames);
+  } else {
+    stopLive();
+  }
 }
