@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "auth/secrets.h"
 #include "common/ids.h"
@@ -97,6 +98,64 @@ TEST_P(StoreTest, EventsRoundTripExactly) {
   ASSERT_TRUE(without_body);
   EXPECT_TRUE(without_body->body.empty());
   EXPECT_FALSE(store_->events().GetEvent("org_other", event.id, true).has_value());
+}
+
+TEST_P(StoreTest, CommittedEventsComeInCommitOrderAfterAPosition) {
+  Source a = MakeSource(org_.id, 3000);
+  Source b = MakeSource(org_.id, 3001);
+  Organization other{NewId("org", 1001), "globex", 30, 1001};
+  store_->tenancy().InsertOrganization(other);
+  Source foreign = MakeSource(other.id, 3002);
+  Append({MakeEvent(a, 1000)});  // before the stream starts
+  auto committed = [&](std::optional<std::string> org_id, std::optional<std::string> source_id,
+                       CommitPosition after, int limit = 200, bool with_bodies = true) {
+    CommittedQuery query;
+    query.org_id = std::move(org_id);
+    query.source_id = std::move(source_id);
+    query.after = std::move(after);
+    query.limit = limit;
+    query.with_bodies = with_bodies;
+    return store_->events().ListCommittedAfter(query);
+  };
+
+  const CommitPosition start = store_->events().LatestPosition();
+  EXPECT_TRUE(committed(org_.id, std::nullopt, start).empty());
+  // Two commits; the second holds an event received earlier than the first's: commit order,
+  // not arrival order, is what a stream follows.
+  std::vector<Event> first = {MakeEvent(a, 20000, "first-1"), MakeEvent(b, 20010, "first-2"),
+                              MakeEvent(foreign, 20020)};
+  std::vector<Event> second = {MakeEvent(a, 15000, "second-1"), MakeEvent(b, 25000, "second-2")};
+  Append(first);
+  Append(second);
+
+  std::vector<CommittedEvent> all;
+  CommitPosition after = start;
+  for (int pages = 0; pages < 5; ++pages) {
+    auto page = committed(org_.id, std::nullopt, after, 2);
+    all.insert(all.end(), page.begin(), page.end());
+    if (page.size() < 2) break;
+    after = page.back().position;
+  }
+  ASSERT_EQ(all.size(), 4u);
+  std::set<std::string> first_commit = {all[0].event.id, all[1].event.id};
+  std::set<std::string> second_commit = {all[2].event.id, all[3].event.id};
+  EXPECT_EQ(first_commit, (std::set<std::string>{first[0].id, first[1].id}));
+  EXPECT_EQ(second_commit, (std::set<std::string>{second[0].id, second[1].id}));
+  for (std::size_t i = 1; i < all.size(); ++i) EXPECT_LT(all[i - 1].position, all[i].position);
+  EXPECT_EQ(all[2].event.body.substr(0, 6), "second");  // bodies when asked for
+
+  // A position found by id continues after that event; another org's event has none.
+  auto position = store_->events().PositionOf(org_.id, all[1].event.id);
+  ASSERT_TRUE(position.has_value());
+  EXPECT_EQ(*position, all[1].position);
+  auto rest = committed(org_.id, b.id, *position, 200, false);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].event.id, second[1].id);
+  EXPECT_TRUE(rest[0].event.body.empty());
+  EXPECT_FALSE(store_->events().PositionOf(org_.id, first[2].id).has_value());
+  // Every organization's, for the node's feed; nothing after the latest position.
+  EXPECT_EQ(committed(std::nullopt, std::nullopt, start).size(), 5u);
+  EXPECT_TRUE(committed(std::nullopt, std::nullopt, store_->events().LatestPosition()).empty());
 }
 
 TEST_P(StoreTest, ListsEventsNewestFirstWithCursorAndTimeBounds) {
