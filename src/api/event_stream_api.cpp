@@ -132,8 +132,13 @@ boost::asio::awaitable<HttpResponse> StreamEvents(ApiRequest& request) {
   ApiServices& services = request.services;
   auto executor = co_await boost::asio::this_coro::executor;
   // Subscribed before anything stored is read: the seam (live/live_tail.h).
-  std::shared_ptr<Subscription> subscription = co_await services.events.Run(
-      [&](EventLog&) { return services.live_feed.Subscribe(std::move(interest), executor); });
+  // (Set inside rather than returned: GCC's -O3 sees a maybe-uninitialized shared_ptr in an
+  // awaited std::optional<std::shared_ptr<...>>.)
+  std::shared_ptr<Subscription> subscription;
+  co_await services.events.Run([&](EventLog&) {
+    subscription = services.live_feed.Subscribe(std::move(interest), executor);
+    return true;
+  });
   auto stream = std::make_shared<OpenStream>(OpenStream{
       services, subscription,
       std::make_shared<LiveTail>(services.events, services.writer, subscription, resume_after),
