@@ -47,6 +47,11 @@ boost::asio::awaitable<void> Subscription::Wait(std::chrono::steady_clock::durat
   co_await timer_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
 }
 
+std::size_t Subscription::buffered_bytes() {
+  std::lock_guard lock(mutex_);
+  return inbox_bytes_;
+}
+
 Subscription::Taken Subscription::Take() {
   std::lock_guard lock(mutex_);
   Taken taken{std::move(inbox_), end_};
@@ -173,9 +178,9 @@ void EventFeed::Run() {
     if (stopping_) break;
     lock.unlock();
     try {
-      // A full page means more may be waiting: read on without waiting for the next wake.
-      while (ReadAndPublish()) {
-      }
+      // A full page means more may be waiting: read on without waiting for the next wake,
+      // once the streams have had a moment to take the last page.
+      while (ReadAndPublish()) LetStreamsDrain();
     } catch (const std::exception& e) {
       // The store is unreachable for now; streams wait, and the next poll tries again.
       log::Warn("live.feed_read_failed", {{"error", e.what()}});
@@ -191,7 +196,10 @@ bool EventFeed::ReadAndPublish() {
     if (stopping_ || subscriptions_.empty()) return false;
     query.after = position_;
   }
-  query.limit = options_.page_size;
+  // A page arrives in a stream's inbox at once: a quarter of the inbox at most, so that a
+  // stream that keeps up is never taken for a slow one by a burst of large events.
+  const std::size_t fits = options_.max_stream_bytes / 4 / std::max<std::size_t>(event_bytes_, 1);
+  query.limit = static_cast<int>(std::clamp<std::size_t>(fits, 1, options_.page_size));
   std::vector<CommittedEvent> page = events_.ListCommittedAfter(query);
   if (page.empty()) return false;
   // SQLite shows a commit before its fsync; nothing reaches a stream that a power cut could
@@ -205,6 +213,11 @@ bool EventFeed::ReadAndPublish() {
     position_ = std::max(position_, page.back().position);
     subscriptions = subscriptions_;
   }
+  std::size_t page_bytes = 0;
+  for (const CommittedEvent& committed : page) {
+    page_bytes += committed.event.body.size() + kEventOverheadBytes;
+  }
+  event_bytes_ = (event_bytes_ * 3 + page_bytes / page.size()) / 4;
   for (CommittedEvent& committed : page) {
     const std::size_t bytes = committed.event.body.size() + kEventOverheadBytes;
     auto event = std::make_shared<const FeedEvent>(std::move(committed));
@@ -220,7 +233,26 @@ bool EventFeed::ReadAndPublish() {
       if (!subscription->Deliver(event, bytes)) Unsubscribe(subscription);
     }
   }
-  return static_cast<int>(page.size()) == options_.page_size;
+  return static_cast<int>(page.size()) == query.limit;
+}
+
+void EventFeed::LetStreamsDrain() {
+  // A burst (a backlog on PostgreSQL shows up at once) must not overflow a stream that keeps
+  // up: wait up to kDrainGrace for every inbox to be at most half full. A stuck stream costs
+  // the others that much per page, and then overflows.
+  constexpr auto kDrainGrace = std::chrono::milliseconds(50);
+  const auto until = std::chrono::steady_clock::now() + kDrainGrace;
+  for (;;) {
+    bool drained = true;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& subscription : subscriptions_) {
+        drained = drained && subscription->buffered_bytes() <= options_.max_stream_bytes / 2;
+      }
+    }
+    if (drained || std::chrono::steady_clock::now() >= until) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 void EventFeed::WaitDurable() {

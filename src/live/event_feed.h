@@ -91,6 +91,8 @@ class Subscription {
   };
   // What arrived since the last call (thread-safe).
   Taken Take();
+  // Bytes waiting in the inbox (thread-safe).
+  std::size_t buffered_bytes();
 
   // Called once, on the feed's thread, when the inbox overflows (to stop a write that is
   // stuck on a client that does not read). Thread-safe.
@@ -122,7 +124,7 @@ struct EventFeedOptions {
   // How often the feed reads while streams are open, besides on local commits: the delay with
   // which another node's events reach this node's streams.
   std::chrono::milliseconds poll_interval{250};
-  int page_size = 500;
+  int page_size = 500;  // at most; fewer when events are large (see ReadAndPublish)
   // Bytes one stream may have waiting (bodies and a little per event) before it is ended.
   std::size_t max_stream_bytes = 8 << 20;
 };
@@ -150,6 +152,7 @@ class EventFeed {
   void Run();
   // Reads one page after position_ and hands it out; false when there was nothing to read.
   bool ReadAndPublish();
+  void LetStreamsDrain();
   void WaitDurable();
 
   EventLog& events_;
@@ -163,6 +166,9 @@ class EventFeed {
   bool active_ = false;      // following commits (some stream is open)
   bool woken_ = false;
   bool stopping_ = false;
+  // The size of recent events (bodies and a little more), on the reader thread only: what
+  // sizes its pages.
+  std::size_t event_bytes_ = 2048;
   std::thread reader_;
 };
 
