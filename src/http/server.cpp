@@ -489,8 +489,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
 
   // The body of a streamed response as its producer writes it: each write one chunk on
   // HTTP/1.1 (close-delimited on 1.0), under the write time limit. Lives on the connection's
-  // io thread; only Abort() comes from elsewhere, and reaches the socket through a post, after
-  // which Detach() has made sure there is still one.
+  // io thread; only Abort() comes from elsewhere, and reaches the socket through a post, which
+  // finds no session once Finish() has run.
   class StreamedBody final : public BodyStream, public std::enable_shared_from_this<StreamedBody> {
    public:
     StreamedBody(Impl& server, Session& session, bool chunked)

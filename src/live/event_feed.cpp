@@ -17,12 +17,12 @@ namespace {
 constexpr std::size_t kEventOverheadBytes = 1024;
 }  // namespace
 
-bool StreamInterest::Wants(const Event& event) const {
+bool StreamInterest::Wants(const Event& event, std::optional<boost::json::value>& input) const {
   if (event.org_id != org_id) return false;
   if (source_id && event.source_id != *source_id) return false;
   if (!filter) return true;
-  boost::json::value input = FilterInput(event);
-  return filter->Matches(input);
+  if (!input) input = FilterInput(event);
+  return filter->Matches(*input);
 }
 
 Subscription::Subscription(StreamInterest interest, boost::asio::any_io_executor executor,
@@ -223,13 +223,7 @@ bool EventFeed::ReadAndPublish() {
     auto event = std::make_shared<const FeedEvent>(std::move(committed));
     std::optional<boost::json::value> input;  // built once, for the first filter that needs it
     for (const auto& subscription : subscriptions) {
-      const StreamInterest& interest = subscription->interest();
-      if (event->event.org_id != interest.org_id) continue;
-      if (interest.source_id && event->event.source_id != *interest.source_id) continue;
-      if (interest.filter) {
-        if (!input) input = FilterInput(event->event);
-        if (!interest.filter->Matches(*input)) continue;
-      }
+      if (!subscription->interest().Wants(event->event, input)) continue;
       if (!subscription->Deliver(event, bytes)) Unsubscribe(subscription);
     }
   }

@@ -12,6 +12,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -38,8 +39,9 @@ struct StreamInterest {
   std::optional<std::string> source_id;
   std::optional<Filter> filter;
 
-  // `event` must have its body (filters may look at it).
-  bool Wants(const Event& event) const;
+  // `event` must have its body (filters may look at it). `input` is the event's filter input,
+  // built here on first need and kept, so that many interests share one (nullopt at first).
+  bool Wants(const Event& event, std::optional<boost::json::value>& input) const;
 };
 
 // Why the feed stopped serving a subscription.

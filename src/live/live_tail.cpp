@@ -58,7 +58,8 @@ boost::asio::awaitable<std::vector<SharedEvent>> LiveTail::ReadStoredPage() {
   sent_ = page.back().position;
   std::vector<SharedEvent> wanted;
   for (CommittedEvent& committed : page) {
-    if (interest.filter && !interest.Wants(committed.event)) continue;
+    std::optional<boost::json::value> input;
+    if (!interest.Wants(committed.event, input)) continue;
     wanted.push_back(std::make_shared<const FeedEvent>(std::move(committed)));
   }
   co_return wanted;

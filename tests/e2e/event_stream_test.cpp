@@ -24,20 +24,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string UrlEncode(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buffer[4];
-      std::snprintf(buffer, sizeof buffer, "%%%02X", c);
-      out += buffer;
-    }
-  }
-  return out;
-}
-
 // The ids of the "event" messages, in the order they came.
 std::vector<std::string> EventIds(const std::vector<SseMessage>& messages) {
   std::vector<std::string> ids;

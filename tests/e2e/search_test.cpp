@@ -15,20 +15,6 @@ namespace {
 
 constexpr int kScanBudget = 7;
 
-std::string UrlEncode(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buffer[4];
-      std::snprintf(buffer, sizeof buffer, "%%%02X", c);
-      out += buffer;
-    }
-  }
-  return out;
-}
-
 class SearchTest : public ::testing::Test {
  protected:
   SearchTest()

@@ -5,7 +5,9 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 
@@ -15,6 +17,21 @@ namespace rehook::testing {
 
 inline std::string JsonString(const boost::json::value& value, std::string_view key) {
   return std::string(value.at(key).as_string());
+}
+
+// `text` percent-encoded for a query parameter (every byte but the unreserved ones).
+inline std::string UrlEncode(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buffer[4];
+      std::snprintf(buffer, sizeof buffer, "%%%02X", c);
+      out += buffer;
+    }
+  }
+  return out;
 }
 
 // Creates a source and returns its id.
