@@ -22,19 +22,7 @@ source "$(dirname "$0")/lib.sh"
 
 duration=15
 connections=64
-positional=()
-extra_flags=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --quick) duration=5 ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    --) shift; extra_flags=("$@"); break ;;
-    *) positional+=("$1") ;;
-  esac
-  shift
-done
-[ "${#positional[@]}" -ge 1 ] && duration="${positional[0]}"
-[ "${#positional[@]}" -ge 2 ] && connections="${positional[1]}"
+bench_parse_args 5 19 "$@"
 threads=2
 drain_stall_s="${DRAIN_STALL_S:-45}"
 drain_max_s=900
@@ -52,34 +40,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 
 bench_post_script "$bench_tmp/post.lua"
 
-# The sink: one worker (the CPU is shared with rehook and wrk), a log line per delivery.
-sink_port=$(bench_free_port)
-sink_dir="$bench_tmp/sink"
-sink_log="$sink_dir/access.log"
-mkdir -p "$sink_dir"
-cat >"$sink_dir/nginx.conf" <<NGINX
-worker_processes 1;
-pid $sink_dir/nginx.pid;
-error_log $sink_dir/error.log;
-events { worker_connections 4096; }
-http {
-  log_format sink '\$msec \$http_x_rehook_event_id \$request_method \$status \$http_content_length \$uri';
-  access_log $sink_log sink;
-  client_body_temp_path $sink_dir/body;
-  client_max_body_size 10m;
-  server {
-    listen 127.0.0.1:$sink_port;
-    location / { return 200 '{"ok":true}'; }
-  }
-}
-NGINX
-: >"$sink_log"
-nginx -c "$sink_dir/nginx.conf" -g 'daemon off;' &
-bench_pids+=($!)
-for _ in $(seq 1 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$sink_port/ready" && break
-  sleep 0.05
-done
+# The sink: a log line per delivery.
+bench_start_logging_sink '$msec $http_x_rehook_event_id $request_method $status $http_content_length $uri'
+sink_port=$SINK_PORT
+sink_log=$SINK_LOG
 # Deliveries are the log lines for /hook (not the readiness probes above).
 deliveries() { awk '$6 == "/hook"' "$sink_log"; }
 delivery_count() { grep -c ' /hook$' "$sink_log" || true; }

@@ -13,6 +13,27 @@ bench_cleanup() {
 }
 trap bench_cleanup EXIT
 
+# bench_parse_args QUICK_SECONDS HELP_LAST_LINE "$@": the options the forwarding benchmarks
+# share — `--quick` (runs of QUICK_SECONDS), `-h` (the script's header comment, lines
+# 2..HELP_LAST_LINE), `-- FLAGS` for `rehook serve`, then [seconds] [connections]. Sets
+# `duration` and `connections` when given (the caller sets their defaults first) and `extra_flags`.
+bench_parse_args() {
+  local quick="$1" help_end="$2" positional=()
+  shift 2
+  extra_flags=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --quick) duration=$quick ;;
+      -h | --help) sed -n "2,${help_end}p" "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      --) shift; extra_flags=("$@"); break ;;
+      *) positional+=("$1") ;;
+    esac
+    shift
+  done
+  if [ "${#positional[@]}" -ge 1 ]; then duration="${positional[0]}"; fi
+  if [ "${#positional[@]}" -ge 2 ]; then connections="${positional[1]}"; fi
+}
+
 bench_build() {
   "$bench_root/scripts/install-deps.sh" bench
   cmake -S "$bench_root" -B "$bench_root/build/release" -DCMAKE_BUILD_TYPE=Release \
@@ -43,6 +64,41 @@ NGINX
   nginx -c "$dir/nginx.conf" -g 'daemon off;' &
   bench_pids+=($!)
   sleep 0.5
+}
+
+# bench_start_logging_sink LOG_FORMAT: the sink of the forwarding benchmarks — nginx with one
+# worker (the CPU is shared with rehook and wrk) answering 200 to everything, one access-log line
+# per request in LOG_FORMAT (nginx variables); sets SINK_PORT and SINK_LOG, returns once it answers.
+bench_start_logging_sink() {
+  local dir="$bench_tmp/sink"
+  SINK_PORT=$(bench_free_port)
+  SINK_LOG="$dir/access.log"
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<NGINX
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 4096; }
+http {
+  log_format sink '$1';
+  access_log $SINK_LOG sink;
+  client_body_temp_path $dir/body;
+  client_max_body_size 10m;
+  server {
+    listen 127.0.0.1:$SINK_PORT;
+    location / { return 200 '{"ok":true}'; }
+  }
+}
+NGINX
+  : >"$SINK_LOG"
+  nginx -c "$dir/nginx.conf" -g 'daemon off;' &
+  bench_pids+=($!)
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$SINK_PORT/ready" && return 0
+    sleep 0.05
+  done
+  echo "the sink did not start: $(cat "$dir/error.log")" >&2
+  exit 1
 }
 
 # bench_start_rehook NAME [serve flags...]: starts rehook (REHOOK_BINARY, or this tree's release

@@ -14,6 +14,7 @@ run_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libpq-dev
   libhowardhinnant-date-dev libspdlog-dev libfmt-dev libcli11-dev libjemalloc-dev
+  libuv1 libc-ares2 libnghttp2-14 libbrotli1 libicu72 zlib1g
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -43,15 +44,41 @@ for pkg in "${packages[@]}"; do
   fi
 done
 
-if [ "${#missing[@]}" -eq 0 ]; then
-  exit 0
-fi
-
-echo "installing missing packages: ${missing[*]}" >&2
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
   sudo_cmd=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+updated=0
+apt_update() {
+  if [ "$updated" -eq 0 ]; then "${sudo_cmd[@]}" apt-get update -qq; updated=1; fi
+}
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing missing packages: ${missing[*]}" >&2
+  apt_update
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# V8, which runs transformations, comes from Debian's libnode108 and libnode-dev
+# (docs/ARCHITECTURE.md, "Transformations"). Where apt can install them, it does. A NodeSource
+# nodejs (the one the browser test runs on, on these machines) declares that it conflicts with
+# libnode108 and ships node 20's headers in /usr/include/node; there the two Debian packages are
+# unpacked into /opt/rehook/libnode instead, which CMake looks in first.
+libnode_root=/opt/rehook/libnode
+libnode_lib=usr/lib/x86_64-linux-gnu/libnode.so.108
+if [ ! -e "/$libnode_lib" ] && [ ! -e "$libnode_root/$libnode_lib" ]; then
+  apt_update
+  if apt-get install -s -qq libnode-dev >/dev/null 2>&1; then
+    echo "installing libnode-dev" >&2
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends libnode-dev >/dev/null
+  else
+    echo "unpacking Debian's libnode108 and libnode-dev into $libnode_root" >&2
+    download_dir="$(mktemp -d)"
+    chmod 0777 "$download_dir"  # apt downloads as its own user
+    (cd "$download_dir" && apt-get download -qq libnode108 libnode-dev >/dev/null)
+    "${sudo_cmd[@]}" mkdir -p "$libnode_root"
+    for deb in "$download_dir"/*.deb; do "${sudo_cmd[@]}" dpkg-deb -x "$deb" "$libnode_root"; done
+    rm -rf "$download_dir"
+  fi
+fi

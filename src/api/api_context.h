@@ -16,6 +16,7 @@
 #include "delivery/outbound_client.h"
 #include "delivery/routing.h"
 #include "delivery/target_guard.h"
+#include "delivery/transform_step.h"
 #include "domain/role.h"
 #include "domain/tenancy.h"
 #include "http/http_types.h"
@@ -28,6 +29,7 @@
 #include "store/batch_writer.h"
 #include "store/store.h"
 #include "store/store_executor.h"
+#include "transform/transformer.h"
 
 namespace rehook {
 
@@ -61,6 +63,8 @@ struct ApiServices {
   // A comment line on an idle stream this often (API.md: at least every 15 s), which is also
   // how a stream notices its client has gone.
   std::chrono::milliseconds stream_heartbeat{10000};
+  Transformer& transformer;   // runs transformation scripts (the test run, checks of new code)
+  TransformStep& transforms;  // a connection's transformation, for manual resends
 };
 
 class ApiRequest {

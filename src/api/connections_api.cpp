@@ -22,6 +22,9 @@ boost::json::object ConnectionJson(const Connection& connection) {
   json["destination_id"] = connection.destination_id;
   json["filter"] = connection.filter_json.empty() ? boost::json::value(nullptr)
                                                   : boost::json::parse(connection.filter_json);
+  json["transformation_id"] = connection.transformation_id.empty()
+                                  ? boost::json::value(nullptr)
+                                  : boost::json::value(connection.transformation_id);
   json["enabled"] = connection.enabled;
   json["created_at"] = FormatIso8601(connection.created_at);
   json["updated_at"] = FormatIso8601(connection.updated_at);
@@ -36,6 +39,21 @@ boost::asio::awaitable<void> RequireOwned(ApiRequest& request, const std::string
                                 : store.GetDestination(org, id).has_value();
   });
   if (!exists) throw ApiError::NotFound("'" + field + "' " + id + " does not exist");
+}
+
+// `transformation_id` from the body: nullopt when absent, "" when null (none), else an id that
+// must name a transformation of the caller's org.
+boost::asio::awaitable<std::optional<std::string>> TransformationField(
+    ApiRequest& request, const boost::json::object& body) {
+  const boost::json::value* field = body.if_contains("transformation_id");
+  if (field == nullptr) co_return std::nullopt;
+  if (field->is_null()) co_return std::string();
+  std::string id = RequiredString(body, "transformation_id");
+  const std::string& org = request.principal.org_id;
+  bool exists = co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { return store.GetTransformation(org, id).has_value(); });
+  if (!exists) throw ApiError::NotFound("'transformation_id' " + id + " does not exist");
+  co_return id;
 }
 
 boost::asio::awaitable<Connection> LoadConnection(ApiRequest& request) {
@@ -60,6 +78,7 @@ boost::asio::awaitable<HttpResponse> CreateConnection(ApiRequest& request) {
   connection.updated_at = now;
   co_await RequireOwned(request, "source_id", connection.source_id);
   co_await RequireOwned(request, "destination_id", connection.destination_id);
+  connection.transformation_id = (co_await TransformationField(request, body)).value_or("");
   co_await request.services.configuration.Run(
       [&](ConfigurationStore& store) { store.InsertConnection(connection); });
   co_return JsonResponse(201, ConnectionJson(connection));
@@ -89,6 +108,9 @@ boost::asio::awaitable<HttpResponse> UpdateConnection(ApiRequest& request) {
   }
   if (auto filter = OptionalFilter(body, "filter")) connection.filter_json = *filter;
   if (auto enabled = OptionalBool(body, "enabled")) connection.enabled = *enabled;
+  if (auto transformation = co_await TransformationField(request, body)) {
+    connection.transformation_id = *transformation;
+  }
   connection.updated_at = request.services.clock.Now();
   bool updated = co_await request.services.configuration.Run(
       [&](ConfigurationStore& store) { return store.UpdateConnection(connection); });

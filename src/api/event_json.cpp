@@ -105,6 +105,22 @@ boost::json::object AttemptJson(const DeliveryAttempt& attempt) {
   json["created_at"] = FormatIso8601(attempt.created_at);
   json["outcome"] = ReplayOutcomeJson(attempt.outcome);
   AddResponseBody(json, attempt.response_body);
+  json["skipped"] = attempt.skipped;
+  // The transformation that ran first, and what was sent after it.
+  json["transformation"] = nullptr;
+  if (attempt.transformation_id) {
+    boost::json::object transformation;
+    transformation["id"] = *attempt.transformation_id;
+    transformation["duration_ms"] =
+        static_cast<double>(attempt.transformation_us.value_or(0)) / 1000.0;
+    transformation["sent"] = nullptr;
+    if (!attempt.sent_request.empty()) {
+      boost::json::error_code ec;
+      boost::json::value sent = boost::json::parse(attempt.sent_request, ec);
+      if (!ec) transformation["sent"] = std::move(sent);
+    }
+    json["transformation"] = std::move(transformation);
+  }
   return json;
 }
 

@@ -33,12 +33,24 @@ boost::asio::awaitable<HttpResponse> RetryEvent(ApiRequest& request) {
                              " is disabled: enable it before resending to it");
   }
 
+  // Sent as forwarding would send it: through the transformation of the source's connection to
+  // the destination, when there is one.
+  auto connections = co_await request.services.configuration.Run(
+      [&](ConfigurationStore& store) { return store.ListConnectionsOfSource(event.source_id); });
+  const Connection* via = nullptr;
+  for (const Connection& connection : connections) {
+    if (connection.destination_id == destination_id && connection.org_id == org) {
+      via = &connection;
+      break;
+    }
+  }
+
   // A client of its own, as for single-request replays: resends are occasional.
   OutboundClient client(co_await boost::asio::this_coro::executor, request.services.outbound);
   ApiServices& services = request.services;
-  DeliveryAttempt attempt =
-      co_await ResendNow({client, services.breakers, services.metrics, services.clock},
-                         std::make_shared<const Event>(std::move(event)), *destination);
+  DeliveryAttempt attempt = co_await ResendNow(
+      {client, services.breakers, services.metrics, services.clock, services.transforms},
+      std::make_shared<const Event>(std::move(event)), *destination, via);
   boost::json::object data = AttemptJson(attempt);
   co_await SubmitDurably(services.writer, std::move(attempt));
   co_return JsonResponse(200, boost::json::object{{"data", std::move(data)}});

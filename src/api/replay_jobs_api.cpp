@@ -55,6 +55,7 @@ boost::json::object JobJson(const ReplayJob& job) {
   json["destination_id"] = job.destination_id;
   json["source_id"] = StringOrNull(job.source_id);
   json["connection_id"] = StringOrNull(job.connection_id);
+  json["transformation_id"] = StringOrNull(job.transformation_id);
   json["filter"] =
       job.filter_json.empty() ? boost::json::value(nullptr) : boost::json::parse(job.filter_json);
   json["from"] = FormatIso8601(job.from);
@@ -108,6 +109,7 @@ boost::asio::awaitable<ReplayJob> ParseJob(ApiRequest& request) {
   if (job.from >= job.to) throw ApiError::BadRequest("'from' must be earlier than 'to'");
   job.source_id = OptionalString(body, "source_id");
   job.connection_id = OptionalString(body, "connection_id");
+  job.transformation_id = OptionalString(body, "transformation_id");
   job.filter_json = OptionalFilter(body, "filter").value_or("");
   job.rate_limit = static_cast<int>(
       OptionalInteger(body, "rate_limit", 1, kMaxRateLimit).value_or(kDefaultRateLimit));
@@ -147,6 +149,15 @@ boost::asio::awaitable<ReplayJob> ParseJob(ApiRequest& request) {
     // Replaying a connection means replaying what it would have delivered.
     job.source_id = connection->source_id;
     job.filter_json = CombineFilters(job.filter_json, connection->filter_json);
+  }
+  if (job.transformation_id) {
+    auto transformation =
+        co_await request.services.configuration.Run([&](ConfigurationStore& store) {
+          return store.GetTransformation(org, *job.transformation_id);
+        });
+    if (!transformation) {
+      throw ApiError::NotFound("'transformation_id' " + *job.transformation_id + " does not exist");
+    }
   }
   co_return job;
 }

@@ -12,6 +12,7 @@ void AddAllApiRoutes(ApiRouter& router) {
   AddEventRetryRoutes(router);
   AddDestinationRoutes(router);
   AddConnectionRoutes(router);
+  AddTransformationRoutes(router);
   AddReplayJobRoutes(router);
   AddRequestReplayRoutes(router);
   AddOpenApiRoutes(router);

@@ -14,6 +14,7 @@ void AddEventRoutes(ApiRouter& router);
 void AddEventRetryRoutes(ApiRouter& router);
 void AddDestinationRoutes(ApiRouter& router);
 void AddConnectionRoutes(ApiRouter& router);
+void AddTransformationRoutes(ApiRouter& router);
 void AddReplayJobRoutes(ApiRouter& router);
 void AddRequestReplayRoutes(ApiRouter& router);
 void AddOpenApiRoutes(ApiRouter& router);

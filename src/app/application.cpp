@@ -117,9 +117,21 @@ struct Application::Parts {
         source_cache(*clock, 2000),
         route_cache(*clock, 2000),
         destination_cache(*clock, 2000),
-        configuration(store->configuration(), source_cache, route_cache, destination_cache),
+        connection_cache(*clock, 2000),
+        transformation_cache(*clock, 2000),
+        configuration(store->configuration(),
+                      ConfigurationCaches{source_cache, route_cache, destination_cache,
+                                          connection_cache, transformation_cache}),
         breakers(*clock, BreakerOptions{config.breaker_threshold, config.breaker_cooldown_ms,
                                         UsesPostgres(config)}),
+        transformer(TransformerOptions{
+            .workers = config.transform_workers,
+            .limits =
+                ScriptLimits{.cpu_time = std::chrono::milliseconds(config.transform_cpu_ms),
+                             .memory_bytes = static_cast<std::size_t>(config.transform_memory_mb)
+                                             << 20}}),
+        transforms(transformer, Role<ConfigurationStore>(configuration), connection_cache,
+                   transformation_cache),
         outbound(MakeOutboundShared(OutboundOptions(config))),
         io(config.io_threads, "rehook-io"),
         delivery_lane(1, "rehook-fwd"),
@@ -127,7 +139,7 @@ struct Application::Parts {
         forwarder(delivery_lane.context(0),
                   ForwarderStores{Role<ConfigurationStore>(configuration), Role(store->events()),
                                   Role(store->work()), Role(store->cluster())},
-                  batch_writer, outbound, breakers, destination_cache,
+                  batch_writer, outbound, breakers, destination_cache, transforms,
                   ParseRetrySchedule(config.retry_schedule), *clock, timers, metrics,
                   ForwarderOptions{.owner = owner,
                                    .max_in_flight_per_destination = config.destination_concurrency,
@@ -136,8 +148,8 @@ struct Application::Parts {
         replay_runner(replay_lane.context(0),
                       ReplayStores{Role(store->work()), Role(store->replays()),
                                    Role(store->events()), Role<ConfigurationStore>(configuration)},
-                      batch_writer, outbound, breakers, destination_cache, *clock, timers, metrics,
-                      ReplayOptions(config, owner.node_id)),
+                      batch_writer, outbound, breakers, destination_cache, transforms, *clock,
+                      timers, metrics, ReplayOptions(config, owner.node_id)),
         authenticator(Role(store->tenancy()), *clock),
         rate_limiter(*clock, config.api_rate_limit, config.api_rate_burst),
         login_limiter(*clock, config.login_rate_limit, config.login_rate_burst),
@@ -159,7 +171,9 @@ struct Application::Parts {
                                       .secure_cookie = config.secure_cookies ||
                                                        StartsWith(config.public_url, "https://")},
             .search_budget = SearchBudget{.max_events = config.search_scan_events},
-            .live_feed = live_feed},
+            .live_feed = live_feed,
+            .transformer = transformer,
+            .transforms = transforms},
         api(services, authenticator, rate_limiter),
         capture(CaptureHandler::Parts{Role<ConfigurationStore>(configuration), batch_writer,
                                       source_cache, route_cache, forwarder, *clock, owner,
@@ -212,8 +226,12 @@ struct Application::Parts {
   SourceCache source_cache;
   RouteCache route_cache;
   DestinationCache destination_cache;
+  ConnectionCache connection_cache;
+  TransformationCache transformation_cache;
   CachedConfiguration configuration;  // what everyone but the store's own tests changes it through
   CircuitBreakers breakers;
+  Transformer transformer;
+  TransformStep transforms;  // runs connections' (and replay jobs') transformations
   Metrics metrics;
   std::shared_ptr<OutboundShared> outbound;
   IoPool io;

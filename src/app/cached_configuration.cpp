@@ -86,6 +86,7 @@ std::vector<Connection> CachedConfiguration::ListConnectionsOfSource(const std::
 bool CachedConfiguration::UpdateConnection(const Connection& connection) {
   const bool updated = store_.UpdateConnection(connection);
   routes_.Invalidate(connection.source_id);  // a connection never moves to another source
+  connections_.Invalidate(connection.id);
   return updated;
 }
 
@@ -94,7 +95,36 @@ bool CachedConfiguration::DeleteConnection(const std::string& org_id, const std:
   const std::optional<Connection> connection = store_.GetConnection(org_id, id);
   const bool deleted = store_.DeleteConnection(org_id, id);
   if (connection) routes_.Invalidate(connection->source_id);
+  connections_.Invalidate(id);
   return deleted;
+}
+
+void CachedConfiguration::InsertTransformation(const Transformation& transformation) {
+  store_.InsertTransformation(transformation);
+  transformations_.Invalidate(transformation.id);
+}
+
+std::optional<Transformation> CachedConfiguration::GetTransformation(const std::string& org_id,
+                                                                     const std::string& id) {
+  return store_.GetTransformation(org_id, id);
+}
+
+Page<Transformation> CachedConfiguration::ListTransformations(const std::string& org_id,
+                                                              const PageRequest& page) {
+  return store_.ListTransformations(org_id, page);
+}
+
+bool CachedConfiguration::UpdateTransformation(const Transformation& transformation) {
+  const bool updated = store_.UpdateTransformation(transformation);
+  transformations_.Invalidate(transformation.id);
+  return updated;
+}
+
+std::variant<bool, TransformationInUse> CachedConfiguration::DeleteTransformation(
+    const std::string& org_id, const std::string& id) {
+  auto result = store_.DeleteTransformation(org_id, id);
+  transformations_.Invalidate(id);
+  return result;
 }
 
 }  // namespace rehook

@@ -1,21 +1,36 @@
 #pragma once
 // The configuration role as the rest of the server sees it: every call goes to the store, and a
 // change drops what it made stale from the caches that capture, forwarding and replay read
-// (sources, routes, destinations). Invalidation lives here and nowhere else, so a new kind of
-// change cannot forget it. Other nodes' changes are seen once the cache entry's TTL has passed.
+// (sources, routes, destinations, connections, transformations). Invalidation lives here and
+// nowhere else, so a new kind of change cannot forget it. Other nodes' changes are seen once the
+// cache entry's TTL has passed.
 
 #include "capture/source_cache.h"
 #include "delivery/destination_cache.h"
 #include "delivery/routing.h"
+#include "delivery/transform_step.h"
 #include "store/roles/configuration_store.h"
 
 namespace rehook {
 
+// The caches whose entries configuration changes make stale.
+struct ConfigurationCaches {
+  SourceCache& sources;
+  RouteCache& routes;
+  DestinationCache& destinations;
+  ConnectionCache& connections;
+  TransformationCache& transformations;
+};
+
 class CachedConfiguration final : public ConfigurationStore {
  public:
-  CachedConfiguration(ConfigurationStore& store, SourceCache& sources, RouteCache& routes,
-                      DestinationCache& destinations)
-      : store_(store), sources_(sources), routes_(routes), destinations_(destinations) {}
+  CachedConfiguration(ConfigurationStore& store, ConfigurationCaches caches)
+      : store_(store),
+        sources_(caches.sources),
+        routes_(caches.routes),
+        destinations_(caches.destinations),
+        connections_(caches.connections),
+        transformations_(caches.transformations) {}
 
   void InsertSource(const Source& source) override;
   std::optional<Source> GetSource(const std::string& org_id, const std::string& id) override;
@@ -39,11 +54,22 @@ class CachedConfiguration final : public ConfigurationStore {
   bool UpdateConnection(const Connection& connection) override;
   bool DeleteConnection(const std::string& org_id, const std::string& id) override;
 
+  void InsertTransformation(const Transformation& transformation) override;
+  std::optional<Transformation> GetTransformation(const std::string& org_id,
+                                                  const std::string& id) override;
+  Page<Transformation> ListTransformations(const std::string& org_id,
+                                           const PageRequest& page) override;
+  bool UpdateTransformation(const Transformation& transformation) override;
+  std::variant<bool, TransformationInUse> DeleteTransformation(const std::string& org_id,
+                                                               const std::string& id) override;
+
  private:
   ConfigurationStore& store_;
   SourceCache& sources_;
   RouteCache& routes_;
   DestinationCache& destinations_;
+  ConnectionCache& connections_;
+  TransformationCache& transformations_;
 };
 
 }  // namespace rehook

@@ -32,6 +32,11 @@ struct Config {
   // and how often the node looks for events other nodes committed.
   std::size_t stream_buffer_bytes = 8 << 20;
   int stream_poll_ms = 250;
+  // Transformations: CPU time and memory one run of a script may use, and the threads that
+  // run scripts (each with a V8 isolate of its own).
+  int transform_cpu_ms = 50;
+  int transform_memory_mb = 32;
+  int transform_workers = 1;
   // Hostile clients: connections at once, in all and per client address, and request body
   // bytes being read at once (a client address may hold a quarter of them).
   std::size_t max_connections = 10000;

@@ -109,6 +109,26 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
       ->check(CLI::Range(10, 10000))
       ->capture_default_str();
   serve
+      .add_option("--transform-cpu-ms", config.transform_cpu_ms,
+                  "CPU time one run of a transformation script may take before it is ended")
+      ->envname("REHOOK_TRANSFORM_CPU_MS")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  serve
+      .add_option("--transform-memory-mb", config.transform_memory_mb,
+                  "Memory (MiB of JavaScript heap, and as much again in buffers) one run of a "
+                  "transformation script may use before it is ended")
+      ->envname("REHOOK_TRANSFORM_MEMORY_MB")
+      ->check(CLI::Range(8, 4096))
+      ->capture_default_str();
+  serve
+      .add_option("--transform-workers", config.transform_workers,
+                  "Threads that run transformation scripts, each with a JavaScript engine of "
+                  "its own")
+      ->envname("REHOOK_TRANSFORM_WORKERS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve
       .add_flag("--secure-cookies", config.secure_cookies,
                 "Mark the session cookie Secure (HTTPS only); implied by an https --public-url")
       ->envname("REHOOK_SECURE_COOKIES");

@@ -49,6 +49,7 @@ ClientCli::ClientCli(CLI::App& app) {
   AddReplayCommands(app, action_);
   AddDestinationCommands(app, action_);
   AddConnectionCommands(app, action_);
+  AddTransformationCommands(app, action_);
   AddListenCommand(app, action_);
 }
 

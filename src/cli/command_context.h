@@ -36,5 +36,6 @@ void AddReplayCommands(CLI::App& app, CommandSlot& slot);
 void AddDestinationCommands(CLI::App& app, CommandSlot& slot);
 void AddConnectionCommands(CLI::App& app, CommandSlot& slot);
 void AddListenCommand(CLI::App& app, CommandSlot& slot);
+void AddTransformationCommands(CLI::App& app, CommandSlot& slot);
 
 }  // namespace rehook::cli

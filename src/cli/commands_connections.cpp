@@ -18,7 +18,9 @@ struct ConnectionOptions {
   std::string destination_id;
   std::string filter;      // JSON, or @FILE holding it
   bool no_filter = false;  // update only
-  bool disabled = false;   // create only
+  std::string transformation_id;
+  bool no_transformation = false;  // update only
+  bool disabled = false;           // create only
 };
 
 Fields ConnectionFields(const boost::json::value& connection) {
@@ -26,6 +28,7 @@ Fields ConnectionFields(const boost::json::value& connection) {
           {"source_id", FieldText(connection, "source_id")},
           {"destination_id", FieldText(connection, "destination_id")},
           {"filter", FieldText(connection, "filter")},
+          {"transformation_id", FieldText(connection, "transformation_id")},
           {"enabled", FieldText(connection, "enabled")},
           {"created_at", FieldText(connection, "created_at")},
           {"updated_at", FieldText(connection, "updated_at")}};
@@ -39,6 +42,8 @@ boost::json::object ConnectionBody(const ConnectionOptions& options) {
   if (!options.destination_id.empty()) body["destination_id"] = options.destination_id;
   if (!options.filter.empty()) body["filter"] = ReadFilterOption(options.filter);
   if (options.no_filter) body["filter"] = nullptr;
+  if (!options.transformation_id.empty()) body["transformation_id"] = options.transformation_id;
+  if (options.no_transformation) body["transformation_id"] = nullptr;
   if (options.disabled) body["enabled"] = false;
   return body;
 }
@@ -72,6 +77,8 @@ void AddConnectionCommands(CLI::App& app, CommandSlot& slot) {
   create->add_option("--filter", create_options->filter,
                      "Only events passing this filter (JSON, or @FILE holding it)");
   create->add_flag("--disabled", create_options->disabled, "Create it disabled");
+  create->add_option("--transformation", create_options->transformation_id,
+                     "Run this transformation (trf_...) on each event before delivering it");
   create->callback([&slot, create_options] {
     slot = [create_options](CommandContext& context) {
       return PrintResource(
@@ -94,6 +101,12 @@ void AddConnectionCommands(CLI::App& app, CommandSlot& slot) {
   CLI::Option* filter = update->add_option("--filter", update_options->filter,
                                            "A new filter (JSON, or @FILE holding it)");
   update->add_flag("--no-filter", update_options->no_filter, "Remove the filter")->excludes(filter);
+  CLI::Option* transformation = update->add_option(
+      "--transformation", update_options->transformation_id, "Run this transformation instead");
+  update
+      ->add_flag("--no-transformation", update_options->no_transformation,
+                 "Deliver events as captured again")
+      ->excludes(transformation);
   update->callback([&slot, update_options] {
     slot = [update_options](CommandContext& context) {
       boost::json::object body = ConnectionBody(*update_options);

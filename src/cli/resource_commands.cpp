@@ -43,7 +43,7 @@ ExitCode PrintResource(CommandContext& context, const ResourceKind& kind,
   return ExitCode::ok;
 }
 
-void AddIdCommands(CLI::App& group, CommandSlot& slot, const ResourceKind& kind) {
+void AddIdCommands(CLI::App& group, CommandSlot& slot, const ResourceKind& kind, bool toggles) {
   AddIdCommand(group, slot, "get", "Show one " + kind.noun,
                [kind](CommandContext& context, const std::string& id) {
                  return PrintResource(context, kind, context.api.Get(kind.PathOf(id)).json);
@@ -52,6 +52,7 @@ void AddIdCommands(CLI::App& group, CommandSlot& slot, const ResourceKind& kind)
                [kind](CommandContext& context, const std::string& id) {
                  return DeleteResource(context, kind, id);
                });
+  if (!toggles) return;
   for (const bool enable : {true, false}) {
     AddIdCommand(group, slot, enable ? "enable" : "disable",
                  (enable ? "Enable a " : "Disable a ") + kind.noun,

@@ -1,6 +1,6 @@
 #pragma once
-// What `rehook destinations` and `rehook connections` share: both are resources of the API
-// addressed by id under one collection path, shown as a block of fields, and both have the same
+// What `rehook destinations`, `connections` and `transformations` share: both are resources of the
+// API addressed by id under one collection path, shown as a block of fields, and both have the same
 // get, delete, enable and disable commands.
 
 #include <boost/json/value.hpp>
@@ -30,7 +30,8 @@ struct ResourceKind {
 ExitCode PrintResource(CommandContext& context, const ResourceKind& kind,
                        const boost::json::value& resource);
 
-// Adds `get ID`, `delete ID`, `enable ID` and `disable ID` under `group`.
-void AddIdCommands(CLI::App& group, CommandSlot& slot, const ResourceKind& kind);
+// Adds `get ID` and `delete ID` under `group`, and with `toggles` `enable ID` and `disable ID`.
+void AddIdCommands(CLI::App& group, CommandSlot& slot, const ResourceKind& kind,
+                   bool toggles = true);
 
 }  // namespace rehook::cli

@@ -131,4 +131,13 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string_view Utf8Prefix(std::string_view bytes, std::size_t max_bytes) {
+  if (bytes.size() <= max_bytes) return bytes;
+  std::string_view prefix = bytes.substr(0, max_bytes);
+  for (int dropped = 0; dropped < 3 && !prefix.empty() && !IsValidUtf8(prefix); ++dropped) {
+    prefix.remove_suffix(1);
+  }
+  return IsValidUtf8(prefix) ? prefix : bytes.substr(0, max_bytes);
+}
+
 }  // namespace rehook

@@ -1,6 +1,7 @@
 #pragma once
 // Byte encodings and digests used across rehook (thin wrappers over OpenSSL).
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@ std::string HexEncode(std::string_view bytes);
 
 // True when `bytes` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view bytes);
+// The first `max_bytes` of `bytes`, less the start of a UTF-8 character the cut would split
+// (up to three bytes), so that a valid UTF-8 text stays valid when shortened.
+std::string_view Utf8Prefix(std::string_view bytes, std::size_t max_bytes);
 
 // Raw 32-byte digests.
 std::string Sha256(std::string_view data);

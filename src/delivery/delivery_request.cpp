@@ -5,6 +5,22 @@
 #include "delivery/webhook_signer.h"
 
 namespace rehook {
+namespace {
+
+// Appends a sub-path (unless empty or "/") to `target`'s path and a raw query to its query.
+void AppendToTarget(std::string& target, std::string_view sub_path, std::string_view query) {
+  const std::size_t question = target.find('?');
+  std::string own_query = question == std::string::npos ? "" : target.substr(question + 1);
+  std::string path = target.substr(0, question);
+  if (!sub_path.empty() && sub_path != "/") {
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    path += sub_path;
+  }
+  if (!query.empty()) own_query += (own_query.empty() ? "" : "&") + std::string(query);
+  target = own_query.empty() ? path : path + "?" + own_query;
+}
+
+}  // namespace
 
 std::string DeliveryId(const Event& event, const std::optional<ReplayMarks>& replay) {
   if (replay && replay->id_mode == ReplayIdMode::fresh) return event.id + "." + replay->job_id;
@@ -13,12 +29,17 @@ std::string DeliveryId(const Event& event, const std::optional<ReplayMarks>& rep
 
 OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const std::string> body,
                                      const Destination& destination, const TargetUrl& url,
-                                     TimeMs now, const std::optional<ReplayMarks>& replay) {
+                                     TimeMs now, const std::optional<ReplayMarks>& replay,
+                                     const TransformedRequest* reshaped) {
   OutboundRequest request;
-  request.method = event.method;
+  request.method = reshaped ? reshaped->method : event.method;
   request.url = url;
+  if (reshaped) {
+    AppendToTarget(request.url.target, reshaped->path.value_or(""), reshaped->query.value_or(""));
+    body = reshaped->body;
+  }
   request.timeout = std::chrono::milliseconds(destination.timeout_ms);
-  request.headers = ForwardableHeaders(event.headers);
+  request.headers = ForwardableHeaders(reshaped ? reshaped->headers : event.headers);
   for (const auto& field : destination.headers) {
     RemoveHeader(request.headers, field.name);
     request.headers.push_back(field);
@@ -64,16 +85,7 @@ OutboundRequest BuildRequestReplay(const Event& event, std::shared_ptr<const std
 
 OutboundRequest BuildLocalForward(const Event& event, std::shared_ptr<const std::string> body,
                                   TargetUrl base, std::chrono::milliseconds timeout) {
-  std::string& target = base.target;
-  const std::size_t question = target.find('?');
-  std::string query = question == std::string::npos ? "" : target.substr(question + 1);
-  std::string path = target.substr(0, question);
-  if (!event.path.empty() && event.path != "/") {
-    while (!path.empty() && path.back() == '/') path.pop_back();
-    path += event.path;
-  }
-  if (!event.query.empty()) query += (query.empty() ? "" : "&") + event.query;
-  target = query.empty() ? path : path + "?" + query;
+  AppendToTarget(base.target, event.path, event.query);
   OutboundRequest request;
   request.method = event.method;
   request.url = std::move(base);

@@ -14,6 +14,7 @@
 #include "domain/destination.h"
 #include "domain/event.h"
 #include "domain/replay.h"
+#include "transform/transform_request.h"
 
 namespace rehook {
 
@@ -28,10 +29,14 @@ struct ReplayMarks {
 // differs from the first delivery's yet stays the same if a resumed job re-sends the event.
 std::string DeliveryId(const Event& event, const std::optional<ReplayMarks>& replay);
 
-// `url` is the destination URL, parsed. `body` holds the event's body bytes.
+// `url` is the destination URL, parsed. `body` holds the event's body bytes. With `reshaped`
+// (what a transformation returned), its method, headers and body are sent instead of the
+// event's, and a path or query it changed is appended to the destination URL's; rehook's own
+// headers and the signature (over the body sent) are added all the same.
 OutboundRequest BuildDeliveryRequest(const Event& event, std::shared_ptr<const std::string> body,
                                      const Destination& destination, const TargetUrl& url,
-                                     TimeMs now, const std::optional<ReplayMarks>& replay);
+                                     TimeMs now, const std::optional<ReplayMarks>& replay,
+                                     const TransformedRequest* reshaped = nullptr);
 
 // Builds a single-request replay of `event` to `target`: the original method, forwardable
 // headers and body bytes; the target's path replaces the captured sub-path, and the captured

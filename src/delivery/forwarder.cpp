@@ -16,8 +16,9 @@ namespace asio = boost::asio;
 
 Forwarder::Forwarder(asio::io_context& lane, ForwarderStores store, BatchWriter& writer,
                      std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
-                     DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
-                     TimerSource& timers, DeliveryCounter& deliveries, ForwarderOptions options)
+                     DestinationCache& destinations, TransformStep& transforms,
+                     RetrySchedule schedule, const Clock& clock, TimerSource& timers,
+                     DeliveryCounter& deliveries, ForwarderOptions options)
     : lane_io_(lane),
       store_(store),
       writer_(writer),
@@ -29,6 +30,7 @@ Forwarder::Forwarder(asio::io_context& lane, ForwarderStores store, BatchWriter&
       deliveries_(deliveries),
       options_(std::move(options)),
       destinations_(destinations),
+      transforms_(transforms),
       poll_timer_(lane.get_executor(), timers),
       random_(std::random_device{}()) {}
 
@@ -193,16 +195,45 @@ asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
     Submit(TaskUpdate{task.id, std::nullopt, std::nullopt});  // event erased: nothing to send
     co_return;
   }
+  std::optional<Reshaped> reshaped = co_await Reshape(task, *event);
+  if (reshaped && !reshaped->sends()) {
+    // Skipped, or the script failed: nothing is sent, the circuit is left as it is, and a
+    // failed script is not retried (its next run would most likely fail the same way).
+    DeliveryAttempt attempt = ForwardingAttempt(task, OutboundResult{}, clock_.Now());
+    NoteTransformation(attempt, *reshaped, nullptr);
+    Submit(TaskUpdate{task.id, std::move(attempt), std::nullopt});
+    co_return;
+  }
   OutboundResult result;
+  std::optional<OutboundRequest> sent;  // kept for the record when a script reshaped it
   auto url = ParseTargetUrl(destination.url, false);
   if (auto* invalid = std::get_if<std::string>(&url)) {
     result.error = *invalid;  // the pass is dropped unreported: the destination did not fail
   } else {
     co_await Pace(lane, destination);
-    result = co_await Send(event, destination, std::get<TargetUrl>(url));
+    OutboundRequest request =
+        BuildDeliveryRequest(*event, std::shared_ptr<const std::string>(event, &event->body),
+                             destination, std::get<TargetUrl>(url), clock_.Now(), std::nullopt,
+                             reshaped ? &*reshaped->request : nullptr);
+    if (reshaped) sent = request;
+    // Send reports every failure (a request Beast cannot serialize included) as a result.
+    result = co_await client_.Send(std::move(request));
     Report(pass, result);
   }
-  Submit(Outcome(task, destination, result));
+  TaskUpdate update = Outcome(task, destination, result);
+  if (reshaped) NoteTransformation(*update.attempt, *reshaped, sent ? &*sent : nullptr);
+  Submit(std::move(update));
+}
+
+asio::awaitable<std::optional<Reshaped>> Forwarder::Reshape(const DeliveryTask& task,
+                                                            const Event& event) {
+  std::string id = co_await transforms_.OfConnection(task.org_id, task.connection_id);
+  if (id.empty()) co_return std::nullopt;
+  TransformContext context;
+  context.destination_id = task.destination_id;
+  context.connection_id = task.connection_id;
+  context.trigger = task.attempts == 0 ? "forward" : "retry";
+  co_return co_await transforms_.Run(task.org_id, id, event, context);
 }
 
 asio::awaitable<std::shared_ptr<const Event>> Forwarder::LoadEvent(const Work& work) {
@@ -212,16 +243,6 @@ asio::awaitable<std::shared_ptr<const Event>> Forwarder::LoadEvent(const Work& w
       [&](EventLog& store) { return store.GetEvent(task.org_id, task.event_id, true); });
   if (!loaded) co_return nullptr;
   co_return std::make_shared<const Event>(std::move(*loaded));
-}
-
-asio::awaitable<OutboundResult> Forwarder::Send(const std::shared_ptr<const Event>& event,
-                                                const Destination& destination,
-                                                const TargetUrl& url) {
-  auto body = std::shared_ptr<const std::string>(event, &event->body);
-  OutboundRequest request =
-      BuildDeliveryRequest(*event, body, destination, url, clock_.Now(), std::nullopt);
-  // Send reports every failure (a request Beast cannot serialize included) as a result.
-  co_return co_await client_.Send(std::move(request));
 }
 
 void Forwarder::Report(CircuitPass& pass, const OutboundResult& result) {

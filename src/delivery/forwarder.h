@@ -35,6 +35,7 @@
 #include "delivery/outbound_client.h"
 #include "delivery/retry_schedule.h"
 #include "delivery/routing.h"
+#include "delivery/transform_step.h"
 #include "store/batch_writer.h"
 #include "store/store.h"
 #include "store/store_executor.h"
@@ -68,8 +69,9 @@ class Forwarder {
  public:
   Forwarder(boost::asio::io_context& lane, ForwarderStores store, BatchWriter& writer,
             std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
-            DestinationCache& destinations, RetrySchedule schedule, const Clock& clock,
-            TimerSource& timers, DeliveryCounter& deliveries, ForwarderOptions options);
+            DestinationCache& destinations, TransformStep& transforms, RetrySchedule schedule,
+            const Clock& clock, TimerSource& timers, DeliveryCounter& deliveries,
+            ForwarderOptions options);
   ~Forwarder();
 
   // Starts the poller. Call once, before running the lane.
@@ -100,15 +102,16 @@ class Forwarder {
   // Drops the task when its destination is gone or disabled, postpones it while the circuit is
   // open, and otherwise delivers it (DeliverThrough).
   boost::asio::awaitable<void> DeliverUnlessRefused(const Work& work, Lane& lane);
-  // The delivery itself, once the circuit let it through: load the event if needed, pace,
-  // send, record the outcome.
+  // The delivery itself, once the circuit let it through: load the event if needed, run the
+  // connection's transformation, pace, send, record the outcome.
   boost::asio::awaitable<void> DeliverThrough(const Work& work, Lane& lane,
                                               const Destination& destination, CircuitPass& pass);
   // The event as handed over, or from the store when it was not kept in memory; null when it
   // was erased meanwhile.
   boost::asio::awaitable<std::shared_ptr<const Event>> LoadEvent(const Work& work);
-  boost::asio::awaitable<OutboundResult> Send(const std::shared_ptr<const Event>& event,
-                                              const Destination& destination, const TargetUrl& url);
+  // Runs the transformation of the task's connection, if it has one.
+  boost::asio::awaitable<std::optional<Reshaped>> Reshape(const DeliveryTask& task,
+                                                          const Event& event);
   // Tells the circuit and the delivery counter how the send went.
   void Report(CircuitPass& pass, const OutboundResult& result);
   // The delivery is over (whatever happened): frees its slots and starts the next ones.
@@ -134,6 +137,7 @@ class Forwarder {
   DeliveryCounter& deliveries_;
   ForwarderOptions options_;
   DestinationCache& destinations_;
+  TransformStep& transforms_;
 
   // Touched only on the lane's thread.
   std::unordered_map<std::string, Lane> lanes_;

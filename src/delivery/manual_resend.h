@@ -13,6 +13,7 @@
 #include "delivery/circuit_breaker.h"
 #include "delivery/delivery_counter.h"
 #include "delivery/outbound_client.h"
+#include "delivery/transform_step.h"
 #include "domain/delivery.h"
 #include "domain/destination.h"
 #include "domain/event.h"
@@ -24,10 +25,14 @@ struct ResendTools {
   CircuitBreakers& breakers;
   DeliveryCounter& deliveries;
   const Clock& clock;
+  TransformStep& transforms;
 };
 
+// `via`: the connection of the event's source to the destination, if any; its transformation
+// (as it is now) runs first, as it would when forwarding.
 boost::asio::awaitable<DeliveryAttempt> ResendNow(ResendTools tools,
                                                   std::shared_ptr<const Event> event,
-                                                  const Destination& destination);
+                                                  const Destination& destination,
+                                                  const Connection* via);
 
 }  // namespace rehook

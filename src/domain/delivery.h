@@ -74,6 +74,13 @@ struct DeliveryAttempt {
   // The first bytes of the response body (OutboundClientOptions::kept_body_bytes, 1 KiB): what
   // the consumer said, e.g. why it answered 500. "" when there was none.
   std::string response_body;
+  // A transformation ran before this attempt: which, for how long, whether it skipped the
+  // delivery (nothing was sent; neither a failure nor a success), and what was sent after it
+  // (JSON: method, url, headers, the body's first bytes; "" when nothing was sent).
+  std::optional<std::string> transformation_id;
+  std::optional<std::int64_t> transformation_us;
+  bool skipped = false;
+  std::string sent_request;
 };
 
 }  // namespace rehook

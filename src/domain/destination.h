@@ -56,7 +56,8 @@ struct Connection {
   std::string org_id;
   std::string source_id;
   std::string destination_id;
-  std::string filter_json;  // the filter spec as JSON; "" for none (everything passes)
+  std::string filter_json;        // the filter spec as JSON; "" for none (everything passes)
+  std::string transformation_id;  // run before each delivery; "" for none
   bool enabled = true;
   TimeMs created_at = 0;
   TimeMs updated_at = 0;

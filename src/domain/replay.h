@@ -44,6 +44,9 @@ struct ReplayJob {
   std::string destination_id;
   std::optional<std::string> source_id;
   std::optional<std::string> connection_id;
+  // Run on each event before it is sent; when none is named, a job through a connection runs
+  // the connection's transformation of the moment.
+  std::optional<std::string> transformation_id;
   std::string filter_json;  // "" for none; already combined with the connection's filter
   TimeMs from = 0;          // inclusive bounds on received_at
   TimeMs to = 0;

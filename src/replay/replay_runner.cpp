@@ -78,8 +78,9 @@ struct ReplayRunner::ReadPosition {
 
 ReplayRunner::ReplayRunner(asio::io_context& lane, ReplayStores store, BatchWriter& writer,
                            std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
-                           DestinationCache& destinations, const Clock& clock, TimerSource& timers,
-                           Metrics& metrics, ReplayRunnerOptions options)
+                           DestinationCache& destinations, TransformStep& transforms,
+                           const Clock& clock, TimerSource& timers, Metrics& metrics,
+                           ReplayRunnerOptions options)
     : lane_io_(lane),
       store_(store),
       writer_(writer),
@@ -89,6 +90,7 @@ ReplayRunner::ReplayRunner(asio::io_context& lane, ReplayStores store, BatchWrit
       replay_breakers_(clock, BreakerOptions{breakers.options().failure_threshold,
                                              breakers.options().cooldown_ms, false}),
       destinations_(destinations),
+      transforms_(transforms),
       clock_(clock),
       timers_(timers),
       metrics_(metrics),
@@ -406,26 +408,39 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
                                             std::uint64_t ticket, std::optional<bool> earlier,
                                             CircuitPass pass) {
   OutboundResult result;
+  std::optional<Reshaped> reshaped;
+  std::optional<OutboundRequest> sent;  // kept for the record when a script reshaped it
   if (const auto* invalid = std::get_if<std::string>(&job->url)) {
     result.error = *invalid;
   } else {
     try {
-      auto body = std::shared_ptr<const std::string>(event, &event->body);
-      OutboundRequest request =
-          BuildDeliveryRequest(*event, body, job->destination, std::get<TargetUrl>(job->url),
-                               clock_.Now(), ReplayMarks{job->record.id, job->record.id_mode});
-      result = co_await client_.Send(std::move(request));
+      reshaped = co_await Reshape(*job, *event);
+      if (!reshaped || reshaped->sends()) {
+        auto body = std::shared_ptr<const std::string>(event, &event->body);
+        OutboundRequest request =
+            BuildDeliveryRequest(*event, body, job->destination, std::get<TargetUrl>(job->url),
+                                 clock_.Now(), ReplayMarks{job->record.id, job->record.id_mode},
+                                 reshaped ? &*reshaped->request : nullptr);
+        if (reshaped) sent = request;
+        result = co_await client_.Send(std::move(request));
+      }
     } catch (const std::exception& e) {
       result.error = e.what();
     }
   }
-  metrics_.CountAttempt(DeliveryKind::replay_job, result.success(), result.response_time_ms);
-  pass.Report(result.success());
+  // A script that skipped the event or failed sent nothing: the circuit is left as it is.
+  const bool sent_nothing = reshaped && !reshaped->sends();
+  if (!sent_nothing) {
+    metrics_.CountAttempt(DeliveryKind::replay_job, result.success(), result.response_time_ms);
+    pass.Report(result.success());
+  }
 
   DeliveryAttempt attempt = ReplayJobAttempt(job->record, event->id, result, earlier, clock_.Now());
+  if (reshaped) NoteTransformation(attempt, *reshaped, sent ? &*sent : nullptr);
   ReplayJob& record = job->record;
   ++record.processed;
-  ++(attempt.success ? record.succeeded : record.failed);
+  // A skipped event counts as processed only: it was neither delivered nor failed.
+  if (!attempt.skipped) ++(attempt.success ? record.succeeded : record.failed);
   if (attempt.outcome == ReplayOutcome::fixed) ++record.fixed;
   if (attempt.outcome == ReplayOutcome::regressed) ++record.regressed;
   job->walk.Done(ticket);
@@ -434,6 +449,21 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
   progress.attempt = std::move(attempt);
   Submit(*job, std::move(progress));
   job->wake.Cancel();
+}
+
+asio::awaitable<std::optional<Reshaped>> ReplayRunner::Reshape(const Job& job, const Event& event) {
+  const ReplayJob& record = job.record;
+  std::string id = record.transformation_id.value_or("");
+  if (id.empty() && record.connection_id) {
+    id = co_await transforms_.OfConnection(record.org_id, *record.connection_id);
+  }
+  if (id.empty()) co_return std::nullopt;
+  TransformContext context;
+  context.destination_id = record.destination_id;
+  context.connection_id = record.connection_id.value_or("");
+  context.replay_job_id = record.id;
+  context.trigger = "replay";
+  co_return co_await transforms_.Run(record.org_id, id, event, context);
 }
 
 asio::awaitable<void> ReplayRunner::Nap(Job& job, TimePoint deadline) {

@@ -27,6 +27,7 @@
 #include "delivery/circuit_breaker.h"
 #include "delivery/destination_cache.h"
 #include "delivery/outbound_client.h"
+#include "delivery/transform_step.h"
 #include "metrics/metrics.h"
 #include "store/batch_writer.h"
 #include "store/store.h"
@@ -60,8 +61,8 @@ class ReplayRunner {
  public:
   ReplayRunner(boost::asio::io_context& lane, ReplayStores store, BatchWriter& writer,
                std::shared_ptr<OutboundShared> outbound, CircuitBreakers& breakers,
-               DestinationCache& destinations, const Clock& clock, TimerSource& timers,
-               Metrics& metrics, ReplayRunnerOptions options);
+               DestinationCache& destinations, TransformStep& transforms, const Clock& clock,
+               TimerSource& timers, Metrics& metrics, ReplayRunnerOptions options);
   ~ReplayRunner();
 
   // Starts claiming jobs. Call once, before running the lane.
@@ -109,6 +110,8 @@ class ReplayRunner {
                                        CircuitPass pass);
   // Sleeps until `deadline` or until something concerning the job happens.
   boost::asio::awaitable<void> Nap(Job& job, TimerSource::TimePoint deadline);
+  // Runs the job's transformation (or its connection's) on `event`, if there is one.
+  boost::asio::awaitable<std::optional<Reshaped>> Reshape(const Job& job, const Event& event);
   void SetStatus(Job& job, ReplayStatus status, std::string reason);
   void Finish(Job& job);
   void Submit(Job& job, ReplayProgress progress);
@@ -123,6 +126,7 @@ class ReplayRunner {
   CircuitBreakers& live_breakers_;
   CircuitBreakers replay_breakers_;
   DestinationCache& destinations_;
+  TransformStep& transforms_;
   const Clock& clock_;
   TimerSource& timers_;
   Metrics& metrics_;

@@ -14,6 +14,7 @@
 #include "domain/replay.h"
 #include "domain/source.h"
 #include "domain/tenancy.h"
+#include "domain/transformation.h"
 #include "store/header_codec.h"
 #include "store/queries.h"
 #include "store/store.h"
@@ -33,7 +34,10 @@ inline constexpr const char* kDestinationColumns =
     "id, org_id, name, url, timeout_ms, headers, secret, rate_limit, created_at, updated_at, "
     "enabled, retry_attempts, retry_backoff, retry_interval_ms";
 inline constexpr const char* kConnectionColumns =
-    "id, org_id, source_id, destination_id, filter, enabled, created_at, updated_at";
+    "id, org_id, source_id, destination_id, filter, enabled, created_at, updated_at, "
+    "transformation_id";
+inline constexpr const char* kTransformationColumns =
+    "id, org_id, name, code, created_at, updated_at";
 inline constexpr const char* kTaskColumns =
     "id, org_id, event_id, destination_id, connection_id, attempts, next_attempt_at, lease_owner, "
     "lease_until, created_at";
@@ -41,14 +45,14 @@ inline constexpr const char* kReplayJobColumns =
     "id, org_id, destination_id, source_id, connection_id, filter, range_from, range_to, "
     "rate_limit, max_events, status, status_reason, total, processed, succeeded, failed, "
     "cursor_time, cursor_id, created_at, started_at, completed_at, expires_at, lease_owner, "
-    "lease_until, id_mode, fixed, regressed, only_kind";
+    "lease_until, id_mode, fixed, regressed, only_kind, transformation_id";
 inline constexpr const char* kSingleReplayColumns =
     "id, org_id, source_id, event_id, target_url, status_code, response_time_ms, success, error, "
     "created_at, outcome, response_body";
 inline constexpr const char* kAttemptColumns =
     "id, org_id, event_id, destination_id, connection_id, replay_job_id, attempt, status_code, "
     "response_time_ms, success, error, next_retry_at, created_at, outcome, response_body, "
-    "trigger_kind";
+    "trigger_kind, transformation_id, transformation_us, skipped, sent_request";
 
 // A replay outcome as stored: its name, or NULL.
 inline std::optional<std::string> OutcomeColumn(const std::optional<ReplayOutcome>& outcome) {
@@ -164,7 +168,20 @@ Connection ReadConnection(const Row& row) {
   connection.enabled = row.Int64(5) != 0;
   connection.created_at = row.Int64(6);
   connection.updated_at = row.Int64(7);
+  if (!row.IsNull(8)) connection.transformation_id = row.Text(8);
   return connection;
+}
+
+template <class Row>
+Transformation ReadTransformation(const Row& row) {
+  Transformation transformation;
+  transformation.id = row.Text(0);
+  transformation.org_id = row.Text(1);
+  transformation.name = row.Text(2);
+  transformation.code = row.Text(3);
+  transformation.created_at = row.Int64(4);
+  transformation.updated_at = row.Int64(5);
+  return transformation;
 }
 
 template <class Row>
@@ -213,6 +230,7 @@ ReplayJob ReadReplayJob(const Row& row) {
   job.fixed = static_cast<int>(row.Int64(25));
   job.regressed = static_cast<int>(row.Int64(26));
   job.only = ParseReplayOnly(row.Text(27)).value_or(ReplayOnly::all);
+  if (!row.IsNull(28)) job.transformation_id = row.Text(28);
   return job;
 }
 
@@ -253,6 +271,10 @@ DeliveryAttempt ReadAttempt(const Row& row) {
   attempt.outcome = ReadOutcome(row, 13);
   attempt.response_body = row.Bytes(14);
   attempt.trigger = ReadTrigger(row, 15, attempt);
+  if (!row.IsNull(16)) attempt.transformation_id = row.Text(16);
+  attempt.transformation_us = row.OptionalInt64(17);
+  attempt.skipped = row.Int64(18) != 0;
+  if (!row.IsNull(19)) attempt.sent_request = row.Text(19);
   return attempt;
 }
 

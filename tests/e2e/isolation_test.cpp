@@ -42,7 +42,7 @@ std::string Upper(std::string text) {
 
 // One organization's resources, one of each kind.
 struct Tenant {
-  std::string org, source, event, destination, connection, job, key_id;
+  std::string org, source, event, destination, connection, job, key_id, transformation;
 
   // The path with its {id}/{requestId} filled in with this tenant's resource of that kind.
   std::string Fill(const std::string& path) const {
@@ -58,6 +58,7 @@ struct Tenant {
         {"/v1/connections/", &Tenant::connection},
         {"/v1/replay/", &Tenant::job},
         {"/v1/api-keys/", &Tenant::key_id},
+        {"/v1/transformations/", &Tenant::transformation},
         {"/v1/orgs/", &Tenant::org}};
     std::string filled = path;
     for (const auto& [prefix, member] : kCollections) {
@@ -72,7 +73,7 @@ struct Tenant {
   }
 
   std::vector<std::string> Ids() const {
-    return {source, event, destination, connection, job, key_id};
+    return {source, event, destination, connection, job, key_id, transformation};
   }
 };
 
@@ -86,6 +87,9 @@ boost::json::object PlausibleBody(const Operation& op, const Tenant& target, con
   if (op.method == "PATCH") return {{"name", "changed by another organization"}};
   if (op.method == "POST" && op.path == "/v1/connections") {
     return {{"source_id", target.source}, {"destination_id", own.destination}};
+  }
+  if (op.method == "POST" && op.path == "/v1/transformations/test") {
+    return {{"transformation_id", target.transformation}, {"event_id", own.event}};
   }
   if (op.method == "POST" && op.path == "/v1/replay") {
     return {{"destination_id", target.destination},
@@ -132,6 +136,11 @@ class IsolationTest : public ::testing::Test {
     // Six events at one per second: the job is still running while the other tenant pokes at it.
     tenant.destination = CreateDestination(api, sink_.url());
     tenant.connection = CreateConnection(api, tenant.source, tenant.destination);
+    auto transformation =
+        api.PostJson("/v1/transformations",
+                     {{"name", "tenant script"}, {"code", "function transform(r) { return r; }"}});
+    EXPECT_EQ(transformation.status, 201) << transformation.body;
+    tenant.transformation = JsonString(transformation.Json(), "id");
     auto job = api.PostJson("/v1/replay", {{"destination_id", tenant.destination},
                                            {"from", "2000-01-01T00:00:00Z"},
                                            {"to", "2100-01-01T00:00:00Z"},
@@ -184,7 +193,7 @@ TEST_F(IsolationTest, NoRoleOfOneOrganizationReachesAnotherOrganizationsResource
         continue;
       }
       if (path == op.path && op.method == "POST" && op.path != "/v1/connections" &&
-          op.path != "/v1/replay") {
+          op.path != "/v1/replay" && op.path != "/v1/transformations/test") {
         continue;  // creating in one's own organization: nothing of B is named
       }
       EXPECT_EQ(response.status, 404) << what << " " << response.body;
@@ -211,6 +220,21 @@ TEST_F(IsolationTest, NoRoleOfOneOrganizationReachesAnotherOrganizationsResource
                                       {"to", "2100-01-01T00:00:00Z"}})
                 .status,
             404);
+  // Nor may A run code against B's event, or deliver through or replay with B's script.
+  EXPECT_EQ(a.PostJson("/v1/transformations/test",
+                       {{"code", "function transform(r) { return r; }"}, {"event_id", b_.event}})
+                .status,
+            404);
+  EXPECT_EQ(
+      a.PatchJson("/v1/connections/" + a_.connection, {{"transformation_id", b_.transformation}})
+          .status,
+      404);
+  EXPECT_EQ(a.PostJson("/v1/replay", {{"destination_id", a_.destination},
+                                      {"transformation_id", b_.transformation},
+                                      {"from", "2000-01-01T00:00:00Z"},
+                                      {"to", "2100-01-01T00:00:00Z"}})
+                .status,
+            404);
 
   // B's resources are all there, unchanged.
   HttpClient b = server_.WithKey(keys_b_["viewer"]);
@@ -219,6 +243,8 @@ TEST_F(IsolationTest, NoRoleOfOneOrganizationReachesAnotherOrganizationsResource
             "test destination");
   EXPECT_TRUE(b.Get("/v1/connections/" + b_.connection).Json().at("enabled").as_bool());
   EXPECT_EQ(b.Get("/v1/events/" + b_.event).status, 200);
+  EXPECT_EQ(JsonString(b.Get("/v1/transformations/" + b_.transformation).Json(), "name"),
+            "tenant script");
   EXPECT_NE(JsonString(b.Get("/v1/replay/" + b_.job).Json(), "status"), "cancelled");
   EXPECT_EQ(server_.WithKey(keys_b_["admin"]).Get("/v1/api-keys/" + b_.key_id).status, 200);
   EXPECT_TRUE(b.Get("/v1/endpoints/" + b_.source + "/requests/" + b_.event + "/replays")
@@ -232,7 +258,7 @@ TEST_F(IsolationTest, EachRoleGetsExactlyThePermissionsOfItsOperations) {
   // Ids that exist nowhere and bodies that do not validate: a permitted call ends in 404 or 400
   // and changes nothing; a refused one must be 403 before anything is looked at.
   Tenant nowhere{"org_0nothing", "src_0nothing", "evt_0nothing", "dst_0nothing",
-                 "con_0nothing", "job_0nothing", "key_0nothing"};
+                 "con_0nothing", "job_0nothing", "key_0nothing", "trf_0nothing"};
   int checked = 0;
   for (const Operation& op : operations_) {
     if (op.path == "/v1/auth/logout")

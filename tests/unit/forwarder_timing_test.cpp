@@ -19,8 +19,8 @@ class ForwarderTimingTest : public testing::LaneTest {
             lane_,
             ForwarderStores{Role(store_.configuration()), Role(store_.events()),
                             Role(store_.work()), Role(store_.cluster())},
-            writer_, outbound_, breakers_, destinations_, RetrySchedule({1000, 1000, 1000, 1000}),
-            clock_, timers_, deliveries_,
+            writer_, outbound_, breakers_, destinations_, transforms_,
+            RetrySchedule({1000, 1000, 1000, 1000}), clock_, timers_, deliveries_,
             ForwarderOptions{.owner = TaskOwner{"node-a", 60'000}, .poll_interval_ms = kPollMs}) {}
   ~ForwarderTimingTest() override {
     StopLane([this] { forwarder_.Stop(); });

@@ -39,8 +39,14 @@ LaneTest::LaneTest()
   destination_.url = sink_.url() + "/hook";
   destination_.created_at = destination_.updated_at = now;
   store_.configuration().InsertDestination(destination_);
-  connection_ =
-      Connection{NewId("con", now), org_.id, source_.id, destination_.id, "", true, now, now};
+  connection_ = Connection{.id = NewId("con", now),
+                           .org_id = org_.id,
+                           .source_id = source_.id,
+                           .destination_id = destination_.id,
+                           .filter_json = "",
+                           .transformation_id = "",
+                           .created_at = now,
+                           .updated_at = now};
   store_.configuration().InsertConnection(connection_);
   sink_.SetPolicy([this](const SinkRequest&, int index) {
     std::lock_guard lock(mutex_);

@@ -26,6 +26,7 @@
 #include "delivery/delivery_counter.h"
 #include "delivery/destination_cache.h"
 #include "delivery/outbound_client.h"
+#include "delivery/transform_step.h"
 #include "store/batch_writer.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_executor.h"
@@ -97,6 +98,12 @@ class LaneTest : public ::testing::Test {
   SinkServer sink_;
   CircuitBreakers breakers_{clock_, BreakerOptions{2, 10'000}};
   DestinationCache destinations_{clock_, 2000};
+  ConnectionCache connections_{clock_, 2000};
+  TransformationCache transformations_{clock_, 2000};
+  Transformer transformer_{TransformerOptions{}};
+  TransformStep transforms_{transformer_,
+                            StoreRole<ConfigurationStore>(executor_, store_.configuration()),
+                            connections_, transformations_};
   std::shared_ptr<OutboundShared> outbound_;
   NoDeliveryCounter deliveries_;
   Organization org_;

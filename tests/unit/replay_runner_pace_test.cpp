@@ -21,7 +21,8 @@ class ReplayRunnerPaceTest : public testing::LaneTest {
       : runner_(lane_,
                 ReplayStores{Role(store_.work()), Role(store_.replays()), Role(store_.events()),
                              Role(store_.configuration())},
-                writer_, outbound_, breakers_, destinations_, clock_, timers_, metrics_,
+                writer_, outbound_, breakers_, destinations_, transforms_, clock_, timers_,
+                metrics_,
                 // Claims and lease renewals an hour apart: the only waits before that are the
                 // job's own.
                 ReplayRunnerOptions{.node_id = "node-a",

@@ -40,8 +40,14 @@ class StoreDeliveryTest : public StoreTest {
     source_ = MakeSource(org_.id, 2000);
     destination_ = MakeDestination(org_.id, 2000);
     store_->configuration().InsertDestination(destination_);
-    connection_ = Connection{NewId("con", 2000),    org_.id, source_.id, destination_.id,
-                             R"({"body":{"a":1}})", true,    2000,       2000};
+    connection_ = Connection{.id = NewId("con", 2000),
+                             .org_id = org_.id,
+                             .source_id = source_.id,
+                             .destination_id = destination_.id,
+                             .filter_json = R"({"body":{"a":1}})",
+                             .transformation_id = "",
+                             .created_at = 2000,
+                             .updated_at = 2000};
     store_->configuration().InsertConnection(connection_);
   }
 

@@ -272,8 +272,14 @@ TEST_P(StoreTest, ReopenedOnItsFilledDatabaseServesEverythingItHeld) {
   destination.rate_limit = 5;
   destination.created_at = destination.updated_at = 2100;
   store_->configuration().InsertDestination(destination);
-  const Connection connection{
-      NewId("con", 2200), org_.id, source.id, destination.id, "", true, 2200, 2200};
+  const Connection connection{.id = NewId("con", 2200),
+                              .org_id = org_.id,
+                              .source_id = source.id,
+                              .destination_id = destination.id,
+                              .filter_json = "",
+                              .transformation_id = "",
+                              .created_at = 2200,
+                              .updated_at = 2200};
   store_->configuration().InsertConnection(connection);
   const Event event = MakeEvent(source, 3000, "body");
   const DeliveryTask task{

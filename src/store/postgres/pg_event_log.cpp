@@ -79,6 +79,7 @@ std::vector<pg::Connection::Statement> BatchStatements(
   auto add_attempt = [&](const DeliveryAttempt& attempt) {
     statements.push_back(
         {&batch_sql::kInsertAttempt, batch_sql::WithAttemptValues(attempt, kAsParams)});
+    if (attempt.skipped) return;
     statements.push_back(
         {&batch_sql::kUpdateStanding, batch_sql::WithStandingValues(attempt, kAsParams)});
   };

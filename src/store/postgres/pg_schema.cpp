@@ -257,6 +257,25 @@ const std::vector<std::string>& Migrations() {
         ALTER TABLE events ALTER COLUMN commit_xid SET DEFAULT pg_current_xact_id()::text::bigint;
         CREATE INDEX events_by_commit ON events USING brin (commit_xid) WITH (pages_per_range = 16);
       )sql",
+      // 11: transformations (as SQLite's migration 11).
+      R"sql(
+        CREATE TABLE transformations (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL REFERENCES organizations(id),
+          name TEXT NOT NULL,
+          code TEXT NOT NULL,
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX transformations_by_org ON transformations(org_id, created_at, id);
+        ALTER TABLE connections ADD COLUMN transformation_id TEXT;
+        CREATE INDEX connections_by_transformation ON connections(transformation_id);
+        ALTER TABLE replay_jobs ADD COLUMN transformation_id TEXT;
+        ALTER TABLE delivery_attempts ADD COLUMN transformation_id TEXT;
+        ALTER TABLE delivery_attempts ADD COLUMN transformation_us BIGINT;
+        ALTER TABLE delivery_attempts ADD COLUMN skipped BOOLEAN NOT NULL DEFAULT false;
+        ALTER TABLE delivery_attempts ADD COLUMN sent_request TEXT;
+      )sql",
   };
   return migrations;
 }

@@ -5,10 +5,12 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "domain/destination.h"
 #include "domain/source.h"
+#include "domain/transformation.h"
 #include "store/queries.h"
 
 namespace rehook {
@@ -46,6 +48,17 @@ class ConfigurationStore {
   virtual bool UpdateConnection(const Connection& connection) = 0;
   // Removes the connection and its pending deliveries.
   virtual bool DeleteConnection(const std::string& org_id, const std::string& id) = 0;
+
+  virtual void InsertTransformation(const Transformation& transformation) = 0;
+  virtual std::optional<Transformation> GetTransformation(const std::string& org_id,
+                                                          const std::string& id) = 0;
+  virtual Page<Transformation> ListTransformations(const std::string& org_id,
+                                                   const PageRequest& page) = 0;
+  virtual bool UpdateTransformation(const Transformation& transformation) = 0;
+  // Removes the transformation unless a connection names it: then nothing changes and the
+  // first such connection is returned. false: no such transformation.
+  virtual std::variant<bool, TransformationInUse> DeleteTransformation(const std::string& org_id,
+                                                                       const std::string& id) = 0;
 };
 
 }  // namespace rehook

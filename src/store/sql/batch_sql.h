@@ -30,7 +30,8 @@ auto WithTaskValues(const DeliveryTask& task, Bind&& bind) {
 
 inline const std::string kInsertAttempt =
     std::string("INSERT INTO delivery_attempts (") + rows::kAttemptColumns +
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+    "?19, ?20)";
 
 template <class Bind>
 auto WithAttemptValues(const DeliveryAttempt& attempt, Bind&& bind) {
@@ -38,12 +39,16 @@ auto WithAttemptValues(const DeliveryAttempt& attempt, Bind&& bind) {
               attempt.connection_id, attempt.replay_job_id, attempt.attempt, attempt.status_code,
               attempt.response_time_ms, attempt.success, attempt.error, attempt.next_retry_at,
               attempt.created_at, rows::OutcomeColumn(attempt.outcome),
-              sql::Blob{attempt.response_body}, std::string(AttemptTriggerName(attempt.trigger)));
+              sql::Blob{attempt.response_body}, std::string(AttemptTriggerName(attempt.trigger)),
+              attempt.transformation_id, attempt.transformation_us, attempt.skipped,
+              attempt.sent_request.empty() ? std::nullopt
+                                           : std::optional<std::string>(attempt.sent_request));
 }
 
 // Every attempt also moves its event's standing at the destination (DeliveryStanding), in the
-// same transaction. The latest attempt is the one made last; one that arrives out of order
-// (another node's, logged later) still counts toward ever_succeeded.
+// same transaction; a skipped one (its transformation chose to send nothing) does not. The latest
+// attempt is the one made last; one that arrives out of order (another node's, logged later) still
+// counts toward ever_succeeded.
 inline const std::string kUpdateStanding =
     "INSERT INTO delivery_standings (event_id, destination_id, org_id, last_success, "
     "ever_succeeded, last_attempt_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5) "

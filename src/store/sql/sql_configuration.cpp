@@ -13,6 +13,14 @@ const std::string kSelectDestination =
     std::string("SELECT ") + rows::kDestinationColumns + " FROM destinations";
 const std::string kSelectConnection =
     std::string("SELECT ") + rows::kConnectionColumns + " FROM connections";
+const std::string kSelectTransformation =
+    std::string("SELECT ") + rows::kTransformationColumns + " FROM transformations";
+
+// NULL for "", which the column stores for "none".
+std::optional<std::string> NullIfEmpty(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
 
 // Pending deliveries of a destination (?1) or a connection (?1), of org ?2.
 constexpr const char* kDeleteTasksOfDestination =
@@ -179,10 +187,10 @@ bool SqlConfiguration::DeleteDestination(const std::string& org_id, const std::s
 void SqlConfiguration::InsertConnection(const Connection& connection) {
   backend_.Write([&](sql::Session& db) {
     db.Prepare(std::string("INSERT INTO connections (") + rows::kConnectionColumns +
-               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
         ->BindAll(connection.id, connection.org_id, connection.source_id, connection.destination_id,
                   connection.filter_json, connection.enabled, connection.created_at,
-                  connection.updated_at)
+                  connection.updated_at, NullIfEmpty(connection.transformation_id))
         .Run();
   });
 }
@@ -210,9 +218,10 @@ bool SqlConfiguration::UpdateConnection(const Connection& connection) {
   return backend_.Write([&](sql::Session& db) {
     return db.Prepare(
                  "UPDATE connections SET destination_id = ?3, filter = ?4, enabled = ?5, "
-                 "updated_at = ?6 WHERE org_id = ?1 AND id = ?2")
+                 "updated_at = ?6, transformation_id = ?7 WHERE org_id = ?1 AND id = ?2")
                ->BindAll(connection.org_id, connection.id, connection.destination_id,
-                         connection.filter_json, connection.enabled, connection.updated_at)
+                         connection.filter_json, connection.enabled, connection.updated_at,
+                         NullIfEmpty(connection.transformation_id))
                .Run() > 0;
   });
 }
@@ -224,6 +233,57 @@ bool SqlConfiguration::DeleteConnection(const std::string& org_id, const std::st
                              ->BindAll(org_id, id)
                              .Run() > 0;
     db.Prepare(kDeleteTasksOfConnection)->BindAll(id, org_id).Run();
+    transaction.Commit();
+    return deleted;
+  });
+}
+
+void SqlConfiguration::InsertTransformation(const Transformation& transformation) {
+  backend_.Write([&](sql::Session& db) {
+    db.Prepare(std::string("INSERT INTO transformations (") + rows::kTransformationColumns +
+               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        ->BindAll(transformation.id, transformation.org_id, transformation.name,
+                  transformation.code, transformation.created_at, transformation.updated_at)
+        .Run();
+  });
+}
+
+std::optional<Transformation> SqlConfiguration::GetTransformation(const std::string& org_id,
+                                                                  const std::string& id) {
+  return GetOfOrg(backend_, kSelectTransformation, org_id, id,
+                  rows::ReadTransformation<sql::Statement>);
+}
+
+Page<Transformation> SqlConfiguration::ListTransformations(const std::string& org_id,
+                                                           const PageRequest& page) {
+  return ListOfOrg<Transformation>(backend_, kSelectTransformation, org_id, page,
+                                   rows::ReadTransformation<sql::Statement>);
+}
+
+bool SqlConfiguration::UpdateTransformation(const Transformation& transformation) {
+  return backend_.Write([&](sql::Session& db) {
+    return db.Prepare(
+                 "UPDATE transformations SET name = ?3, code = ?4, updated_at = ?5 "
+                 "WHERE org_id = ?1 AND id = ?2")
+               ->BindAll(transformation.org_id, transformation.id, transformation.name,
+                         transformation.code, transformation.updated_at)
+               .Run() > 0;
+  });
+}
+
+std::variant<bool, TransformationInUse> SqlConfiguration::DeleteTransformation(
+    const std::string& org_id, const std::string& id) {
+  return backend_.Write([&](sql::Session& db) -> std::variant<bool, TransformationInUse> {
+    sql::Transaction transaction(db);
+    auto user = db.Prepare(
+                      "SELECT id FROM connections WHERE transformation_id = ?1 AND org_id = ?2 "
+                      "ORDER BY created_at, id LIMIT 1")
+                    ->BindAll(id, org_id)
+                    .ReadFirst([](const sql::Statement& row) { return row.Text(0); });
+    if (user) return TransformationInUse{*user};
+    const bool deleted = db.Prepare("DELETE FROM transformations WHERE org_id = ?1 AND id = ?2")
+                             ->BindAll(org_id, id)
+                             .Run() > 0;
     transaction.Commit();
     return deleted;
   });

@@ -32,6 +32,15 @@ class SqlConfiguration final : public ConfigurationStore {
   bool UpdateConnection(const Connection& connection) override;
   bool DeleteConnection(const std::string& org_id, const std::string& id) override;
 
+  void InsertTransformation(const Transformation& transformation) override;
+  std::optional<Transformation> GetTransformation(const std::string& org_id,
+                                                  const std::string& id) override;
+  Page<Transformation> ListTransformations(const std::string& org_id,
+                                           const PageRequest& page) override;
+  bool UpdateTransformation(const Transformation& transformation) override;
+  std::variant<bool, TransformationInUse> DeleteTransformation(const std::string& org_id,
+                                                               const std::string& id) override;
+
  private:
   sql::Backend& backend_;
 };

@@ -9,17 +9,18 @@ void SqlReplayHistory::InsertReplayJob(const ReplayJob& job) {
   static const std::string sql =
       std::string("INSERT INTO replay_jobs (") + rows::kReplayJobColumns +
       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-      "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
+      "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)";
   backend_.Write([&](sql::Session& db) {
     db.Prepare(sql)
-        ->BindAll(
-            job.id, job.org_id, job.destination_id, job.source_id, job.connection_id,
-            job.filter_json, job.from, job.to, job.rate_limit, job.max_events,
-            ReplayStatusName(job.status), job.status_reason, job.total, job.processed,
-            job.succeeded, job.failed, job.cursor ? std::optional(job.cursor->time) : std::nullopt,
-            job.cursor ? std::optional(job.cursor->id) : std::nullopt, job.created_at,
-            job.started_at, job.completed_at, job.expires_at, job.lease_owner, job.lease_until,
-            ReplayIdModeName(job.id_mode), job.fixed, job.regressed, ReplayOnlyName(job.only))
+        ->BindAll(job.id, job.org_id, job.destination_id, job.source_id, job.connection_id,
+                  job.filter_json, job.from, job.to, job.rate_limit, job.max_events,
+                  ReplayStatusName(job.status), job.status_reason, job.total, job.processed,
+                  job.succeeded, job.failed,
+                  job.cursor ? std::optional(job.cursor->time) : std::nullopt,
+                  job.cursor ? std::optional(job.cursor->id) : std::nullopt, job.created_at,
+                  job.started_at, job.completed_at, job.expires_at, job.lease_owner,
+                  job.lease_until, ReplayIdModeName(job.id_mode), job.fixed, job.regressed,
+                  ReplayOnlyName(job.only), job.transformation_id)
         .Run();
   });
 }

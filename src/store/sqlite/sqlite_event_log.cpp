@@ -49,6 +49,7 @@ void InsertAttempt(Database& db, const DeliveryAttempt& attempt) {
   auto insert = db.Prepare(batch_sql::kInsertAttempt);
   batch_sql::WithAttemptValues(attempt, [&](const auto&... values) { insert->BindAll(values...); });
   insert->Run();
+  if (attempt.skipped) return;
   auto standing = db.Prepare(batch_sql::kUpdateStanding);
   batch_sql::WithStandingValues(attempt,
                                 [&](const auto&... values) { standing->BindAll(values...); });

@@ -285,6 +285,28 @@ const std::vector<std::string>& Migrations() {
                  MAX(success), MAX(created_at)
             FROM delivery_attempts a GROUP BY event_id, destination_id;
       )sql",
+      // 11: transformations: users' scripts, which a connection (and a replay job) may apply.
+      // An attempt records the script that ran, how long it took, whether it skipped the
+      // delivery, and what was sent after it (JSON: method, URL, headers, the body's first
+      // bytes); all NULL (skipped 0) for attempts without a transformation.
+      R"sql(
+        CREATE TABLE transformations (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL REFERENCES organizations(id),
+          name TEXT NOT NULL,
+          code TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX transformations_by_org ON transformations(org_id, created_at, id);
+        ALTER TABLE connections ADD COLUMN transformation_id TEXT;
+        CREATE INDEX connections_by_transformation ON connections(transformation_id);
+        ALTER TABLE replay_jobs ADD COLUMN transformation_id TEXT;
+        ALTER TABLE delivery_attempts ADD COLUMN transformation_id TEXT;
+        ALTER TABLE delivery_attempts ADD COLUMN transformation_us INTEGER;
+        ALTER TABLE delivery_attempts ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE delivery_attempts ADD COLUMN sent_request TEXT;
+      )sql",
   };
   return migrations;
 }

@@ -52,6 +52,7 @@ export async function request(method, path, body, { quietUnauthorized = false } 
 export const get = (path, options) => request('GET', path, undefined, options);
 export const post = (path, body, options) => request('POST', path, body, options);
 export const patch = (path, body, options) => request('PATCH', path, body, options);
+export const del = (path, options) => request('DELETE', path, undefined, options);
 
 // Builds "/v1/x?a=1" from an object, leaving out empty values.
 export function withQuery(path, params) {

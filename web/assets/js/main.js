@@ -1,5 +1,6 @@
 // The dashboard's entry point: checks the session, then shows the view the URL's hash names
-// (#/events, #/events/evt_..., #/sources, #/replay, #/replay/job_..., #/destinations, #/destinations/dst_...).
+// (#/events, #/events/evt_..., #/sources, #/replay, #/replay/job_..., #/destinations, #/destinations/dst_...,
+// #/transformations, #/transformations/trf_...).
 // Hash routes keep every URL of the app at "/", the one page rehook serves.
 
 import { ApiError, get, onUnauthorized, post } from './api.js';
@@ -12,6 +13,7 @@ import { renderReplayJob } from './views/replay_job.js';
 import { renderReplayJobs } from './views/replay_jobs.js';
 import { renderSignIn } from './views/sign_in.js';
 import { renderSources } from './views/sources.js';
+import { renderTransformationDetail, renderTransformations } from './views/transformations.js';
 
 const main = document.getElementById('main');
 let principal = null;       // /v1/auth/me of the signed-in key, or null
@@ -26,6 +28,8 @@ const routes = [
   { pattern: /^\/replay\/([^/]+)$/, section: 'replay', render: renderReplayJob },
   { pattern: /^\/destinations$/, section: 'destinations', render: renderDestinations },
   { pattern: /^\/destinations\/([^/]+)$/, section: 'destinations', render: renderDestinationDetail },
+  { pattern: /^\/transformations$/, section: 'transformations', render: renderTransformations },
+  { pattern: /^\/transformations\/([^/]+)$/, section: 'transformations', render: renderTransformationDetail },
 ];
 
 // "#/events?source_id=x" -> {path: '/events', params: URLSearchParams}

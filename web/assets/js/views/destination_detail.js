@@ -3,8 +3,8 @@
 // undelivered-only replay job, API-NOTES.md "Recovering what failed") and starts the job only
 // when the user has seen how many events it will send.
 
-import { ApiError, get, post } from '../api.js';
-import { field, h, message, replaceChildren } from '../dom.js';
+import { ApiError, get, listAll, patch, post } from '../api.js';
+import { announce, field, h, message, replaceChildren, table } from '../dom.js';
 import { fromLocalInput, timeElement, timeZoneName, toLocalInput } from '../format.js';
 import { circuitBadge } from './destinations.js';
 
@@ -116,13 +116,55 @@ function recoverForm(destination, view) {
   return form;
 }
 
+// The connections delivering here, each with the transformation it runs (which developers may
+// change on the spot).
+function connectionsCard(destination, connections, transformations, mayWrite) {
+  const feedback = h('div', { class: 'feedback', 'aria-live': 'polite' });
+  const picker = (connection) => {
+    const select = h('select', {
+      'aria-label': `Transformation of connection ${connection.id}`,
+      disabled: !mayWrite,
+      onchange: async () => {
+        try {
+          await patch(`/v1/connections/${encodeURIComponent(connection.id)}`, { transformation_id: select.value || null });
+          announce(select.value ? 'Transformation set' : 'Transformation removed');
+          replaceChildren(feedback, message('info', `Connection ${connection.id} now delivers ${select.value ? 'through the transformation' : 'events as captured'}.`));
+        } catch (error) {
+          replaceChildren(feedback, message('error', error.message));
+        }
+      },
+    },
+    h('option', { value: '', selected: !connection.transformation_id }, 'None: as captured'),
+    transformations.map((t) => h('option', { value: t.id, selected: t.id === connection.transformation_id }, t.name)));
+    return select;
+  };
+  const rows = connections.map((connection) => [
+    h('span', { class: 'mono' }, connection.id),
+    h('a', { href: `#/events?source_id=${encodeURIComponent(connection.source_id)}` }, connection.source_id),
+    connection.filter ? h('code', {}, JSON.stringify(connection.filter)) : '—',
+    picker(connection),
+  ]);
+  return h('section', { class: 'card', 'aria-labelledby': 'connections-heading' },
+    h('h2', { id: 'connections-heading' }, 'Connections'),
+    connections.length
+      ? table('Connections to this destination', ['Connection', 'Source', 'Filter', 'Transformation'], rows)
+      : h('p', { class: 'muted' }, 'No connection forwards to this destination.'),
+    h('p', { class: 'muted' }, h('a', { href: '#/transformations' }, 'Transformations'), ' reshape each request before it is sent.'),
+    feedback);
+}
+
 export async function renderDestinationDetail(main, view) {
-  const destination = await get(`/v1/destinations/${encodeURIComponent(view.id)}`);
+  const [destination, connections, transformations] = await Promise.all([
+    get(`/v1/destinations/${encodeURIComponent(view.id)}`),
+    listAll('/v1/connections'),
+    listAll('/v1/transformations'),
+  ]);
   if (!view.isCurrent()) return;
   const mayReplay = view.principal.role !== 'viewer';
   replaceChildren(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '#/destinations' }, '← Destinations')),
     h('h1', {}, 'Destination ', h('span', {}, destination.name)),
     summary(destination),
+    connectionsCard(destination, connections.filter((c) => c.destination_id === destination.id), transformations, mayReplay),
     mayReplay ? recoverForm(destination, view) : null);
 }
