@@ -97,7 +97,7 @@ for variant in none trivial realistic; do
 done
 path_of[none]=/none
 path_of[trivial]=/trivial
-path_of[realistic]=/realistic-shaped
+path_of[realistic]=/realistic/realistic-shaped  # the script's path goes after the URL's path
 echo "body: ${#BENCH_BODY} bytes, ${connections} connections, 2 wrk threads, ${duration}s per run"
 
 declare -A rate_of cpu_of captured_of delivered_of run_us_of exact_of
@@ -147,7 +147,7 @@ for variant in none trivial realistic; do
   sleep 1
 done
 
-traced=$(awk '$2 == "/realistic-shaped" && $4 ~ /^bench-evt_bench$/' "$sink_log" | wc -l)
+traced=$(awk '$2 == "/realistic/realistic-shaped" && $4 ~ /^bench-evt_bench$/' "$sink_log" | wc -l)
 
 printf '\n%-11s %10s %10s %14s %14s %18s  %s\n' "script" "captured" "delivered" "delivered/s" \
   "ratio vs none" "CPU µs/delivery" "script run µs p50 / p99"
