@@ -48,6 +48,7 @@ struct ApiServices {
   StoreRole<ConfigurationStore> configuration;
   StoreRole<EventLog> events;
   StoreRole<ReplayHistory> replays;
+  StoreRole<TrafficStats> traffic;
   CircuitBreakers& breakers;
   const TargetPolicy& target_policy;         // the SSRF guard, applied to URLs when they are saved
   std::shared_ptr<OutboundShared> outbound;  // for single-request replays and manual resends

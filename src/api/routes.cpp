@@ -15,6 +15,7 @@ void AddAllApiRoutes(ApiRouter& router) {
   AddTransformationRoutes(router);
   AddReplayJobRoutes(router);
   AddRequestReplayRoutes(router);
+  AddStatsRoutes(router);
   AddOpenApiRoutes(router);
 }
 

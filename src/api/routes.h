@@ -17,6 +17,7 @@ void AddConnectionRoutes(ApiRouter& router);
 void AddTransformationRoutes(ApiRouter& router);
 void AddReplayJobRoutes(ApiRouter& router);
 void AddRequestReplayRoutes(ApiRouter& router);
+void AddStatsRoutes(ApiRouter& router);
 void AddOpenApiRoutes(ApiRouter& router);
 
 // All of the above: the whole /v1 API.

@@ -159,6 +159,7 @@ struct Application::Parts {
             .configuration = Role<ConfigurationStore>(configuration),
             .events = Role(store->events()),
             .replays = Role(store->replays()),
+            .traffic = Role(store->traffic()),
             .breakers = breakers,
             .target_policy = PolicyOf(*outbound),
             .outbound = outbound,
@@ -180,7 +181,7 @@ struct Application::Parts {
                                       metrics}),
         metrics_page(metrics, Role(store->work()), breakers, batch_writer, config.metrics_token),
         retention(
-            store->tenancy(), store->events(), *clock,
+            store->tenancy(), store->events(), store->traffic(), *clock,
             RetentionSweeper::Options{.interval_ms = config.retention_sweep_interval_ms,
                                       .batch_size = 500,
                                       .dedup_key_max_age_ms = kMaxDedupWindowSeconds * 1000}) {}

@@ -22,11 +22,12 @@ Record WithResult(const char* id_prefix, const OutboundResult& result, TimeMs no
 
 }  // namespace
 
-DeliveryAttempt ForwardingAttempt(const DeliveryTask& task, const OutboundResult& result,
-                                  TimeMs now) {
+DeliveryAttempt ForwardingAttempt(const DeliveryTask& task, const std::string& source_id,
+                                  const OutboundResult& result, TimeMs now) {
   auto attempt = WithResult<DeliveryAttempt>("del", result, now);
   attempt.org_id = task.org_id;
   attempt.event_id = task.event_id;
+  attempt.source_id = source_id;
   attempt.destination_id = task.destination_id;
   attempt.connection_id = task.connection_id;
   attempt.attempt = task.attempts + 1;
@@ -34,12 +35,13 @@ DeliveryAttempt ForwardingAttempt(const DeliveryTask& task, const OutboundResult
   return attempt;
 }
 
-DeliveryAttempt ReplayJobAttempt(const ReplayJob& job, const std::string& event_id,
+DeliveryAttempt ReplayJobAttempt(const ReplayJob& job, const Event& event,
                                  const OutboundResult& result, std::optional<bool> earlier,
                                  TimeMs now) {
   auto attempt = WithResult<DeliveryAttempt>("del", result, now);
   attempt.org_id = job.org_id;
-  attempt.event_id = event_id;
+  attempt.event_id = event.id;
+  attempt.source_id = event.source_id;
   attempt.destination_id = job.destination_id;
   attempt.replay_job_id = job.id;
   attempt.trigger = AttemptTrigger::replay;
@@ -52,6 +54,7 @@ DeliveryAttempt ManualAttempt(const Event& event, const std::string& destination
   auto attempt = WithResult<DeliveryAttempt>("del", result, now);
   attempt.org_id = event.org_id;
   attempt.event_id = event.id;
+  attempt.source_id = event.source_id;
   attempt.destination_id = destination_id;
   attempt.trigger = AttemptTrigger::manual;
   return attempt;

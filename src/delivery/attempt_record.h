@@ -15,14 +15,14 @@
 
 namespace rehook {
 
-// Forwarding `task` (its attempt number is one more than the task's attempts so far); the
-// caller adds next_retry_at when a retry is scheduled.
-DeliveryAttempt ForwardingAttempt(const DeliveryTask& task, const OutboundResult& result,
-                                  TimeMs now);
+// Forwarding `task` of an event of `source_id` (its attempt number is one more than the task's
+// attempts so far); the caller adds next_retry_at when a retry is scheduled.
+DeliveryAttempt ForwardingAttempt(const DeliveryTask& task, const std::string& source_id,
+                                  const OutboundResult& result, TimeMs now);
 
-// Replay job `job` sending event `event_id` to the job's destination. `earlier`: whether the
+// Replay job `job` sending `event` to the job's destination. `earlier`: whether the
 // event's last earlier attempt there succeeded (nullopt: none), which decides the outcome.
-DeliveryAttempt ReplayJobAttempt(const ReplayJob& job, const std::string& event_id,
+DeliveryAttempt ReplayJobAttempt(const ReplayJob& job, const Event& event,
                                  const OutboundResult& result, std::optional<bool> earlier,
                                  TimeMs now);
 

@@ -123,10 +123,10 @@ asio::awaitable<void> Forwarder::Pace(Lane& lane, const Destination& destination
   }
 }
 
-TaskUpdate Forwarder::Outcome(const DeliveryTask& task, const Destination& destination,
-                              const OutboundResult& result) {
+TaskUpdate Forwarder::Outcome(const DeliveryTask& task, const Event& event,
+                              const Destination& destination, const OutboundResult& result) {
   const TimeMs now = clock_.Now();
-  DeliveryAttempt attempt = ForwardingAttempt(task, result, now);
+  DeliveryAttempt attempt = ForwardingAttempt(task, event.source_id, result, now);
   TaskUpdate update{task.id, std::nullopt, std::nullopt};
   if (!attempt.success) {
     double jitter = std::uniform_real_distribution<double>(0, 1)(random_);
@@ -199,7 +199,8 @@ asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
   if (reshaped && !reshaped->sends()) {
     // Skipped, or the script failed: nothing is sent, the circuit is left as it is, and a
     // failed script is not retried (its next run would most likely fail the same way).
-    DeliveryAttempt attempt = ForwardingAttempt(task, OutboundResult{}, clock_.Now());
+    DeliveryAttempt attempt =
+        ForwardingAttempt(task, event->source_id, OutboundResult{}, clock_.Now());
     NoteTransformation(attempt, *reshaped, nullptr);
     Submit(TaskUpdate{task.id, std::move(attempt), std::nullopt});
     co_return;
@@ -220,7 +221,7 @@ asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
     result = co_await client_.Send(std::move(request));
     Report(pass, result);
   }
-  TaskUpdate update = Outcome(task, destination, result);
+  TaskUpdate update = Outcome(task, *event, destination, result);
   if (reshaped) NoteTransformation(*update.attempt, *reshaped, sent ? &*sent : nullptr);
   Submit(std::move(update));
 }

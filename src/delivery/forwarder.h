@@ -123,7 +123,7 @@ class Forwarder {
   void Submit(TaskUpdate update);
   // The attempt's record and the task's next step: finished, or retried after the wait the
   // destination's retry policy (or the server's schedule) and a Retry-After answer give.
-  TaskUpdate Outcome(const DeliveryTask& task, const Destination& destination,
+  TaskUpdate Outcome(const DeliveryTask& task, const Event& event, const Destination& destination,
                      const OutboundResult& result);
 
   boost::asio::io_context& lane_io_;

@@ -59,6 +59,9 @@ struct DeliveryAttempt {
   std::string id;  // "del_..."
   std::string org_id;
   std::string event_id;
+  // The event's source, for the traffic rollups (domain/traffic.h) the attempt is counted in;
+  // not kept on the attempt's own row, so "" when read back.
+  std::string source_id;
   std::string destination_id;
   std::optional<std::string> connection_id;  // forwarding
   std::optional<std::string> replay_job_id;  // replay jobs

@@ -435,7 +435,7 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
     pass.Report(result.success());
   }
 
-  DeliveryAttempt attempt = ReplayJobAttempt(job->record, event->id, result, earlier, clock_.Now());
+  DeliveryAttempt attempt = ReplayJobAttempt(job->record, *event, result, earlier, clock_.Now());
   if (reshaped) NoteTransformation(attempt, *reshaped, sent ? &*sent : nullptr);
   ReplayJob& record = job->record;
   ++record.processed;

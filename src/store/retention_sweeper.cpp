@@ -12,9 +12,9 @@ constexpr TimeMs kDayMs = 24LL * 60 * 60 * 1000;
 
 }  // namespace
 
-RetentionSweeper::RetentionSweeper(TenancyStore& tenancy, EventLog& events, const Clock& clock,
-                                   Options options)
-    : tenancy_(tenancy), events_(events), clock_(clock), options_(options) {}
+RetentionSweeper::RetentionSweeper(TenancyStore& tenancy, EventLog& events, TrafficStats& traffic,
+                                   const Clock& clock, Options options)
+    : tenancy_(tenancy), events_(events), traffic_(traffic), clock_(clock), options_(options) {}
 
 RetentionSweeper::~RetentionSweeper() { Stop(); }
 
@@ -68,6 +68,8 @@ std::int64_t RetentionSweeper::SweepOnce() {
         int removed = events_.DeleteEventsBefore(org.id, cutoff, options_.batch_size);
         erased += removed;
         if (removed < options_.batch_size) break;
+      }
+      while (!stopping() && traffic_.DeleteTrafficBefore(org.id, cutoff, options_.batch_size) > 0) {
       }
     }
     if (!orgs.next) break;

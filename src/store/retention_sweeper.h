@@ -1,8 +1,9 @@
 #pragma once
 // Retention: every interval, erases each organization's events older than its retention_days,
-// with everything recorded about them, and dedup keys older than the longest dedup window. Works
-// in small batches, each its own short transaction, so capture (which shares the store's writer)
-// never waits long behind it; a sweep stops early when asked to stop. Runs on its own thread.
+// with everything recorded about them, its traffic rollups of that age, and dedup keys older than
+// the longest dedup window. Works in small batches, each its own short transaction, so capture
+// (which shares the store's writer) never waits long behind it; a sweep stops early when asked to
+// stop. Runs on its own thread.
 
 #include <condition_variable>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "common/clock.h"
 #include "store/roles/event_log.h"
 #include "store/roles/tenancy_store.h"
+#include "store/roles/traffic_stats.h"
 
 namespace rehook {
 
@@ -24,7 +26,8 @@ class RetentionSweeper {
     TimeMs dedup_key_max_age_ms = 30LL * 24 * 60 * 60 * 1000;
   };
 
-  RetentionSweeper(TenancyStore& tenancy, EventLog& events, const Clock& clock, Options options);
+  RetentionSweeper(TenancyStore& tenancy, EventLog& events, TrafficStats& traffic,
+                   const Clock& clock, Options options);
   ~RetentionSweeper();
 
   void Start();
@@ -41,6 +44,7 @@ class RetentionSweeper {
 
   TenancyStore& tenancy_;
   EventLog& events_;
+  TrafficStats& traffic_;
   const Clock& clock_;
   Options options_;
   mutable std::mutex mutex_;

@@ -1,5 +1,5 @@
 #pragma once
-// Store: everything rehook persists, as six narrow roles (store/roles/) over one database, with
+// Store: everything rehook persists, as seven narrow roles (store/roles/) over one database, with
 // a SQLite and a PostgreSQL implementation. A component is handed only the roles it uses; only
 // the application's wiring and the store's own tests see the whole Store.
 //
@@ -19,6 +19,7 @@
 #include "store/roles/replay_history.h"
 #include "store/roles/store_error.h"
 #include "store/roles/tenancy_store.h"
+#include "store/roles/traffic_stats.h"
 #include "store/roles/work_leases.h"
 
 namespace rehook {
@@ -36,6 +37,7 @@ class Store {
   virtual WorkLeases& work() = 0;
   virtual ReplayHistory& replays() = 0;
   virtual ClusterState& cluster() = 0;
+  virtual TrafficStats& traffic() = 0;
 };
 
 }  // namespace rehook

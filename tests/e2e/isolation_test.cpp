@@ -204,6 +204,8 @@ TEST_F(IsolationTest, NoRoleOfOneOrganizationReachesAnotherOrganizationsResource
   // Naming B's source as a filter or B's destination as a job's other half is refused too.
   HttpClient a = server_.WithKey(keys_a_["developer"]);
   EXPECT_EQ(a.Get("/v1/events?source_id=" + b_.source).status, 404);
+  EXPECT_EQ(a.Get("/v1/stats?source_id=" + b_.source).status, 404);
+  EXPECT_EQ(a.Get("/v1/stats?destination_id=" + b_.destination).status, 404);
   EXPECT_EQ(
       a.PostJson("/v1/connections", {{"source_id", a_.source}, {"destination_id", b_.destination}})
           .status,

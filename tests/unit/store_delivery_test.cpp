@@ -541,6 +541,78 @@ TEST_P(StoreDeliveryTest, ASingleReplayIsComparedWithSendsToTheSameUrl) {
   EXPECT_EQ(listed[0].response_body, "internal error");
 }
 
+// Traffic rollups are written with the batch: stored events (not a dropped duplicate) at their
+// source and at each destination they were routed to, attempts (not a skipped one) at their
+// destination by latency class; read back per bucket size, within the org only.
+TEST_P(StoreDeliveryTest, TrafficRollupsCountWhatEachBatchStored) {
+  const TimeMs minute = 10 * kMinuteMs;
+  WriteBatch captured;
+  for (TimeMs at : {minute + 5, minute + 9}) {
+    auto event = std::make_shared<Event>(MakeEvent(source_, at));
+    captured.events.push_back({event, {MakeTask(*event, connection_, at)}, std::nullopt});
+  }
+  captured.events.push_back(Claiming(minute + 20, "key", 0));
+  store_->events().ApplyBatch(captured);
+  WriteBatch repeated;
+  repeated.events.push_back(Claiming(minute + 30, "key", 0));  // a duplicate: not stored
+  ASSERT_EQ(store_->events().ApplyBatch(repeated).duplicate_of.size(), 1u);
+
+  const Event& first = *captured.events[0].event;
+  WriteBatch attempts;
+  DeliveryAttempt fast = Attempt(first, minute + 100, true);
+  fast.source_id = source_.id;
+  fast.response_time_ms = 40;
+  DeliveryAttempt refused = Attempt(first, minute + kMinuteMs + 1, false);
+  refused.source_id = source_.id;
+  DeliveryAttempt skipped = Attempt(first, minute + 200, false);
+  skipped.source_id = source_.id;
+  skipped.skipped = true;
+  attempts.attempts = {fast, refused, skipped};
+  store_->events().ApplyBatch(attempts);
+  store_->events().SyncBatches();
+
+  TrafficQuery query{.org_id = org_.id,
+                     .from = minute,
+                     .to = minute + 2 * kMinuteMs,
+                     .bucket_ms = kMinuteMs,
+                     .source_id = std::nullopt,
+                     .destination_id = std::nullopt};
+  auto series = [&] { return FoldTraffic(query, store_->traffic().ListTraffic(query)); };
+  std::vector<TrafficPoint> points = series();
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_EQ(points[0].t, minute);
+  EXPECT_EQ(points[0].captured, 3);
+  EXPECT_EQ(points[0].delivered, 1);
+  EXPECT_EQ(points[0].failed, 0);
+  EXPECT_EQ(points[0].p50_ms, 40);  // one attempt in the 30-50 ms class: its midpoint
+  EXPECT_EQ(points[1].captured, 0);
+  EXPECT_EQ(points[1].failed, 1);
+  EXPECT_EQ(points[1].p50_ms, std::nullopt);  // no response: no response time
+
+  query.destination_id = destination_.id;  // captured: the events routed to it
+  points = series();
+  EXPECT_EQ(points[0].captured, 3);
+  EXPECT_EQ(points[0].delivered + points[1].failed, 2);
+
+  query.bucket_ms = kHourMs;
+  query.from = 0;
+  query.to = kHourMs;
+  query.destination_id.reset();
+  query.source_id = source_.id;
+  points = series();
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(points[0].captured, 3);
+  EXPECT_EQ(points[0].delivered, 1);
+  EXPECT_EQ(points[0].failed, 1);
+
+  query.org_id = "org_other";
+  EXPECT_TRUE(store_->traffic().ListTraffic(query).empty());
+
+  query.org_id = org_.id;
+  EXPECT_GT(store_->traffic().DeleteTrafficBefore(org_.id, kHourMs, 500), 0);
+  EXPECT_TRUE(store_->traffic().ListTraffic(query).empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreDeliveryTest, ::testing::ValuesIn(AllStores()),
                          [](const auto& info) { return info.param.name; });
 

@@ -1,5 +1,9 @@
 #include "store/postgres/pg_event_log.h"
 
+#include <algorithm>
+#include <tuple>
+
+#include "common/random.h"
 #include "store/header_codec.h"
 #include "store/sql/batch_sql.h"
 
@@ -47,10 +51,44 @@ Params EventParams(const Event& event) {
                 event.verified, pg::Bytes{event.body});
 }
 
+// The batch's additions to the traffic rollups, last in the batch and in key order, so that
+// batches of this node and others lock rows in one order. A deduplicated capture counts only if
+// its event was stored, which only the pipeline itself can tell: its rows are added on that
+// condition, one statement each.
+void AddTrafficStatements(const WriteBatch& batch, int shard,
+                          std::vector<pg::Connection::Statement>& statements) {
+  TrafficRollup certain;
+  std::vector<std::tuple<TrafficKey, TrafficCounts, const std::string*>> conditional;
+  for (const NewEvent& item : batch.events) {
+    if (!item.dedup) {
+      AddCapture(certain, item);
+      continue;
+    }
+    TrafficRollup own;
+    AddCapture(own, item);
+    for (const auto& [key, counts] : own) conditional.emplace_back(key, counts, &item.event->id);
+  }
+  AddAttempts(certain, batch);
+  std::vector<std::tuple<TrafficKey, TrafficCounts, const std::string*>> all =
+      std::move(conditional);
+  for (const auto& [key, counts] : certain) all.emplace_back(key, counts, nullptr);
+  std::stable_sort(all.begin(), all.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (const auto& [key, counts, event_id] : all) {
+    Params params = batch_sql::WithTrafficValues(key, counts, shard, kAsParams);
+    if (event_id == nullptr) {
+      statements.push_back({&batch_sql::kAddTraffic, std::move(params)});
+    } else {
+      params.Add(*event_id);
+      statements.push_back({&batch_sql::kAddTrafficIfStored, std::move(params)});
+    }
+  }
+}
+
 // `holders` gets one slot per batch event (filled for events with a dedup claim); it must not
 // move until the statements have run.
 std::vector<pg::Connection::Statement> BatchStatements(
-    const WriteBatch& batch, std::vector<std::optional<pg::Result>>& holders) {
+    const WriteBatch& batch, int shard, std::vector<std::optional<pg::Result>>& holders) {
   std::vector<pg::Connection::Statement> statements;
   holders.resize(batch.events.size());
   for (std::size_t i = 0; i < batch.events.size(); ++i) {
@@ -98,6 +136,7 @@ std::vector<pg::Connection::Statement> BatchStatements(
         {&kUpdateReplayProgress, batch_sql::WithReplayProgressValues(progress, kAsParams)});
   }
   for (const DeliveryAttempt& attempt : batch.attempts) add_attempt(attempt);
+  AddTrafficStatements(batch, shard, statements);
   return statements;
 }
 
@@ -119,13 +158,24 @@ const std::string kDeleteEventsBefore = EraseEventsSql(
     "SELECT id FROM events WHERE org_id = ?1 AND received_at < ?2 ORDER BY received_at "
     "LIMIT ?3");
 
+constexpr int kTrafficShards = 64;
+
+int DrawTrafficShard() {
+  std::uint8_t byte = 0;
+  FillRandom(&byte, 1);
+  return byte % kTrafficShards;
+}
+
 }  // namespace
+
+PgEventLog::PgEventLog(pg::PgBackend& backend)
+    : SqlEventLog(backend), pg_(backend), traffic_shard_(DrawTrafficShard()) {}
 
 BatchResult PgEventLog::ApplyBatch(const WriteBatch& batch) {
   BatchResult result;
   if (batch.empty()) return result;
   std::vector<std::optional<pg::Result>> holders;
-  auto statements = BatchStatements(batch, holders);
+  auto statements = BatchStatements(batch, traffic_shard_, holders);
   auto db = pg_.pool().Acquire();
   db->ExecPipelined(statements);
   for (std::size_t i = 0; i < batch.events.size(); ++i) {

@@ -11,7 +11,7 @@ namespace rehook {
 
 class PgEventLog final : public SqlEventLog {
  public:
-  explicit PgEventLog(pg::PgBackend& backend) : SqlEventLog(backend), pg_(backend) {}
+  explicit PgEventLog(pg::PgBackend& backend);
 
   BatchResult ApplyBatch(const WriteBatch& batch) override;
   // ApplyBatch's commits are durable already.
@@ -24,6 +24,10 @@ class PgEventLog final : public SqlEventLog {
 
  private:
   pg::PgBackend& pg_;
+  // This process's rows of the traffic rollups (one of kTrafficShards, at random): nodes that
+  // share the database add to rows of their own, so a busy minute is not one row every node's
+  // batch waits to lock. Two nodes that happen to draw the same shard are still counted right.
+  const int traffic_shard_;
 };
 
 }  // namespace rehook

@@ -276,6 +276,23 @@ const std::vector<std::string>& Migrations() {
         ALTER TABLE delivery_attempts ADD COLUMN skipped BOOLEAN NOT NULL DEFAULT false;
         ALTER TABLE delivery_attempts ADD COLUMN sent_request TEXT;
       )sql",
+      // 12: traffic rollups (as SQLite's migration 12); each process writes its own shard, so
+      // that nodes adding to the same minute never wait on each other's row locks.
+      R"sql(
+        CREATE TABLE traffic_rollups (
+          org_id TEXT NOT NULL,
+          bucket_ms BIGINT NOT NULL,
+          t BIGINT NOT NULL,
+          source_id TEXT NOT NULL,
+          destination_id TEXT NOT NULL,
+          latency_class BIGINT NOT NULL,
+          shard BIGINT NOT NULL,
+          captured BIGINT NOT NULL,
+          delivered BIGINT NOT NULL,
+          failed BIGINT NOT NULL,
+          PRIMARY KEY (org_id, bucket_ms, t, source_id, destination_id, latency_class, shard)
+        );
+      )sql",
   };
   return migrations;
 }

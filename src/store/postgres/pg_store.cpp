@@ -9,7 +9,8 @@ PgStore::PgStore(const std::string& url)
       events_(backend_),
       work_(backend_),
       replays_(backend_),
-      cluster_(backend_) {}
+      cluster_(backend_),
+      traffic_(backend_) {}
 
 bool PgStore::Ping() {
   try {

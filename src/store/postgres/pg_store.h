@@ -12,6 +12,7 @@
 #include "store/sql/sql_configuration.h"
 #include "store/sql/sql_replay_history.h"
 #include "store/sql/sql_tenancy.h"
+#include "store/sql/sql_traffic_stats.h"
 #include "store/sql/sql_work_leases.h"
 #include "store/store.h"
 
@@ -29,6 +30,7 @@ class PgStore final : public Store {
   WorkLeases& work() override { return work_; }
   ReplayHistory& replays() override { return replays_; }
   ClusterState& cluster() override { return cluster_; }
+  TrafficStats& traffic() override { return traffic_; }
 
  private:
   pg::PgBackend backend_;
@@ -38,6 +40,7 @@ class PgStore final : public Store {
   SqlWorkLeases work_;
   SqlReplayHistory replays_;
   SqlClusterState cluster_;
+  SqlTrafficStats traffic_;
 };
 
 }  // namespace rehook

@@ -13,6 +13,7 @@
 #include "domain/delivery.h"
 #include "store/row_readers.h"
 #include "store/sql/sql_blob.h"
+#include "store/traffic_rollup.h"
 #include "store/write_batch.h"
 
 namespace rehook::batch_sql {
@@ -97,6 +98,30 @@ auto WithReplayProgressValues(const ReplayProgress& progress, Bind&& bind) {
               progress.cursor ? std::optional(progress.cursor->id) : std::nullopt, status,
               progress.status_reason, progress.completed_at, progress.expires_at, progress.fixed,
               progress.regressed);
+}
+
+// Adds a batch's sums to a traffic rollup row (store/traffic_rollup.h) of writer `shard`.
+inline const std::string kAddTrafficColumns =
+    "INSERT INTO traffic_rollups (org_id, bucket_ms, t, source_id, destination_id, "
+    "latency_class, shard, captured, delivered, failed) ";
+inline const std::string kAddTrafficOnConflict =
+    " ON CONFLICT (org_id, bucket_ms, t, source_id, destination_id, latency_class, shard) DO "
+    "UPDATE SET captured = traffic_rollups.captured + excluded.captured, "
+    "delivered = traffic_rollups.delivered + excluded.delivered, "
+    "failed = traffic_rollups.failed + excluded.failed";
+inline const std::string kAddTraffic =
+    kAddTrafficColumns + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" + kAddTrafficOnConflict;
+// The same, counted only if event ?11 was stored (a deduplicated capture may not be).
+inline const std::string kAddTrafficIfStored =
+    kAddTrafficColumns +
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS (SELECT 1 FROM events WHERE "
+    "id = ?11)" +
+    kAddTrafficOnConflict;
+
+template <class Bind>
+auto WithTrafficValues(const TrafficKey& key, const TrafficCounts& counts, int shard, Bind&& bind) {
+  return bind(key.org_id, key.bucket_ms, key.t, key.source_id, key.destination_id,
+              key.latency_class, shard, counts.captured, counts.delivered, counts.failed);
 }
 
 }  // namespace rehook::batch_sql

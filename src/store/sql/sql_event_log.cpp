@@ -5,31 +5,12 @@
 
 #include "common/ids.h"
 #include "store/row_readers.h"
+#include "store/sql/conditional_sql.h"
 
 namespace rehook {
 namespace {
 
-// Builds SQL whose conditions depend on the query, numbering its placeholders in the order
-// their values are bound.
-class ConditionalSql {
- public:
-  explicit ConditionalSql(std::string sql) : sql_(std::move(sql)) {}
-  // Appends `text`, each '?' in it becoming the next placeholder.
-  void Append(std::string_view text) {
-    for (char c : text) {
-      if (c == '?') {
-        sql_ += "?" + std::to_string(++count_);
-      } else {
-        sql_ += c;
-      }
-    }
-  }
-  const std::string& sql() const { return sql_; }
-
- private:
-  std::string sql_;
-  int count_ = 0;
-};
+using sql::ConditionalSql;
 
 // The event columns, the body when asked for, then `more` columns if any.
 std::string SelectEvents(bool with_body, const std::string& more = "") {

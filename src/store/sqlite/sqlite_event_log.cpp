@@ -69,6 +69,16 @@ void ApplyTaskUpdate(Database& db, const TaskUpdate& update) {
   }
 }
 
+// One writer: its rows are all shard 0.
+void AddTraffic(Database& db, const TrafficRollup& rollup) {
+  for (const auto& [key, counts] : rollup) {
+    auto add = db.Prepare(batch_sql::kAddTraffic);
+    batch_sql::WithTrafficValues(key, counts, 0,
+                                 [&](const auto&... values) { add->BindAll(values...); });
+    add->Run();
+  }
+}
+
 void ApplyReplayProgress(Database& db, const ReplayProgress& progress) {
   if (progress.attempt) InsertAttempt(db, *progress.attempt);
   auto update = db.Prepare(batch_sql::kUpdateReplayProgress);
@@ -103,17 +113,21 @@ BatchResult SqliteEventLog::ApplyBatch(const WriteBatch& batch) {
   if (batch.empty()) return result;
   sqlite_.WithWriterUnsynced([&](Database& db) {
     sqlite::Transaction transaction(db);
+    TrafficRollup traffic;
     for (const NewEvent& item : batch.events) {
       std::string original = item.dedup ? ClaimDedupKey(db, *item.event, *item.dedup) : "";
       if (original.empty()) {
         InsertEvent(db, *item.event);
         for (const DeliveryTask& task : item.tasks) InsertTask(db, task);
+        AddCapture(traffic, item);
       }
       result.duplicate_of.push_back(std::move(original));
     }
     for (const TaskUpdate& update : batch.task_updates) ApplyTaskUpdate(db, update);
     for (const ReplayProgress& progress : batch.replay_progress) ApplyReplayProgress(db, progress);
     for (const DeliveryAttempt& attempt : batch.attempts) InsertAttempt(db, attempt);
+    AddAttempts(traffic, batch);
+    AddTraffic(db, traffic);
     transaction.Commit();
   });
   sqlite_.wal().StartWriteback();

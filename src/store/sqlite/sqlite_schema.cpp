@@ -307,6 +307,26 @@ const std::vector<std::string>& Migrations() {
         ALTER TABLE delivery_attempts ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE delivery_attempts ADD COLUMN sent_request TEXT;
       )sql",
+      // 12: traffic rollups (domain/traffic.h, store/traffic_rollup.h), written with each batch:
+      // per bucket (a minute or an hour), source, destination ('' for capture) and latency class
+      // (-1: no response), the events captured or routed and the attempts delivered or failed.
+      // `shard` is the writer's (see PgEventLog; always 0 here). Traffic from before this
+      // migration is not rolled up: the series begin at the upgrade.
+      R"sql(
+        CREATE TABLE traffic_rollups (
+          org_id TEXT NOT NULL,
+          bucket_ms INTEGER NOT NULL,
+          t INTEGER NOT NULL,
+          source_id TEXT NOT NULL,
+          destination_id TEXT NOT NULL,
+          latency_class INTEGER NOT NULL,
+          shard INTEGER NOT NULL,
+          captured INTEGER NOT NULL,
+          delivered INTEGER NOT NULL,
+          failed INTEGER NOT NULL,
+          PRIMARY KEY (org_id, bucket_ms, t, source_id, destination_id, latency_class, shard)
+        ) WITHOUT ROWID;
+      )sql",
   };
   return migrations;
 }

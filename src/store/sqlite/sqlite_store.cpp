@@ -10,7 +10,8 @@ SqliteStore::SqliteStore(const std::string& path)
       events_(backend_),
       work_(backend_),
       replays_(backend_),
-      cluster_(backend_) {}
+      cluster_(backend_),
+      traffic_(backend_) {}
 
 bool SqliteStore::Ping() {
   try {

@@ -10,6 +10,7 @@
 #include "store/sql/sql_configuration.h"
 #include "store/sql/sql_replay_history.h"
 #include "store/sql/sql_tenancy.h"
+#include "store/sql/sql_traffic_stats.h"
 #include "store/sql/sql_work_leases.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/sqlite_backend.h"
@@ -30,6 +31,7 @@ class SqliteStore final : public Store {
   WorkLeases& work() override { return work_; }
   ReplayHistory& replays() override { return replays_; }
   ClusterState& cluster() override { return cluster_; }
+  TrafficStats& traffic() override { return traffic_; }
 
  private:
   sqlite::SqliteBackend backend_;
@@ -40,6 +42,7 @@ class SqliteStore final : public Store {
   SqlWorkLeases work_;
   SqlReplayHistory replays_;
   SqlClusterState cluster_;
+  SqlTrafficStats traffic_;
 };
 
 }  // namespace rehook
