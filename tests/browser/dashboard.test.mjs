@@ -106,8 +106,8 @@ async function main() {
     await step('signs in with the admin key', async () => {
       await signIn(page, rehook.adminKey);
       await expectText(page.locator('.identity-text'), /super_admin/);
-      await expectText(page.locator('h1'), /^Events$/);
-      await expectText(page.locator('main .message'), /No events captured yet/);
+      await expectText(page.locator('h1'), /^Overview$/);
+      await expectText(page.locator('main .message'), /No sources or destinations yet/);
     });
 
     let ingestUrl;
@@ -400,9 +400,38 @@ async function main() {
       assert.equal(delivered.body.toString(), '{"id":"o_9","amount_cents":7}');
     });
 
+    await step('the overview charts traffic as the API counts it, and a destination its own', async () => {
+      await nav(page, 'Overview');
+      const sourceId = ingestUrl.split('/in/')[1];
+      const drawn = async (chart, series) => page.locator(`figure[data-chart="${chart}"] g[data-series="${series}"] circle`)
+        .evaluateAll((circles) => circles.map((c) => [c.getAttribute('data-t'), Number(c.getAttribute('data-value'))]));
+      const byMinute = 'Events per minute by source';
+      await page.locator(`figure[data-chart="${byMinute}"]`).waitFor();
+      const points = await drawn(byMinute, 'stripe');
+      assert.equal(points.length, 60, 'the last hour, a point a minute');
+      const stats = await api(rehook, `/v1/stats?bucket=minute&source_id=${sourceId}&from=${encodeURIComponent(points[0][0])}&to=${encodeURIComponent(points.at(-1)[0])}`);
+      assert.deepEqual(points, stats.data.map((p) => [p.t, p.captured]), 'each point is the API\'s count of its minute');
+      assert.ok(points.reduce((sum, [, n]) => sum + n, 0) >= kBulkEvents + 2, 'every capture of this test is counted');
+      await page.locator('figure[data-chart="Success rate by destination"] g[data-series="sink"] circle').first().waitFor();
+      await page.locator('figure[data-chart="p95 response time by destination"] g[data-series="sink"] circle').first().waitFor();
+      await expectText(page.locator('[data-total="Captured"]'), /^\d+$/);
+      await shot(page, 'overview-desktop');
+
+      await page.goto(`${rehook.url}/#/destinations/${destinationId}`);
+      await page.locator('figure[data-chart="Attempts"] g[data-series="delivered"] circle').first().waitFor();
+      await waitUntil(async () => {
+        const delivered = await drawn('Attempts', 'delivered');
+        const api24 = await api(rehook, `/v1/stats?bucket=hour&destination_id=${destinationId}&from=${encodeURIComponent(delivered[0][0])}&to=${encodeURIComponent(delivered.at(-1)[0])}`);
+        return JSON.stringify(delivered) === JSON.stringify(api24.data.map((p) => [p.t, p.delivered]));
+      }, 'the destination\'s chart shows the API\'s hourly deliveries');
+      await page.locator('section:has(#traffic-heading)').scrollIntoViewIfNeeded();
+      await shot(page, 'destination-charts-desktop', false);
+    });
+
     await step('fits a phone screen (390 px) without sideways scrolling', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       for (const [name, hash, ready] of [
+        ['overview', '#/overview', 'figure.chart'],
         ['events', '#/events', 'main table'],
         ['event-json', `#/events/${jsonId}`, 'pre.body-json'],
         ['event-binary', `#/events/${binaryId}`, 'pre.body-binary'],

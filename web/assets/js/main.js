@@ -1,5 +1,5 @@
 // The dashboard's entry point: checks the session, then shows the view the URL's hash names
-// (#/events, #/events/evt_..., #/sources, #/replay, #/replay/job_..., #/destinations, #/destinations/dst_...,
+// (#/overview, the landing page; #/events, #/events/evt_..., #/sources, #/replay, #/replay/job_..., #/destinations, #/destinations/dst_...,
 // #/transformations, #/transformations/trf_...).
 // Hash routes keep every URL of the app at "/", the one page rehook serves.
 
@@ -9,6 +9,7 @@ import { renderDestinationDetail } from './views/destination_detail.js';
 import { renderDestinations } from './views/destinations.js';
 import { renderEventDetail } from './views/event_detail.js';
 import { renderEvents } from './views/events.js';
+import { renderOverview } from './views/overview.js';
 import { renderReplayJob } from './views/replay_job.js';
 import { renderReplayJobs } from './views/replay_jobs.js';
 import { renderSignIn } from './views/sign_in.js';
@@ -21,6 +22,7 @@ let stopCurrentView = null; // stops the current view's timers when another is s
 let renderCount = 0;        // tells a slow view that it has been replaced meanwhile
 
 const routes = [
+  { pattern: /^\/overview$/, section: 'overview', render: renderOverview },
   { pattern: /^\/events$/, section: 'events', render: renderEvents },
   { pattern: /^\/events\/([^/]+)$/, section: 'events', render: renderEventDetail },
   { pattern: /^\/sources$/, section: 'sources', render: renderSources },
@@ -34,7 +36,7 @@ const routes = [
 
 // "#/events?source_id=x" -> {path: '/events', params: URLSearchParams}
 function currentLocation() {
-  const hash = window.location.hash.replace(/^#/, '') || '/events';
+  const hash = window.location.hash.replace(/^#/, '') || '/overview';
   const [path, query = ''] = hash.split('?');
   return { path, params: new URLSearchParams(query) };
 }

@@ -1,12 +1,14 @@
-// One destination: where it points, its circuit and retry policy, and "Replay failed since…":
-// the bulk recovery after an outage. It counts first (a dry run of a failed-only or
-// undelivered-only replay job, API-NOTES.md "Recovering what failed") and starts the job only
-// when the user has seen how many events it will send.
+// One destination: where it points, its circuit and retry policy, its traffic charts, and
+// "Replay failed since…": the bulk recovery after an outage. It counts first (a dry run of a
+// failed-only or undelivered-only replay job, API-NOTES.md "Recovering what failed") and starts
+// the job only when the user has seen how many events it will send.
 
 import { ApiError, get, listAll, patch, post } from '../api.js';
 import { announce, field, h, message, replaceChildren, table } from '../dom.js';
 import { fromLocalInput, timeElement, timeZoneName, toLocalInput } from '../format.js';
+import { kMeasures, lineChart, seriesOf } from '../chart.js';
 import { circuitBadge } from './destinations.js';
+import { kRanges, rangePicker, statsQuery } from './overview.js';
 
 function retryText(retry) {
   if (!retry) return 'the server\'s schedule';
@@ -153,6 +155,26 @@ function connectionsCard(destination, connections, transformations, mayWrite) {
     feedback);
 }
 
+// The destination's traffic over a range the user picks (the overview's ranges): attempts
+// delivered and failed, and the p95 response time.
+function trafficCard(destination) {
+  const charts = h('div', { class: 'charts' });
+  const show = async (range) => {
+    const { bucket } = kRanges[range];
+    const stats = await get(statsQuery(range, { destination_id: destination.id }));
+    replaceChildren(charts,
+      lineChart({ title: 'Attempts', bucket, series: [
+        seriesOf('delivered', stats, kMeasures.delivered), seriesOf('failed', stats, kMeasures.failed)] }),
+      lineChart({ title: 'p95 response time', bucket, format: (v) => `${v} ms`,
+        series: [seriesOf('p95', stats, kMeasures.p95)] }));
+  };
+  const showing = (range) => show(range).catch((error) => replaceChildren(charts, message('error', error.message)));
+  showing('day');
+  return h('section', { 'aria-labelledby': 'traffic-heading' },
+    h('div', { class: 'toolbar' }, h('h2', { id: 'traffic-heading' }, 'Traffic'), rangePicker('day', showing)),
+    charts);
+}
+
 export async function renderDestinationDetail(main, view) {
   const [destination, connections, transformations] = await Promise.all([
     get(`/v1/destinations/${encodeURIComponent(view.id)}`),
@@ -165,6 +187,7 @@ export async function renderDestinationDetail(main, view) {
     h('p', { class: 'breadcrumb' }, h('a', { href: '#/destinations' }, '← Destinations')),
     h('h1', {}, 'Destination ', h('span', {}, destination.name)),
     summary(destination),
+    trafficCard(destination),
     connectionsCard(destination, connections.filter((c) => c.destination_id === destination.id), transformations, mayReplay),
     mayReplay ? recoverForm(destination, view) : null);
 }

@@ -1,12 +1,15 @@
 // One replay job with a live progress bar: polls GET /v1/replay/{id} every second while the job
-// is running or paused, and offers to cancel it.
+// is running or paused, charts the rate it achieves (events per second between polls) against
+// its limit, and offers to cancel it.
 
 import { ApiError, get, post } from '../api.js';
 import { announce, h, message, replaceChildren } from '../dom.js';
+import { lineChart } from '../chart.js';
 import { duration, timeElement } from '../format.js';
 import { circuitBadge } from './destinations.js';
 
 const kPollMs = 1000;
+const kRateSamples = 120;  // two minutes of polls
 const kLiveStatuses = new Set(['running', 'paused']);
 
 export function statusBadge(status) {
@@ -99,12 +102,28 @@ export async function renderReplayJob(main, view) {
     replaceChildren(detail, details(job, destination));
   }
 
+  // The rate achieved since the last poll, charted with the job's limit.
+  const rateChart = h('div', {});
+  const samples = [];
+  let last = { processed: job.processed, at: Date.now() };
+  function sampleRate() {
+    const now = Date.now();
+    const rate = Math.round(((job.processed - last.processed) * 10000) / Math.max(1, now - last.at)) / 10;
+    last = { processed: job.processed, at: now };
+    samples.push({ t: new Date(now).toISOString(), rate });
+    if (samples.length > kRateSamples) samples.shift();
+    replaceChildren(rateChart, lineChart({ title: 'Events per second against the limit', bucket: 'second', series: [
+      { name: 'achieved', points: samples.map((s) => ({ t: s.t, value: s.rate })) },
+      { name: `limit (${job.rate_limit} per second)`, points: samples.map((s) => ({ t: s.t, value: job.rate_limit })) }] }));
+  }
+
   async function poll() {
     try {
       const previous = job.status;
       job = await get(path);
       if (stopped) return;
       show();
+      sampleRate();
       if (previous !== job.status) announce(`Replay job ${job.status}`);
       await loadRegressions();
     } catch (error) {
@@ -133,7 +152,7 @@ export async function renderReplayJob(main, view) {
   replaceChildren(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '#/replay' }, '← Replay')),
     h('h1', {}, 'Replay job ', h('span', { class: 'mono' }, job.id)),
-    statusLine, progress, h('div', { class: 'actions' }, cancelButton), feedback, regressions, detail);
+    statusLine, progress, h('div', { class: 'actions' }, cancelButton), feedback, rateChart, regressions, detail);
   loadRegressions().catch((error) => { if (!stopped) replaceChildren(feedback, message('error', error.message)); });
   if (kLiveStatuses.has(job.status)) timer = window.setTimeout(poll, kPollMs);
 }
