@@ -60,6 +60,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Unpacks Debian packages into a directory of their own, without installing them: for files
+# that are needed but whose package cannot or should not be installed.
+unpack_debs() {
+  local root="$1"
+  shift
+  apt_update
+  local download_dir
+  download_dir="$(mktemp -d)"
+  chmod 0777 "$download_dir"  # apt downloads as its own user
+  (cd "$download_dir" && apt-get download -qq "$@" >/dev/null)
+  "${sudo_cmd[@]}" mkdir -p "$root"
+  for deb in "$download_dir"/*.deb; do "${sudo_cmd[@]}" dpkg-deb -x "$deb" "$root"; done
+  rm -rf "$download_dir"
+}
+
 # V8, which runs transformations, comes from Debian's libnode108 and libnode-dev
 # (docs/ARCHITECTURE.md, "Transformations"). Where apt can install them, it does. A NodeSource
 # nodejs (the one the browser test runs on, on these machines) declares that it conflicts with
@@ -74,11 +89,15 @@ if [ ! -e "/$libnode_lib" ] && [ ! -e "$libnode_root/$libnode_lib" ]; then
     "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends libnode-dev >/dev/null
   else
     echo "unpacking Debian's libnode108 and libnode-dev into $libnode_root" >&2
-    download_dir="$(mktemp -d)"
-    chmod 0777 "$download_dir"  # apt downloads as its own user
-    (cd "$download_dir" && apt-get download -qq libnode108 libnode-dev >/dev/null)
-    "${sudo_cmd[@]}" mkdir -p "$libnode_root"
-    for deb in "$download_dir"/*.deb; do "${sudo_cmd[@]}" dpkg-deb -x "$deb" "$libnode_root"; done
-    rm -rf "$download_dir"
+    unpack_debs "$libnode_root" libnode108 libnode-dev
   fi
+fi
+
+# promtool checks and unit-tests the example alerting rules (docs/monitoring). It comes with
+# Debian's prometheus package, which would also install and start a Prometheus server: only the
+# package's files are unpacked, into /opt/rehook/prometheus.
+if [ "$profile" != "run" ] && ! command -v promtool >/dev/null &&
+  [ ! -x /opt/rehook/prometheus/usr/bin/promtool ]; then
+  echo "unpacking Debian's prometheus (for promtool) into /opt/rehook/prometheus" >&2
+  unpack_debs /opt/rehook/prometheus prometheus
 fi
