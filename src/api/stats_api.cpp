@@ -14,8 +14,9 @@
 namespace rehook {
 namespace {
 
-// A day of minutes, or two months of hours: more points than a chart can draw.
-constexpr TimeMs kMaxPoints = 1440;
+// A day of minutes (the last 24 h touch 1 441 of them: the partial ones at both ends), or two
+// months of hours: more points than a chart can draw.
+constexpr TimeMs kMaxPoints = 1500;
 // Without `from`: the last hour of minutes, the last day of hours.
 constexpr TimeMs kDefaultPoints[] = {60, 24};
 
