@@ -232,7 +232,7 @@ TEST_F(TransformedDeliveryTest, ForwardingSendsWhatTheScriptReturnedByteForByte)
   EXPECT_EQ(got.target, "/hook");
   EXPECT_TRUE(got.Header("webhook-signature").has_value());
 
-  auto attempts = Deliveries(admin_, event_id);
+  auto attempts = WaitForAttempts(admin_, event_id, 1);  // logged with the next group commit
   ASSERT_EQ(attempts.size(), 1u);
   const auto& attempt = attempts[0].as_object();
   EXPECT_TRUE(attempt.at("success").as_bool());
