@@ -20,8 +20,6 @@ constexpr TimeMs kMaxPoints = 1500;
 // Without `from`: the last hour of minutes, the last day of hours.
 constexpr TimeMs kDefaultPoints[] = {60, 24};
 
-TimeMs FloorTo(TimeMs time, TimeMs size) { return time - ((time % size) + size) % size; }
-
 TrafficQuery ParseTrafficQuery(ApiRequest& request) {
   TrafficQuery query;
   query.org_id = request.principal.org_id;
@@ -33,9 +31,9 @@ TrafficQuery ParseTrafficQuery(ApiRequest& request) {
   query.bucket_ms = minutes ? kMinuteMs : kHourMs;
   // Whole buckets: from the one holding `from` up to and including the one holding `to`.
   const TimeMs to = ParseTimeQuery(request, "to").value_or(request.services.clock.Now());
-  query.to = FloorTo(to, query.bucket_ms) + query.bucket_ms;
+  query.to = TrafficBucketStart(to, query.bucket_ms) + query.bucket_ms;
   const std::optional<TimeMs> from = ParseTimeQuery(request, "from");
-  query.from = from ? FloorTo(*from, query.bucket_ms)
+  query.from = from ? TrafficBucketStart(*from, query.bucket_ms)
                     : query.to - kDefaultPoints[minutes ? 0 : 1] * query.bucket_ms;
   if (from && *from > to) throw ApiError::BadRequest("'from' must not be later than 'to'");
   if ((query.to - query.from) / query.bucket_ms > kMaxPoints) {

@@ -20,6 +20,11 @@ inline constexpr TimeMs kHourMs = 60 * kMinuteMs;
 // Rollups are kept at both sizes: an hourly series over days reads 24 rows a day, not 1440.
 inline constexpr std::array<TimeMs, 2> kTrafficBucketSizes{kMinuteMs, kHourMs};
 
+// The start of the bucket of `size` that holds `time` (also for times before the epoch).
+inline TimeMs TrafficBucketStart(TimeMs time, TimeMs size) {
+  return time - ((time % size) + size) % size;
+}
+
 // Response times are counted in classes about a third wider each, from under 5 ms to 60 s and
 // more: a percentile estimated within its class is off by at most a class's width.
 inline constexpr std::array<std::int64_t, 24> kLatencyClassUpperMs{

@@ -3,14 +3,12 @@
 namespace rehook {
 namespace {
 
-TimeMs BucketStart(TimeMs time, TimeMs size) { return time - ((time % size) + size) % size; }
-
 template <class Add>
 void AtEveryBucketSize(TrafficRollup& rollup, const std::string& org_id, TimeMs time,
                        const std::string& source_id, const std::string& destination_id,
                        int latency_class, Add&& add) {
   for (TimeMs size : kTrafficBucketSizes) {
-    add(rollup[TrafficKey{org_id, size, BucketStart(time, size), source_id, destination_id,
+    add(rollup[TrafficKey{org_id, size, TrafficBucketStart(time, size), source_id, destination_id,
                           latency_class}]);
   }
 }
