@@ -49,6 +49,7 @@ struct ApiServices {
   StoreRole<EventLog> events;
   StoreRole<ReplayHistory> replays;
   StoreRole<TrafficStats> traffic;
+  StoreRole<NotificationStore> notifications;
   CircuitBreakers& breakers;
   const TargetPolicy& target_policy;         // the SSRF guard, applied to URLs when they are saved
   std::shared_ptr<OutboundShared> outbound;  // for single-request replays and manual resends

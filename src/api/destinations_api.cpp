@@ -68,6 +68,7 @@ std::optional<RetryPolicy> ParseRetryPolicy(const boost::json::value& value) {
 
 // What a destination header's value reads as for a key that may not change the destination.
 constexpr std::string_view kMaskedHeaderValue = "********";
+constexpr double kHourMs = 3'600'000;
 
 // `principal`: who asks. Header values are credentials more often than not (Authorization, an
 // API key): only roles that may change the destination see them; the others see the names.
@@ -89,6 +90,11 @@ boost::json::object DestinationJson(const Destination& destination, CircuitBreak
   json["has_secret"] = !destination.secret.empty();
   json["enabled"] = destination.enabled;
   json["retry"] = RetryJson(destination.retry);
+  json["disable_after_hours"] =
+      destination.disable_after_ms
+          ? boost::json::value(static_cast<double>(*destination.disable_after_ms) / kHourMs)
+          : nullptr;
+  json["failing_since"] = TimeOrNull(destination.failing_since.value_or(0));
   CircuitSnapshot circuit = breakers.Snapshot(destination.id);
   json["circuit"] = boost::json::object{{"state", CircuitStateName(circuit.state)},
                                         {"failures", circuit.consecutive_failures},
@@ -132,6 +138,19 @@ std::vector<HeaderField> ParseHeaders(const boost::json::value& value) {
   return headers;
 }
 
+// "disable_after_hours": a number of hours (fractions too: 0.5 is half an hour), from a second
+// to a year; null turns auto-disable off.
+std::optional<TimeMs> ParseDisableAfter(const boost::json::value& value) {
+  if (value.is_null()) return std::nullopt;
+  const char* error =
+      "'disable_after_hours' must be a number of hours from 0.0003 (about a second) to 8760 (a "
+      "year), or null to never disable";
+  if (!value.is_number()) throw ApiError::BadRequest(error);
+  const double hours = value.to_number<double>();
+  if (!(hours * kHourMs >= 1000) || hours > 8760) throw ApiError::BadRequest(error);
+  return static_cast<TimeMs>(hours * kHourMs);
+}
+
 // Applies the optional fields of a create or update body to `destination`.
 void ApplyOptionalFields(const boost::json::object& body, Destination& destination) {
   if (auto timeout = OptionalInteger(body, "timeout_ms", 100, 120000)) {
@@ -150,6 +169,9 @@ void ApplyOptionalFields(const boost::json::object& body, Destination& destinati
   if (auto enabled = OptionalBool(body, "enabled")) destination.enabled = *enabled;
   if (auto it = body.find("retry"); it != body.end()) {
     destination.retry = ParseRetryPolicy(it->value());
+  }
+  if (auto it = body.find("disable_after_hours"); it != body.end()) {
+    destination.disable_after_ms = ParseDisableAfter(it->value());
   }
   if (auto it = body.find("rate_limit"); it != body.end()) {
     if (it->value().is_null()) {

@@ -16,6 +16,7 @@ void AddAllApiRoutes(ApiRouter& router) {
   AddReplayJobRoutes(router);
   AddRequestReplayRoutes(router);
   AddStatsRoutes(router);
+  AddNotificationRoutes(router);
   AddOpenApiRoutes(router);
 }
 

@@ -16,6 +16,7 @@
 #include "capture/dedup_rule.h"
 #include "common/log.h"
 #include "common/timers.h"
+#include "delivery/auto_disable.h"
 #include "delivery/circuit_sync.h"
 #include "delivery/forwarder.h"
 #include "http/api_error.h"
@@ -23,6 +24,8 @@
 #include "http/server.h"
 #include "live/event_feed.h"
 #include "metrics/metrics_page.h"
+#include "notify/insight_notifier.h"
+#include "notify/notifier.h"
 #include "replay/replay_runner.h"
 #include "store/batch_writer.h"
 #include "store/postgres/pg_store.h"
@@ -136,6 +139,10 @@ struct Application::Parts {
         io(config.io_threads, "rehook-io"),
         delivery_lane(1, "rehook-fwd"),
         replay_lane(1, "rehook-replay"),
+        notifier(delivery_lane.context(0), Role(store->notifications()), outbound, timers,
+                 NotifierOptions{.public_url = config.public_url}),
+        insight(delivery_lane.context(0), notifier, Role<ConfigurationStore>(configuration),
+                *clock),
         forwarder(delivery_lane.context(0),
                   ForwarderStores{Role<ConfigurationStore>(configuration), Role(store->events()),
                                   Role(store->work()), Role(store->cluster())},
@@ -145,6 +152,8 @@ struct Application::Parts {
                                    .max_in_flight_per_destination = config.destination_concurrency,
                                    .shared_pacing = UsesPostgres(config)}),
         circuit_sync(delivery_lane.context(0), Role(store->cluster()), breakers, *clock, timers),
+        auto_disable(delivery_lane.context(0), Role<ConfigurationStore>(configuration), *clock,
+                     timers, config.auto_disable_interval_ms),
         replay_runner(replay_lane.context(0),
                       ReplayStores{Role(store->work()), Role(store->replays()),
                                    Role(store->events()), Role<ConfigurationStore>(configuration)},
@@ -160,6 +169,7 @@ struct Application::Parts {
             .events = Role(store->events()),
             .replays = Role(store->replays()),
             .traffic = Role(store->traffic()),
+            .notifications = Role(store->notifications()),
             .breakers = breakers,
             .target_policy = PolicyOf(*outbound),
             .outbound = outbound,
@@ -184,7 +194,16 @@ struct Application::Parts {
             store->tenancy(), store->events(), store->traffic(), *clock,
             RetentionSweeper::Options{.interval_ms = config.retention_sweep_interval_ms,
                                       .batch_size = 500,
-                                      .dedup_key_max_age_ms = kMaxDedupWindowSeconds * 1000}) {}
+                                      .dedup_key_max_age_ms = kMaxDedupWindowSeconds * 1000}) {
+    // Notifications: what forwarding, replay and auto-disable see changing.
+    breakers.SetChangeListener(
+        [this](const std::string& destination, CircuitState to, int failures) {
+          insight.CircuitChanged(destination, to, failures);
+        });
+    forwarder.Watch(insight);
+    replay_runner.Watch(insight);
+    auto_disable.Watch(insight);
+  }
 
   // One store role, called from coroutines on the store's threads.
   template <class R>
@@ -238,8 +257,11 @@ struct Application::Parts {
   IoPool io;
   IoPool delivery_lane;
   IoPool replay_lane;
+  Notifier notifier;        // tells notification channels (on the delivery lane)
+  InsightNotifier insight;  // what changed, as notifications
   Forwarder forwarder;
   CircuitSync circuit_sync;
+  AutoDisable auto_disable;
   ReplayRunner replay_runner;
   Authenticator authenticator;
   RateLimiter rate_limiter;
@@ -312,10 +334,12 @@ void Application::Start() {
                     ":" + std::to_string(parts.port);
   // Before the io threads run, so no handler can see it unset.
   if (parts.services.public_url.empty()) parts.services.public_url = url;
+  parts.notifier.SetPublicUrl(parts.services.public_url);
   parts.services.listen_port = parts.port;
   parts.batch_writer.OnDurable([&feed = parts.live_feed] { feed.Wake(); });
   parts.forwarder.Start();
   if (UsesPostgres(config_)) parts.circuit_sync.Start();
+  parts.auto_disable.Start();
   parts.delivery_lane.Start();
   parts.replay_runner.Start();
   parts.replay_lane.Start();
@@ -348,6 +372,8 @@ void Application::Stop() {
   parts_->retention.Stop();
   parts_->forwarder.Stop();
   parts_->circuit_sync.Stop();
+  parts_->auto_disable.Stop();
+  parts_->notifier.Stop();
   parts_->replay_runner.Stop();
   parts_->io.Drain(std::chrono::seconds(10));
   parts_->delivery_lane.Drain(std::chrono::seconds(10));

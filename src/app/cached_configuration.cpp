@@ -57,6 +57,20 @@ bool CachedConfiguration::UpdateDestination(const Destination& destination) {
   return updated;
 }
 
+std::optional<Destination> CachedConfiguration::FindDestination(const std::string& id) {
+  return store_.FindDestination(id);
+}
+
+std::vector<Destination> CachedConfiguration::DestinationsFailingTooLong(TimeMs now, int limit) {
+  return store_.DestinationsFailingTooLong(now, limit);
+}
+
+bool CachedConfiguration::DisableFailingDestination(const std::string& id, TimeMs now) {
+  const bool disabled = store_.DisableFailingDestination(id, now);
+  if (disabled) destinations_.Invalidate(id);  // forwarding drops its queued deliveries
+  return disabled;
+}
+
 bool CachedConfiguration::DeleteDestination(const std::string& org_id, const std::string& id) {
   const bool deleted = store_.DeleteDestination(org_id, id);
   destinations_.Invalidate(id);

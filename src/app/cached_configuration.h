@@ -43,6 +43,9 @@ class CachedConfiguration final : public ConfigurationStore {
   std::optional<Destination> GetDestination(const std::string& org_id,
                                             const std::string& id) override;
   Page<Destination> ListDestinations(const std::string& org_id, const PageRequest& page) override;
+  std::optional<Destination> FindDestination(const std::string& id) override;
+  std::vector<Destination> DestinationsFailingTooLong(TimeMs now, int limit) override;
+  bool DisableFailingDestination(const std::string& id, TimeMs now) override;
   bool UpdateDestination(const Destination& destination) override;
   bool DeleteDestination(const std::string& org_id, const std::string& id) override;
 

@@ -50,6 +50,7 @@ struct Config {
   int store_threads = 4;                             // blocking store calls (reads, API writes)
   std::int64_t head_timeout_ms = 30000;  // idle keep-alive and slow (slowloris) request heads
   std::int64_t retention_sweep_interval_ms = 60'000;  // erasing events past their retention
+  std::int64_t auto_disable_interval_ms = 60'000;     // looking for destinations to disable
   std::string log_level = "info";
   // /metrics: empty, open and without tenant ids; set, only with this bearer token, and complete.
   std::string metrics_token;

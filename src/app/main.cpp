@@ -195,6 +195,13 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
       ->check(CLI::Range(std::int64_t{100}, std::int64_t{86'400'000}))
       ->capture_default_str();
   serve
+      .add_option("--auto-disable-interval-ms", config.auto_disable_interval_ms,
+                  "How often destinations with disable_after_hours are checked for being "
+                  "disabled")
+      ->envname("REHOOK_AUTO_DISABLE_INTERVAL_MS")
+      ->check(CLI::Range(std::int64_t{100}, std::int64_t{3'600'000}))
+      ->capture_default_str();
+  serve
       .add_option("--metrics-token", config.metrics_token,
                   "Bearer token /metrics then requires; with it the page also has series per "
                   "destination and replay job (without: open, totals only)")

@@ -75,29 +75,43 @@ void CircuitPass::Failed() {
 }
 
 void CircuitBreakers::RecordSuccess(const std::string& destination) {
-  std::lock_guard lock(mutex_);
-  // Only a success that ends a run of failures changes the shared circuit, so the common case
-  // (all is well) costs the database nothing.
-  bool ends_failures = breakers_.erase(destination) > 0;  // closed, no failures: the default
-  if (options_.shared && ends_failures) {
-    CircuitReport& report = reports_[destination];
-    report.trailing_failures = 0;
-    report.saw_success = true;
+  bool closed_it = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = breakers_.find(destination);
+    if (it == breakers_.end()) return;  // closed, no failures: the default, and the common case
+    closed_it = it->second.retry_at != 0;
+    breakers_.erase(it);
+    // Only a success that ends a run of failures changes the shared circuit, so the common case
+    // (all is well) costs the database nothing.
+    if (options_.shared) {
+      CircuitReport& report = reports_[destination];
+      report.trailing_failures = 0;
+      report.saw_success = true;
+    }
   }
+  if (closed_it && listener_) listener_(destination, CircuitState::closed, 0);
 }
 
 void CircuitBreakers::RecordFailure(const std::string& destination) {
-  std::lock_guard lock(mutex_);
-  Breaker& breaker = breakers_[destination];
-  TimeMs now = clock_.Now();
-  ++breaker.consecutive_failures;
-  if (options_.shared) ++reports_[destination].trailing_failures;
-  bool probe_failed = breaker.probe_in_flight;
-  breaker.probe_in_flight = false;
-  if (probe_failed || breaker.consecutive_failures >= options_.failure_threshold) {
-    breaker.opened_at = now;
-    breaker.retry_at = now + options_.cooldown_ms;
+  bool opened_it = false;
+  int failures = 0;
+  {
+    std::lock_guard lock(mutex_);
+    Breaker& breaker = breakers_[destination];
+    TimeMs now = clock_.Now();
+    ++breaker.consecutive_failures;
+    if (options_.shared) ++reports_[destination].trailing_failures;
+    bool probe_failed = breaker.probe_in_flight;
+    breaker.probe_in_flight = false;
+    if (probe_failed || breaker.consecutive_failures >= options_.failure_threshold) {
+      opened_it = breaker.retry_at == 0;  // was closed (a failed probe reopens: not a change)
+      failures = breaker.consecutive_failures;
+      breaker.opened_at = now;
+      breaker.retry_at = now + options_.cooldown_ms;
+    }
   }
+  if (opened_it && listener_) listener_(destination, CircuitState::open, failures);
 }
 
 void CircuitBreakers::Release(const std::string& destination) {

@@ -8,6 +8,7 @@
 // node also collects what it saw for CircuitSync to fold into the circuit all nodes share, and
 // adopts the shared state back, so that a destination failing on one node is spared by all.
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -89,6 +90,15 @@ class CircuitBreakers {
   void Forget(const std::string& destination);
 
   const BreakerOptions& options() const { return options_; }
+
+  // Told when this node opens a closed circuit (`open`) or closes an open or half-open one
+  // (`closed`): once per change. Not for a failed probe reopening a circuit (the same outage),
+  // nor for states adopted from other nodes (the node that saw the change tells). Called on the
+  // thread that recorded the outcome, outside the breakers' lock. Set before use.
+  // `failures`: the consecutive failures that opened it (0 when it closed).
+  using ChangeListener =
+      std::function<void(const std::string& destination, CircuitState to, int failures)>;
+  void SetChangeListener(ChangeListener listener) { listener_ = std::move(listener); }
   // Shared circuits: the outcomes seen since the last call, one report per destination.
   std::vector<CircuitReport> TakeReports();
   // Shared circuits: takes the state all nodes agreed on (another node may have opened or
@@ -111,6 +121,7 @@ class CircuitBreakers {
   std::mutex mutex_;
   std::unordered_map<std::string, Breaker> breakers_;
   std::unordered_map<std::string, CircuitReport> reports_;  // shared circuits only
+  ChangeListener listener_;
 };
 
 }  // namespace rehook

@@ -139,6 +139,8 @@ TaskUpdate Forwarder::Outcome(const DeliveryTask& task, const Event& event,
     if (auto delay = schedule.DelayAfter(attempt.attempt, jitter, retry_after)) {
       update.retry_at = now + *delay;
       attempt.next_retry_at = update.retry_at;
+    } else if (watcher_ != nullptr) {
+      watcher_->DeliveryExhausted(attempt, destination);
     }
   }
   update.attempt = std::move(attempt);

@@ -31,6 +31,7 @@
 #include "common/timers.h"
 #include "delivery/circuit_breaker.h"
 #include "delivery/delivery_counter.h"
+#include "delivery/delivery_watcher.h"
 #include "delivery/destination_cache.h"
 #include "delivery/outbound_client.h"
 #include "delivery/retry_schedule.h"
@@ -74,6 +75,8 @@ class Forwarder {
             ForwarderOptions options);
   ~Forwarder();
 
+  // Tells `watcher` of deliveries given up on. Call before Start.
+  void Watch(DeliveryWatcher& watcher) { watcher_ = &watcher; }
   // Starts the poller. Call once, before running the lane.
   void Start();
   // Stops polling and dispatching; deliveries under way finish (within their timeouts). Safe to
@@ -138,6 +141,7 @@ class Forwarder {
   ForwarderOptions options_;
   DestinationCache& destinations_;
   TransformStep& transforms_;
+  DeliveryWatcher* watcher_ = nullptr;
 
   // Touched only on the lane's thread.
   std::unordered_map<std::string, Lane> lanes_;

@@ -46,6 +46,12 @@ struct Destination {
   // replayed to it (by connection) once it is back. Replay jobs may still target it.
   bool enabled = true;
   std::optional<RetryPolicy> retry;  // nullopt: the server's retry schedule
+  // Auto-disable: after this long with every attempt failing, rehook disables the destination
+  // and notifies destination.disabled. nullopt: never (the default).
+  std::optional<TimeMs> disable_after_ms;
+  // The first failed attempt since the last successful one; nullopt while the latest attempt
+  // succeeded. Kept by the store with each group commit (read-only to the API).
+  std::optional<TimeMs> failing_since;
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
 };

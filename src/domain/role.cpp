@@ -12,11 +12,12 @@ constexpr EnumNames<Role, 4> kRoleNames{{
     {Role::super_admin, "super_admin"},
 }};
 
-constexpr EnumNames<Permission, 5> kPermissionNames{{
+constexpr EnumNames<Permission, 6> kPermissionNames{{
     {Permission::read, "read"},
     {Permission::replay_request, "requests.replay"},
     {Permission::write_resources, "resources.write"},
     {Permission::manage_keys, "keys.manage"},
+    {Permission::manage_notifications, "notifications.manage"},
     {Permission::manage_orgs, "orgs.manage"},
 }};
 
@@ -38,6 +39,7 @@ bool RoleAllows(Role role, Permission permission) {
     case Permission::write_resources:
       return role >= Role::developer;
     case Permission::manage_keys:
+    case Permission::manage_notifications:
       return role >= Role::admin;
     case Permission::manage_orgs:
       return role == Role::super_admin;

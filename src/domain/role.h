@@ -10,11 +10,12 @@ namespace rehook {
 enum class Role { viewer = 0, developer = 1, admin = 2, super_admin = 3 };
 
 enum class Permission {
-  read,             // read everything of the org
-  replay_request,   // "requests.replay": single-request replay
-  write_resources,  // create/change sources, destinations, connections, replay jobs
-  manage_keys,      // create/list/delete API keys
-  manage_orgs,      // create/list organizations
+  read,                  // read everything of the org
+  replay_request,        // "requests.replay": single-request replay
+  write_resources,       // create/change sources, destinations, connections, replay jobs
+  manage_keys,           // create/list/delete API keys
+  manage_notifications,  // create/list/delete notification channels (admin and above)
+  manage_orgs,           // create/list organizations
 };
 
 std::string_view RoleName(Role role);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <unordered_set>
+#include <utility>
 #include <variant>
 
 #include "common/log.h"
@@ -60,6 +61,9 @@ struct ReplayRunner::Job {
   int in_flight = 0;
   int max_in_flight = 1;
   StopReason stop = StopReason::none;
+  // replay.paused was notified and no delivery has succeeded since: a job that pauses and
+  // resumes with each probe of a failing destination tells its team once, not every cooldown.
+  bool told_paused = false;
   Timer wake;  // the job's loop sleeps on it; anything relevant cancels it
 };
 
@@ -441,6 +445,7 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
   ++record.processed;
   // A skipped event counts as processed only: it was neither delivered nor failed.
   if (!attempt.skipped) ++(attempt.success ? record.succeeded : record.failed);
+  if (attempt.success) job->told_paused = false;
   if (attempt.outcome == ReplayOutcome::fixed) ++record.fixed;
   if (attempt.outcome == ReplayOutcome::regressed) ++record.regressed;
   job->walk.Done(ticket);
@@ -498,6 +503,9 @@ void ReplayRunner::SetStatus(Job& job, ReplayStatus status, std::string reason) 
                               {"status", std::string(ReplayStatusName(status))},
                               {"reason", progress.status_reason}});
   Submit(job, std::move(progress));
+  const bool tell = status == ReplayStatus::completed ||
+                    (status == ReplayStatus::paused && !std::exchange(job.told_paused, true));
+  if (tell && watcher_ != nullptr) watcher_->ReplayChanged(job.record);
 }
 
 void ReplayRunner::Finish(Job& job) {

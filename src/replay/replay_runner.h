@@ -25,6 +25,7 @@
 
 #include "common/timers.h"
 #include "delivery/circuit_breaker.h"
+#include "delivery/delivery_watcher.h"
 #include "delivery/destination_cache.h"
 #include "delivery/outbound_client.h"
 #include "delivery/transform_step.h"
@@ -65,6 +66,8 @@ class ReplayRunner {
                TimerSource& timers, Metrics& metrics, ReplayRunnerOptions options);
   ~ReplayRunner();
 
+  // Tells `watcher` when a job completes or rehook pauses it. Call before Start.
+  void Watch(DeliveryWatcher& watcher) { watcher_ = &watcher; }
   // Starts claiming jobs. Call once, before running the lane.
   void Start();
   // Stops starting deliveries; those under way finish. Leases are left to lapse (or to be
@@ -131,6 +134,7 @@ class ReplayRunner {
   TimerSource& timers_;
   Metrics& metrics_;
   ReplayRunnerOptions options_;
+  DeliveryWatcher* watcher_ = nullptr;
 
   // Touched only on the lane's thread.
   std::unordered_map<std::string, std::shared_ptr<Job>> jobs_;

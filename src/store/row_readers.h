@@ -32,7 +32,7 @@ inline constexpr const char* kEventColumns =
 inline constexpr int kEventBodyColumn = 11;
 inline constexpr const char* kDestinationColumns =
     "id, org_id, name, url, timeout_ms, headers, secret, rate_limit, created_at, updated_at, "
-    "enabled, retry_attempts, retry_backoff, retry_interval_ms";
+    "enabled, retry_attempts, retry_backoff, retry_interval_ms, disable_after_ms, failing_since";
 inline constexpr const char* kConnectionColumns =
     "id, org_id, source_id, destination_id, filter, enabled, created_at, updated_at, "
     "transformation_id";
@@ -154,6 +154,8 @@ Destination ReadDestination(const Row& row) {
     policy.interval_ms = row.Int64(13);
     destination.retry = policy;
   }
+  destination.disable_after_ms = row.OptionalInt64(14);
+  destination.failing_since = row.OptionalInt64(15);
   return destination;
 }
 

@@ -2,15 +2,13 @@
 // give-up, the circuit breaker, restarts, TLS, and slow destinations.
 #include <gtest/gtest.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <thread>
 
 #include "common/encoding.h"
 #include "support/api_helpers.h"
 #include "support/rehook_process.h"
 #include "support/sink_server.h"
+#include "support/standard_webhooks.h"
 
 namespace rehook::testing {
 namespace {
@@ -84,14 +82,6 @@ TEST(DeliveryTest, ForwardsTheExactRequestWithoutProxyHeaders) {
   EXPECT_EQ(attempts[0].at("attempt").as_int64(), 1);
   EXPECT_EQ(attempts[0].at("destination_id").as_string(), destination);
   EXPECT_TRUE(attempts[0].at("replay_job_id").is_null());
-}
-
-std::string HmacSha256Base64(const std::string& key, const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length);
-  return Base64Encode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 TEST(DeliveryTest, SignsWithStandardWebhooksHeaders) {

@@ -29,7 +29,7 @@ bool RoleHas(const std::string& role, const std::string& permission) {
   int rank = static_cast<int>(std::find(kRoles.begin(), kRoles.end(), role) - kRoles.begin());
   if (permission == "none" || permission == "read" || permission == "requests.replay") return true;
   if (permission == "resources.write") return rank >= 1;
-  if (permission == "keys.manage") return rank >= 2;
+  if (permission == "keys.manage" || permission == "notifications.manage") return rank >= 2;
   if (permission == "orgs.manage") return rank >= 3;
   ADD_FAILURE() << "unknown permission " << permission;
   return false;
@@ -42,7 +42,8 @@ std::string Upper(std::string text) {
 
 // One organization's resources, one of each kind.
 struct Tenant {
-  std::string org, source, event, destination, connection, job, key_id, transformation;
+  std::string org, source, event, destination, connection, job, key_id, transformation,
+      notification;
 
   // The path with its {id}/{requestId} filled in with this tenant's resource of that kind.
   std::string Fill(const std::string& path) const {
@@ -59,6 +60,7 @@ struct Tenant {
         {"/v1/replay/", &Tenant::job},
         {"/v1/api-keys/", &Tenant::key_id},
         {"/v1/transformations/", &Tenant::transformation},
+        {"/v1/notifications/", &Tenant::notification},
         {"/v1/orgs/", &Tenant::org}};
     std::string filled = path;
     for (const auto& [prefix, member] : kCollections) {
@@ -73,7 +75,7 @@ struct Tenant {
   }
 
   std::vector<std::string> Ids() const {
-    return {source, event, destination, connection, job, key_id, transformation};
+    return {source, event, destination, connection, job, key_id, transformation, notification};
   }
 };
 
@@ -149,6 +151,10 @@ class IsolationTest : public ::testing::Test {
     tenant.job = JsonString(job.Json().at("job"), "id");
     auto key = api.PostJson("/v1/api-keys", {{"name", "probe"}, {"role", "viewer"}});
     tenant.key_id = JsonString(key.Json(), "id");
+    auto channel = api.PostJson(
+        "/v1/notifications", {{"url", sink_.url() + "/notify"}, {"events", {"replay.completed"}}});
+    EXPECT_EQ(channel.status, 201) << channel.body;
+    tenant.notification = JsonString(channel.Json(), "id");
     return tenant;
   }
 
@@ -249,6 +255,8 @@ TEST_F(IsolationTest, NoRoleOfOneOrganizationReachesAnotherOrganizationsResource
             "tenant script");
   EXPECT_NE(JsonString(b.Get("/v1/replay/" + b_.job).Json(), "status"), "cancelled");
   EXPECT_EQ(server_.WithKey(keys_b_["admin"]).Get("/v1/api-keys/" + b_.key_id).status, 200);
+  EXPECT_EQ(server_.WithKey(keys_b_["admin"]).Get("/v1/notifications/" + b_.notification).status,
+            200);
   EXPECT_TRUE(b.Get("/v1/endpoints/" + b_.source + "/requests/" + b_.event + "/replays")
                   .Json()
                   .at("data")
@@ -259,8 +267,8 @@ TEST_F(IsolationTest, NoRoleOfOneOrganizationReachesAnotherOrganizationsResource
 TEST_F(IsolationTest, EachRoleGetsExactlyThePermissionsOfItsOperations) {
   // Ids that exist nowhere and bodies that do not validate: a permitted call ends in 404 or 400
   // and changes nothing; a refused one must be 403 before anything is looked at.
-  Tenant nowhere{"org_0nothing", "src_0nothing", "evt_0nothing", "dst_0nothing",
-                 "con_0nothing", "job_0nothing", "key_0nothing", "trf_0nothing"};
+  Tenant nowhere{"org_0nothing", "src_0nothing", "evt_0nothing", "dst_0nothing", "con_0nothing",
+                 "job_0nothing", "key_0nothing", "trf_0nothing", "ntf_0nothing"};
   int checked = 0;
   for (const Operation& op : operations_) {
     if (op.path == "/v1/auth/logout")

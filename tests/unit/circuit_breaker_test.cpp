@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace rehook {
 namespace {
 
@@ -27,6 +31,27 @@ TEST_F(CircuitBreakerTest, OpensAfterConsecutiveFailures) {
   EXPECT_EQ(breakers_.RetryAt("dst_a"), 1'030'000);
   // Other destinations are unaffected.
   EXPECT_TRUE(breakers_.Allow("dst_b"));
+}
+
+TEST_F(CircuitBreakerTest, TellsOfEachChangeOnce) {
+  std::vector<std::string> told;
+  breakers_.SetChangeListener([&](const std::string& destination, CircuitState to, int failures) {
+    told.push_back(destination + (to == CircuitState::open ? " open after " : " closed ") +
+                   std::to_string(failures));
+  });
+  breakers_.RecordFailure("dst_a");
+  breakers_.RecordSuccess("dst_a");                              // closed all along: no change
+  for (int i = 0; i < 4; ++i) breakers_.RecordFailure("dst_a");  // opens at the 3rd failure
+  clock_.Advance(30'000);
+  std::optional<CircuitPass> failing_probe = breakers_.Enter("dst_a");
+  ASSERT_TRUE(failing_probe);
+  failing_probe->Failed();  // a failed probe reopens it: the same outage, not told again
+  clock_.Advance(30'000);
+  std::optional<CircuitPass> probe = breakers_.Enter("dst_a");
+  ASSERT_TRUE(probe);
+  probe->Succeeded();
+  breakers_.RecordSuccess("dst_a");
+  EXPECT_EQ(told, (std::vector<std::string>{"dst_a open after 3", "dst_a closed 0"}));
 }
 
 TEST_F(CircuitBreakerTest, ASuccessResetsTheCount) {

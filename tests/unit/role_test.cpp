@@ -13,8 +13,10 @@ TEST(RoleTest, PermissionTableOfTheApiContract) {
   // developer also writes resources.
   EXPECT_TRUE(RoleAllows(Role::developer, Permission::write_resources));
   EXPECT_FALSE(RoleAllows(Role::developer, Permission::manage_keys));
-  // admin also manages keys.
+  EXPECT_FALSE(RoleAllows(Role::developer, Permission::manage_notifications));
+  // admin also manages keys and where notifications go.
   EXPECT_TRUE(RoleAllows(Role::admin, Permission::manage_keys));
+  EXPECT_TRUE(RoleAllows(Role::admin, Permission::manage_notifications));
   EXPECT_FALSE(RoleAllows(Role::admin, Permission::manage_orgs));
   // super_admin does everything.
   EXPECT_TRUE(RoleAllows(Role::super_admin, Permission::manage_orgs));

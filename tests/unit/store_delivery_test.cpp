@@ -136,6 +136,62 @@ TEST_P(StoreDeliveryTest, DisablingADestinationDropsItsPendingDeliveriesButNotIt
   EXPECT_TRUE(store_->events().GetEvent(org_.id, event.id, false).has_value());
 }
 
+TEST_P(StoreDeliveryTest, BatchesKeepWhenADestinationStartedFailingAndAutoDisableTakesItOnce) {
+  Event event = CaptureWithTasks(3000, {3000});
+  auto failing_since = [&] {
+    return store_->configuration().GetDestination(org_.id, destination_.id)->failing_since;
+  };
+  auto apply_attempts = [&](std::vector<DeliveryAttempt> attempts) {
+    WriteBatch batch;
+    batch.attempts = std::move(attempts);
+    store_->events().ApplyBatch(batch);
+  };
+  EXPECT_FALSE(failing_since().has_value());
+  // Out of order within a batch: the earliest failure after the last success counts.
+  apply_attempts(
+      {Attempt(event, 5000, false), Attempt(event, 4000, true), Attempt(event, 4500, false)});
+  EXPECT_EQ(failing_since(), 4500);
+  apply_attempts({Attempt(event, 6000, false)});  // still failing: since 4500
+  EXPECT_EQ(failing_since(), 4500);
+  DeliveryAttempt skipped = Attempt(event, 6500, true);
+  skipped.skipped = true;  // a transformation sent nothing: not a success
+  apply_attempts({skipped});
+  EXPECT_EQ(failing_since(), 4500);
+  apply_attempts({Attempt(event, 7000, true)});
+  EXPECT_FALSE(failing_since().has_value());
+  apply_attempts({Attempt(event, 8000, false)});
+  EXPECT_EQ(failing_since(), 8000);
+
+  // Without a window it is never due; with one, once the window has passed.
+  ConfigurationStore& configuration = store_->configuration();
+  EXPECT_TRUE(configuration.DestinationsFailingTooLong(1'000'000, 10).empty());
+  Destination windowed = *configuration.GetDestination(org_.id, destination_.id);
+  windowed.disable_after_ms = 10'000;
+  ASSERT_TRUE(configuration.UpdateDestination(windowed));
+  EXPECT_EQ(failing_since(), 8000);  // a change of settings keeps it
+  EXPECT_TRUE(configuration.DestinationsFailingTooLong(17'999, 10).empty());
+  auto due = configuration.DestinationsFailingTooLong(18'000, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, destination_.id);
+  EXPECT_EQ(configuration.FindDestination(destination_.id)->org_id, org_.id);
+
+  // Two nodes race to disable it: exactly one does; the pending delivery goes, the event stays.
+  EXPECT_TRUE(configuration.DisableFailingDestination(destination_.id, 18'000));
+  EXPECT_FALSE(configuration.DisableFailingDestination(destination_.id, 18'000));
+  Destination disabled = *configuration.GetDestination(org_.id, destination_.id);
+  EXPECT_FALSE(disabled.enabled);
+  EXPECT_FALSE(disabled.failing_since.has_value());
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
+  EXPECT_TRUE(store_->events().GetEvent(org_.id, event.id, false).has_value());
+  EXPECT_TRUE(configuration.DestinationsFailingTooLong(100'000, 10).empty());
+
+  // A replay keeps failing at it while disabled; enabling it again starts the count afresh.
+  apply_attempts({Attempt(event, 20'000, false, "job_1")});
+  disabled.enabled = true;
+  ASSERT_TRUE(configuration.UpdateDestination(disabled));
+  EXPECT_FALSE(failing_since().has_value());
+}
+
 TEST_P(StoreDeliveryTest, ConnectionsAreFoundBySource) {
   auto of_source = store_->configuration().ListConnectionsOfSource(source_.id);
   ASSERT_EQ(of_source.size(), 1u);

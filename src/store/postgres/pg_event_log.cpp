@@ -136,6 +136,12 @@ std::vector<pg::Connection::Statement> BatchStatements(
         {&kUpdateReplayProgress, batch_sql::WithReplayProgressValues(progress, kAsParams)});
   }
   for (const DeliveryAttempt& attempt : batch.attempts) add_attempt(attempt);
+  // Destinations, then rollups, each in key order: every batch locks rows in the same order.
+  for (const HealthChange& change : HealthChanges(batch)) {
+    batch_sql::WithHealthChange(change, [&](const std::string& sql, const auto&... values) {
+      statements.push_back({&sql, Params(values...)});
+    });
+  }
   AddTrafficStatements(batch, shard, statements);
   return statements;
 }

@@ -293,6 +293,23 @@ const std::vector<std::string>& Migrations() {
           PRIMARY KEY (org_id, bucket_ms, t, source_id, destination_id, latency_class, shard)
         );
       )sql",
+      // 13: notification channels (as SQLite's migration 13).
+      R"sql(
+        CREATE TABLE notification_channels (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL REFERENCES organizations(id),
+          url TEXT NOT NULL,
+          kinds TEXT NOT NULL,
+          format TEXT NOT NULL,
+          secret TEXT NOT NULL,
+          created_at BIGINT NOT NULL
+        );
+        CREATE INDEX notification_channels_by_org ON notification_channels(org_id, created_at, id);
+        -- Auto-disable (domain/destination.h): the window, and the first failure since the
+        -- latest success (kept with each group commit).
+        ALTER TABLE destinations ADD COLUMN disable_after_ms BIGINT;
+        ALTER TABLE destinations ADD COLUMN failing_since BIGINT;
+      )sql",
   };
   return migrations;
 }

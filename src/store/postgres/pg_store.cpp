@@ -10,7 +10,8 @@ PgStore::PgStore(const std::string& url)
       work_(backend_),
       replays_(backend_),
       cluster_(backend_),
-      traffic_(backend_) {}
+      traffic_(backend_),
+      notifications_(backend_) {}
 
 bool PgStore::Ping() {
   try {

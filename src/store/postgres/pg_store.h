@@ -10,6 +10,7 @@
 #include "store/postgres/pg_event_log.h"
 #include "store/sql/sql_cluster_state.h"
 #include "store/sql/sql_configuration.h"
+#include "store/sql/sql_notification_store.h"
 #include "store/sql/sql_replay_history.h"
 #include "store/sql/sql_tenancy.h"
 #include "store/sql/sql_traffic_stats.h"
@@ -31,6 +32,7 @@ class PgStore final : public Store {
   ReplayHistory& replays() override { return replays_; }
   ClusterState& cluster() override { return cluster_; }
   TrafficStats& traffic() override { return traffic_; }
+  NotificationStore& notifications() override { return notifications_; }
 
  private:
   pg::PgBackend backend_;
@@ -41,6 +43,7 @@ class PgStore final : public Store {
   SqlReplayHistory replays_;
   SqlClusterState cluster_;
   SqlTrafficStats traffic_;
+  SqlNotificationStore notifications_;
 };
 
 }  // namespace rehook

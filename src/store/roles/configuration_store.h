@@ -33,6 +33,14 @@ class ConfigurationStore {
                                                     const std::string& id) = 0;
   virtual Page<Destination> ListDestinations(const std::string& org_id,
                                              const PageRequest& page) = 0;
+  // Looks a destination up by id alone: a circuit breaker knows only the id.
+  virtual std::optional<Destination> FindDestination(const std::string& id) = 0;
+  // Auto-disable: enabled destinations, of every organization, whose every attempt has failed
+  // for at least their disable_after_ms at `now` (at most `limit`).
+  virtual std::vector<Destination> DestinationsFailingTooLong(TimeMs now, int limit) = 0;
+  // Disables the destination (and removes its pending deliveries) if it is still one of those:
+  // true for the one caller, of all nodes, that did.
+  virtual bool DisableFailingDestination(const std::string& id, TimeMs now) = 0;
   // Saves the destination; disabling it also removes its pending deliveries (in the same
   // transaction): its events stay, to be replayed once it is enabled again.
   virtual bool UpdateDestination(const Destination& destination) = 0;

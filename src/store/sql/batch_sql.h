@@ -11,6 +11,7 @@
 #include <string>
 
 #include "domain/delivery.h"
+#include "store/destination_health.h"
 #include "store/row_readers.h"
 #include "store/sql/sql_blob.h"
 #include "store/traffic_rollup.h"
@@ -98,6 +99,25 @@ auto WithReplayProgressValues(const ReplayProgress& progress, Bind&& bind) {
               progress.cursor ? std::optional(progress.cursor->id) : std::nullopt, status,
               progress.status_reason, progress.completed_at, progress.expires_at, progress.fixed,
               progress.regressed);
+}
+
+// A destination's health after the batch (store/destination_health.h). Each changes the row
+// only when the destination starts or stops failing: a healthy destination's batches write
+// nothing, nor do a failing one's after the first.
+inline const std::string kDestinationRecovered =
+    "UPDATE destinations SET failing_since = NULL WHERE id = ?1 AND failing_since IS NOT NULL";
+inline const std::string kDestinationFailing =
+    "UPDATE destinations SET failing_since = ?2 WHERE id = ?1 AND failing_since IS NULL";
+// Succeeded, then failed again within the batch: the failing starts anew.
+inline const std::string kDestinationFailingAgain =
+    "UPDATE destinations SET failing_since = ?2 WHERE id = ?1";
+
+// Calls `apply(statement, values...)` with the statement the change needs and its values.
+template <class Apply>
+auto WithHealthChange(const HealthChange& change, Apply&& apply) {
+  if (!change.failing_since) return apply(kDestinationRecovered, change.destination_id);
+  return apply(change.succeeded ? kDestinationFailingAgain : kDestinationFailing,
+               change.destination_id, *change.failing_since);
 }
 
 // Adds a batch's sums to a traffic rollup row (store/traffic_rollup.h) of writer `shard`.

@@ -22,6 +22,12 @@ std::optional<std::string> NullIfEmpty(const std::string& text) {
   return text;
 }
 
+// Enabled (?1: true) destinations with auto-disable whose every attempt has failed for longer
+// than their window, at ?2.
+const std::string kFailingTooLong =
+    " WHERE enabled = ?1 AND disable_after_ms IS NOT NULL AND failing_since IS NOT NULL "
+    "AND failing_since + disable_after_ms <= ?2";
+
 // Pending deliveries of a destination (?1) or a connection (?1), of org ?2.
 constexpr const char* kDeleteTasksOfDestination =
     "DELETE FROM delivery_tasks WHERE destination_id = ?1 AND org_id = ?2";
@@ -123,14 +129,15 @@ bool SqlConfiguration::DeleteSource(const std::string& org_id, const std::string
 void SqlConfiguration::InsertDestination(const Destination& destination) {
   backend_.Write([&](sql::Session& db) {
     const std::string headers = EncodeHeaders(destination.headers);
-    auto insert =
-        db.Prepare(std::string("INSERT INTO destinations (") + rows::kDestinationColumns +
-                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    auto insert = db.Prepare(
+        std::string("INSERT INTO destinations (") + rows::kDestinationColumns +
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL)");
     insert->BindAll(destination.id, destination.org_id, destination.name, destination.url,
                     destination.timeout_ms, sql::Blob{headers}, destination.secret,
                     destination.rate_limit, destination.created_at, destination.updated_at,
                     destination.enabled);
     BindRetryPolicy(*insert, destination.retry);
+    insert->Bind(destination.disable_after_ms);
     insert->Run();
   });
 }
@@ -138,6 +145,39 @@ void SqlConfiguration::InsertDestination(const Destination& destination) {
 std::optional<Destination> SqlConfiguration::GetDestination(const std::string& org_id,
                                                             const std::string& id) {
   return GetOfOrg(backend_, kSelectDestination, org_id, id, rows::ReadDestination<sql::Statement>);
+}
+
+std::optional<Destination> SqlConfiguration::FindDestination(const std::string& id) {
+  return backend_.Read([&](sql::Session& db) {
+    return db.Prepare(kSelectDestination + " WHERE id = ?1")
+        ->BindAll(id)
+        .ReadFirst(rows::ReadDestination<sql::Statement>);
+  });
+}
+
+std::vector<Destination> SqlConfiguration::DestinationsFailingTooLong(TimeMs now, int limit) {
+  return backend_.Read([&](sql::Session& db) {
+    auto statement = db.Prepare(kSelectDestination + kFailingTooLong + " LIMIT ?3");
+    statement->BindAll(true, now, limit);
+    return statement->ReadAll(rows::ReadDestination<sql::Statement>);
+  });
+}
+
+bool SqlConfiguration::DisableFailingDestination(const std::string& id, TimeMs now) {
+  return backend_.Write([&](sql::Session& db) {
+    sql::Transaction transaction(db);
+    auto update = db.Prepare(
+        "UPDATE destinations SET enabled = ?4, failing_since = NULL, "
+        "updated_at = ?2" +
+        kFailingTooLong + " AND id = ?3 RETURNING org_id");
+    update->BindAll(true, now, id, false);
+    std::optional<std::string> org_id =
+        update->ReadFirst([](const sql::Statement& row) { return row.Text(0); });
+    if (!org_id) return false;  // re-enabled, answering again, or disabled by another node
+    db.Prepare(kDeleteTasksOfDestination)->BindAll(id, *org_id).Run();
+    transaction.Commit();
+    return true;
+  });
 }
 
 Page<Destination> SqlConfiguration::ListDestinations(const std::string& org_id,
@@ -153,11 +193,15 @@ bool SqlConfiguration::UpdateDestination(const Destination& destination) {
     auto update = db.Prepare(
         "UPDATE destinations SET name = ?3, url = ?4, timeout_ms = ?5, headers = ?6, "
         "secret = ?7, rate_limit = ?8, updated_at = ?9, enabled = ?10, retry_attempts = ?11, "
-        "retry_backoff = ?12, retry_interval_ms = ?13 WHERE org_id = ?1 AND id = ?2");
+        "retry_backoff = ?12, retry_interval_ms = ?13, disable_after_ms = ?14, "
+        // Enabled again (or disabled): the failures before do not count toward auto-disable.
+        "failing_since = CASE WHEN enabled = ?10 THEN failing_since ELSE NULL END "
+        "WHERE org_id = ?1 AND id = ?2");
     update->BindAll(destination.org_id, destination.id, destination.name, destination.url,
                     destination.timeout_ms, sql::Blob{headers}, destination.secret,
                     destination.rate_limit, destination.updated_at, destination.enabled);
     BindRetryPolicy(*update, destination.retry);
+    update->Bind(destination.disable_after_ms);
     const bool updated = update->Run() > 0;
     if (updated && !destination.enabled) {
       db.Prepare(kDeleteTasksOfDestination)->BindAll(destination.id, destination.org_id).Run();

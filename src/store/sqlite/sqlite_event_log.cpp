@@ -79,6 +79,16 @@ void AddTraffic(Database& db, const TrafficRollup& rollup) {
   }
 }
 
+void ApplyHealthChanges(Database& db, const WriteBatch& batch) {
+  for (const HealthChange& change : HealthChanges(batch)) {
+    batch_sql::WithHealthChange(change, [&](const std::string& sql, const auto&... values) {
+      auto update = db.Prepare(sql);
+      update->BindAll(values...);
+      update->Run();
+    });
+  }
+}
+
 void ApplyReplayProgress(Database& db, const ReplayProgress& progress) {
   if (progress.attempt) InsertAttempt(db, *progress.attempt);
   auto update = db.Prepare(batch_sql::kUpdateReplayProgress);
@@ -126,6 +136,7 @@ BatchResult SqliteEventLog::ApplyBatch(const WriteBatch& batch) {
     for (const TaskUpdate& update : batch.task_updates) ApplyTaskUpdate(db, update);
     for (const ReplayProgress& progress : batch.replay_progress) ApplyReplayProgress(db, progress);
     for (const DeliveryAttempt& attempt : batch.attempts) InsertAttempt(db, attempt);
+    ApplyHealthChanges(db, batch);
     AddAttempts(traffic, batch);
     AddTraffic(db, traffic);
     transaction.Commit();

@@ -327,6 +327,24 @@ const std::vector<std::string>& Migrations() {
           PRIMARY KEY (org_id, bucket_ms, t, source_id, destination_id, latency_class, shard)
         ) WITHOUT ROWID;
       )sql",
+      // 13: notification channels (domain/notification.h): a URL, the kinds it wants (names,
+      // comma-separated), json or slack, and a Standard Webhooks secret ('' for none).
+      R"sql(
+        CREATE TABLE notification_channels (
+          id TEXT PRIMARY KEY,
+          org_id TEXT NOT NULL REFERENCES organizations(id),
+          url TEXT NOT NULL,
+          kinds TEXT NOT NULL,
+          format TEXT NOT NULL,
+          secret TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX notification_channels_by_org ON notification_channels(org_id, created_at, id);
+        -- Auto-disable (domain/destination.h): the window, and the first failure since the
+        -- latest success (kept with each group commit).
+        ALTER TABLE destinations ADD COLUMN disable_after_ms INTEGER;
+        ALTER TABLE destinations ADD COLUMN failing_since INTEGER;
+      )sql",
   };
   return migrations;
 }

@@ -11,7 +11,8 @@ SqliteStore::SqliteStore(const std::string& path)
       work_(backend_),
       replays_(backend_),
       cluster_(backend_),
-      traffic_(backend_) {}
+      traffic_(backend_),
+      notifications_(backend_) {}
 
 bool SqliteStore::Ping() {
   try {

@@ -8,6 +8,7 @@
 
 #include "store/sql/sql_cluster_state.h"
 #include "store/sql/sql_configuration.h"
+#include "store/sql/sql_notification_store.h"
 #include "store/sql/sql_replay_history.h"
 #include "store/sql/sql_tenancy.h"
 #include "store/sql/sql_traffic_stats.h"
@@ -32,6 +33,7 @@ class SqliteStore final : public Store {
   ReplayHistory& replays() override { return replays_; }
   ClusterState& cluster() override { return cluster_; }
   TrafficStats& traffic() override { return traffic_; }
+  NotificationStore& notifications() override { return notifications_; }
 
  private:
   sqlite::SqliteBackend backend_;
@@ -43,6 +45,7 @@ class SqliteStore final : public Store {
   SqlReplayHistory replays_;
   SqlClusterState cluster_;
   SqlTrafficStats traffic_;
+  SqlNotificationStore notifications_;
 };
 
 }  // namespace rehook
