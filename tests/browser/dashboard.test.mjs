@@ -428,6 +428,31 @@ async function main() {
       await shot(page, 'destination-charts-desktop', false);
     });
 
+    await step('sets a destination to disable itself after failing, and an admin adds and deletes a notification channel', async () => {
+      await page.goto(`${rehook.url}/#/destinations/${destinationId}`);
+      await page.getByLabel('Disable after (hours of failing)').fill('48');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expectText(page.locator('dl.summary'), /after 48 hours of failing deliveries/);
+      const saved = await api(rehook, `/v1/destinations/${destinationId}`);
+      assert.equal(saved.disable_after_hours, 48);
+
+      await nav(page, 'Notifications');
+      await page.getByLabel('URL', { exact: true }).fill('https://hooks.slack.example.com/services/T0/B0/x');
+      await page.getByLabel('Format').selectOption('slack');
+      await page.getByLabel(/A replay job completed/).check();
+      await page.getByRole('button', { name: 'Add channel' }).click();
+      await expectText(page.locator('main table'), /hooks\.slack\.example\.com/);
+      const channels = await api(rehook, '/v1/notifications');
+      assert.equal(channels.data.length, 1);
+      assert.equal(channels.data[0].format, 'slack');
+      assert.deepEqual(channels.data[0].events, ['destination.circuit_opened', 'destination.circuit_closed',
+        'destination.disabled', 'replay.completed']);
+      await shot(page, 'notifications-desktop');
+      await page.getByRole('button', { name: /Delete channel/ }).click();
+      await expectText(page.locator('main'), /No channels yet/);
+      assert.equal((await api(rehook, '/v1/notifications')).data.length, 0);
+    });
+
     await step('fits a phone screen (390 px) without sideways scrolling', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       for (const [name, hash, ready] of [
@@ -440,6 +465,7 @@ async function main() {
         ['replay-job', `#/replay/${jobId}`, 'progress'],
         ['destinations', '#/destinations', 'main table'],
         ['destination', `#/destinations/${destinationId}`, 'main form'],
+        ['notifications', '#/notifications', 'main form'],
       ]) {
         await page.goto(`${rehook.url}/${hash}`);
         await page.locator(ready).first().waitFor();

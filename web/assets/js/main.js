@@ -1,6 +1,6 @@
 // The dashboard's entry point: checks the session, then shows the view the URL's hash names
 // (#/overview, the landing page; #/events, #/events/evt_..., #/sources, #/replay, #/replay/job_..., #/destinations, #/destinations/dst_...,
-// #/transformations, #/transformations/trf_...).
+// #/transformations, #/transformations/trf_..., #/notifications).
 // Hash routes keep every URL of the app at "/", the one page rehook serves.
 
 import { ApiError, get, onUnauthorized, post } from './api.js';
@@ -9,6 +9,7 @@ import { renderDestinationDetail } from './views/destination_detail.js';
 import { renderDestinations } from './views/destinations.js';
 import { renderEventDetail } from './views/event_detail.js';
 import { renderEvents } from './views/events.js';
+import { mayManageNotifications, renderNotifications } from './views/notifications.js';
 import { renderOverview } from './views/overview.js';
 import { renderReplayJob } from './views/replay_job.js';
 import { renderReplayJobs } from './views/replay_jobs.js';
@@ -32,6 +33,7 @@ const routes = [
   { pattern: /^\/destinations\/([^/]+)$/, section: 'destinations', render: renderDestinationDetail },
   { pattern: /^\/transformations$/, section: 'transformations', render: renderTransformations },
   { pattern: /^\/transformations\/([^/]+)$/, section: 'transformations', render: renderTransformationDetail },
+  { pattern: /^\/notifications$/, section: 'notifications', render: renderNotifications },
 ];
 
 // "#/events?source_id=x" -> {path: '/events', params: URLSearchParams}
@@ -61,6 +63,7 @@ function setShellVisible(visible) {
   if (visible && principal) {
     document.getElementById('identity-role').textContent = principal.role;
     document.getElementById('identity-key').textContent = ` · ${principal.key_id}`;
+    document.getElementById('nav-notifications').hidden = !mayManageNotifications(principal);
   }
 }
 

@@ -16,6 +16,19 @@ function retryText(retry) {
   return `${retry.attempts} attempt${retry.attempts === 1 ? '' : 's'}, waits from ${retry.interval_ms} ms ${waits}`;
 }
 
+// 48 -> "48 hours", 0.5 -> "30 minutes".
+export function hoursText(hours) {
+  if (hours >= 1) return `${+hours.toFixed(2)} hour${hours === 1 ? '' : 's'}`;
+  const minutes = hours * 60;
+  if (minutes >= 1) return `${+minutes.toFixed(1)} minute${minutes === 1 ? '' : 's'}`;
+  return `${Math.round(minutes * 60)} seconds`;
+}
+
+function autoDisableText(destination) {
+  if (destination.disable_after_hours === null || destination.disable_after_hours === undefined) return 'off';
+  return `after ${hoursText(destination.disable_after_hours)} of failing deliveries`;
+}
+
 function summary(destination) {
   const circuit = destination.circuit;
   const rows = [
@@ -24,6 +37,8 @@ function summary(destination) {
     ['Forwarding', h('span', { class: `badge ${destination.enabled ? 'good' : 'warn'}` }, destination.enabled ? 'Enabled' : 'Disabled')],
     ['Circuit', [circuitBadge(circuit), circuit.retry_at ? [' retry at ', timeElement(circuit.retry_at)] : null]],
     ['Retries', retryText(destination.retry)],
+    ['Auto-disable', autoDisableText(destination)],
+    ['Failing since', destination.failing_since ? timeElement(destination.failing_since) : 'not failing'],
     ['Rate limit', destination.rate_limit ? `${destination.rate_limit} per second` : 'none'],
     ['Signed', destination.has_secret ? 'yes' : 'no'],
     ['Timeout', `${destination.timeout_ms} ms`],
@@ -118,6 +133,38 @@ function recoverForm(destination, view) {
   return form;
 }
 
+// Auto-disable: after this many hours with every attempt failing, rehook disables the destination
+// and notifies destination.disabled; empty turns it off.
+function autoDisableForm(destination, view) {
+  const hours = h('input', {
+    type: 'number', name: 'disable_after_hours', min: 0.0003, max: 8760, step: 'any',
+    value: destination.disable_after_hours ?? '', placeholder: 'never',
+  });
+  const feedback = h('div', { class: 'feedback', 'aria-live': 'polite' });
+  return h('form', {
+    class: 'card',
+    'aria-labelledby': 'auto-disable-heading',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      const value = hours.value.trim();
+      try {
+        await patch(`/v1/destinations/${encodeURIComponent(destination.id)}`,
+          { disable_after_hours: value === '' ? null : Number(value) });
+        announce(value === '' ? 'Auto-disable turned off' : 'Auto-disable saved');
+        view.navigate(`/destinations/${encodeURIComponent(destination.id)}`);
+      } catch (error) {
+        replaceChildren(feedback, message('error', error.message));
+      }
+    },
+  },
+  h('h2', { id: 'auto-disable-heading' }, 'Auto-disable'),
+  h('div', { class: 'grid' },
+    field('Disable after (hours of failing)', hours,
+      'Empty: never. Its events are kept: enable it again and replay them to catch up.')),
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, 'Save')),
+  feedback);
+}
+
 // The connections delivering here, each with the transformation it runs (which developers may
 // change on the spot).
 function connectionsCard(destination, connections, transformations, mayWrite) {
@@ -189,5 +236,6 @@ export async function renderDestinationDetail(main, view) {
     summary(destination),
     trafficCard(destination),
     connectionsCard(destination, connections.filter((c) => c.destination_id === destination.id), transformations, mayReplay),
-    mayReplay ? recoverForm(destination, view) : null);
+    mayReplay ? recoverForm(destination, view) : null,
+    mayReplay ? autoDisableForm(destination, view) : null);
 }
