@@ -5,7 +5,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <stdexcept>
 #include <string_view>
 
@@ -17,25 +16,6 @@ namespace ip = boost::asio::ip;
 
 using BytesV4 = ip::address_v4::bytes_type;
 using BytesV6 = ip::address_v6::bytes_type;
-
-template <std::size_t N>
-bool PrefixMatches(const std::array<unsigned char, N>& network, int prefix_length,
-                   const std::array<unsigned char, N>& address) {
-  const int whole_bytes = prefix_length / 8;
-  const int rest_bits = prefix_length % 8;
-  if (!std::equal(network.begin(), network.begin() + whole_bytes, address.begin())) return false;
-  if (rest_bits == 0) return true;
-  const auto mask = static_cast<unsigned char>(0xff << (8 - rest_bits));
-  return (network[whole_bytes] & mask) == (address[whole_bytes] & mask);
-}
-
-template <std::size_t N>
-std::array<unsigned char, N> Masked(std::array<unsigned char, N> bytes, int prefix_length) {
-  for (int bit = prefix_length; bit < static_cast<int>(N) * 8; ++bit) {
-    bytes[bit / 8] &= static_cast<unsigned char>(~(0x80 >> (bit % 8)));
-  }
-  return bytes;
-}
 
 // An address range and how an address in it is described: "<address> is <description>". An
 // empty description marks a range that is allowed.
@@ -168,56 +148,15 @@ std::optional<EmbeddedV4> FindEmbeddedV4(const BytesV6& b) {
   return std::nullopt;
 }
 
-template <std::size_t N>
-std::string CidrText(const std::array<unsigned char, N>& bytes, int prefix_length) {
-  std::string address;
-  if constexpr (N == 4) {
-    address = ip::address_v4(bytes).to_string();
-  } else {
-    address = ip::address_v6(bytes).to_string();
-  }
-  return address + "/" + std::to_string(prefix_length);
-}
-
 }  // namespace
 
 TargetPolicy::TargetPolicy(bool allow_private, const std::vector<std::string>& allowed_cidrs)
     : allow_private_(allow_private) {
   for (const std::string& text : allowed_cidrs) {
-    auto fail = [&text](std::string_view why) {
-      return std::invalid_argument("allowed target CIDR \"" + text + "\" " + std::string(why));
-    };
-    const auto slash = text.find('/');
-    const std::string address_text = text.substr(0, slash);
-    boost::system::error_code error;
-    // make_address is the strict inet_pton: no legacy spellings in configuration.
-    const ip::address address = ip::make_address(address_text, error);
-    if (error || address_text.find('%') != std::string::npos) {
-      throw fail("is not an IP address or CIDR");
-    }
-    const int max_length = address.is_v4() ? 32 : 128;
-    int prefix_length = max_length;
-    if (slash != std::string::npos) {
-      const char* begin = text.data() + slash + 1;
-      const char* end = text.data() + text.size();
-      auto [parsed_end, parse_error] = std::from_chars(begin, end, prefix_length);
-      if (begin == end || parse_error != std::errc() || parsed_end != end || prefix_length < 0 ||
-          prefix_length > max_length) {
-        throw fail("has an invalid prefix length (0-" + std::to_string(max_length) + ")");
-      }
-    }
-    auto add = [&](auto bytes, auto& into) {
-      auto network = Masked(bytes, prefix_length);
-      if (network != bytes) {
-        throw fail("has bits set after the prefix (did you mean " +
-                   CidrText(network, prefix_length) + "?)");
-      }
-      into.push_back({network, prefix_length});
-    };
-    if (address.is_v4()) {
-      add(address.to_v4().to_bytes(), allowed_v4_);
-    } else {
-      add(address.to_v6().to_bytes(), allowed_v6_);
+    try {
+      allowed_.push_back(IpNetwork::Parse(text));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("allowed target CIDR \"" + text + "\" " + e.what());
     }
   }
 }
@@ -233,11 +172,10 @@ std::optional<TargetPolicy::Refusal> TargetPolicy::Refuse(const ip::address& add
 }
 
 std::optional<std::string_view> TargetPolicy::BlockedAs(const ip::address_v4& address) const {
-  const BytesV4 bytes = address.to_bytes();
-  for (const auto& cidr : allowed_v4_) {
-    if (PrefixMatches(cidr.network, cidr.prefix_length, bytes)) return std::nullopt;
+  for (const IpNetwork& allowed : allowed_) {
+    if (allowed.Contains(ip::address(address))) return std::nullopt;
   }
-  return Classify(BlockedV4(), bytes);
+  return Classify(BlockedV4(), address.to_bytes());
 }
 
 std::optional<TargetPolicy::Refusal> TargetPolicy::CheckV4(const ip::address_v4& address) const {
@@ -248,10 +186,10 @@ std::optional<TargetPolicy::Refusal> TargetPolicy::CheckV4(const ip::address_v4&
 }
 
 std::optional<TargetPolicy::Refusal> TargetPolicy::CheckV6(const ip::address_v6& address) const {
-  const BytesV6 bytes = address.to_bytes();
-  for (const auto& cidr : allowed_v6_) {
-    if (PrefixMatches(cidr.network, cidr.prefix_length, bytes)) return std::nullopt;
+  for (const IpNetwork& allowed : allowed_) {
+    if (allowed.Contains(ip::address(address))) return std::nullopt;
   }
+  const BytesV6 bytes = address.to_bytes();
   if (auto embedded = FindEmbeddedV4(bytes)) {
     // Judged by where the packets end up, so allowed IPv4 CIDRs apply to the embedded address.
     auto description = BlockedAs(embedded->address);

@@ -11,14 +11,13 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include <array>
-#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/ip_network.h"
 #include "delivery/target_url.h"
 
 namespace rehook {
@@ -55,21 +54,13 @@ class TargetPolicy {
   std::optional<Refusal> Refuse(const boost::asio::ip::address& address) const;
 
  private:
-  // A CIDR as network bytes (address_v4/v6::bytes_type) and prefix length.
-  template <std::size_t N>
-  struct Cidr {
-    std::array<unsigned char, N> network;
-    int prefix_length;
-  };
-
   // How an IPv4 address is blocked ("a private address"); nullopt when allowed.
   std::optional<std::string_view> BlockedAs(const boost::asio::ip::address_v4& address) const;
   std::optional<Refusal> CheckV4(const boost::asio::ip::address_v4& address) const;
   std::optional<Refusal> CheckV6(const boost::asio::ip::address_v6& address) const;
 
   bool allow_private_;
-  std::vector<Cidr<4>> allowed_v4_;
-  std::vector<Cidr<16>> allowed_v6_;
+  std::vector<IpNetwork> allowed_;
 };
 
 // Outcome of ResolveAllowed. Blocked and unresolvable targets are ordinary user errors, so they
