@@ -50,6 +50,7 @@ struct ApiServices {
   StoreRole<ReplayHistory> replays;
   StoreRole<TrafficStats> traffic;
   StoreRole<NotificationStore> notifications;
+  StoreRole<StoreBackup> backup;
   CircuitBreakers& breakers;
   const TargetPolicy& target_policy;         // the SSRF guard, applied to URLs when they are saved
   std::shared_ptr<OutboundShared> outbound;  // for single-request replays and manual resends
@@ -67,6 +68,7 @@ struct ApiServices {
   std::chrono::milliseconds stream_heartbeat{10000};
   Transformer& transformer;   // runs transformation scripts (the test run, checks of new code)
   TransformStep& transforms;  // a connection's transformation, for manual resends
+  std::string backup_dir;     // where POST /v1/admin/backup makes its copy ("" for none)
 };
 
 class ApiRequest {

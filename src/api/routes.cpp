@@ -17,6 +17,7 @@ void AddAllApiRoutes(ApiRouter& router) {
   AddRequestReplayRoutes(router);
   AddStatsRoutes(router);
   AddNotificationRoutes(router);
+  AddBackupRoutes(router);
   AddOpenApiRoutes(router);
 }
 

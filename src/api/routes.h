@@ -18,6 +18,7 @@ void AddTransformationRoutes(ApiRouter& router);
 void AddReplayJobRoutes(ApiRouter& router);
 void AddRequestReplayRoutes(ApiRouter& router);
 void AddStatsRoutes(ApiRouter& router);
+void AddBackupRoutes(ApiRouter& router);
 void AddNotificationRoutes(ApiRouter& router);
 void AddOpenApiRoutes(ApiRouter& router);
 

@@ -162,29 +162,31 @@ struct Application::Parts {
         authenticator(Role(store->tenancy()), *clock),
         rate_limiter(*clock, config.api_rate_limit, config.api_rate_burst),
         login_limiter(*clock, config.login_rate_limit, config.login_rate_burst),
-        services{
-            .clock = *clock,
-            .tenancy = Role(store->tenancy()),
-            .configuration = Role<ConfigurationStore>(configuration),
-            .events = Role(store->events()),
-            .replays = Role(store->replays()),
-            .traffic = Role(store->traffic()),
-            .notifications = Role(store->notifications()),
-            .breakers = breakers,
-            .target_policy = PolicyOf(*outbound),
-            .outbound = outbound,
-            .writer = batch_writer,
-            .replay_runner = replay_runner,
-            .metrics = metrics,
-            .public_url = config.public_url,
-            .login_limiter = login_limiter,
-            .sessions = SessionPolicy{.max_live_per_key = config.max_sessions_per_key,
-                                      .secure_cookie = config.secure_cookies ||
-                                                       StartsWith(config.public_url, "https://")},
-            .search_budget = SearchBudget{.max_events = config.search_scan_events},
-            .live_feed = live_feed,
-            .transformer = transformer,
-            .transforms = transforms},
+        services{.clock = *clock,
+                 .tenancy = Role(store->tenancy()),
+                 .configuration = Role<ConfigurationStore>(configuration),
+                 .events = Role(store->events()),
+                 .replays = Role(store->replays()),
+                 .traffic = Role(store->traffic()),
+                 .notifications = Role(store->notifications()),
+                 .backup = Role(store->backup()),
+                 .breakers = breakers,
+                 .target_policy = PolicyOf(*outbound),
+                 .outbound = outbound,
+                 .writer = batch_writer,
+                 .replay_runner = replay_runner,
+                 .metrics = metrics,
+                 .public_url = config.public_url,
+                 .login_limiter = login_limiter,
+                 .sessions = SessionPolicy{.max_live_per_key = config.max_sessions_per_key,
+                                           .secure_cookie =
+                                               config.secure_cookies || !config.tls_cert.empty() ||
+                                               StartsWith(config.public_url, "https://")},
+                 .search_budget = SearchBudget{.max_events = config.search_scan_events},
+                 .live_feed = live_feed,
+                 .transformer = transformer,
+                 .transforms = transforms,
+                 .backup_dir = config.data_dir},
         api(services, authenticator, rate_limiter),
         capture(CaptureHandler::Parts{Role<ConfigurationStore>(configuration), batch_writer,
                                       source_cache, route_cache, forwarder, *clock, owner,
@@ -287,6 +289,14 @@ void Application::Start() {
         "size accepted must fit in it");
   }
 
+  if (config_.tls_cert.empty() != config_.tls_key.empty()) {
+    throw std::invalid_argument("--tls-cert and --tls-key go together: give both, or neither");
+  }
+  // Before the store opens: a certificate that does not load stops the start at once.
+  if (!config_.tls_cert.empty()) {
+    tls_ = std::make_shared<TlsCertificates>(config_.tls_cert, config_.tls_key);
+  }
+
   parts_ = std::make_unique<Parts>(config_);
   Parts& parts = *parts_;
 
@@ -306,6 +316,8 @@ void Application::Start() {
   options.max_connections_per_ip = config_.max_connections_per_ip;
   options.max_body_buffer_bytes = config_.max_body_buffer_bytes;
   options.head_timeout = std::chrono::milliseconds(config_.head_timeout_ms);
+  options.trusted_proxies = TrustedProxies(config_.trusted_proxies);
+  options.tls = tls_;
   options.on_response = [&metrics = parts.metrics](std::string_view path, int status,
                                                    std::chrono::steady_clock::duration elapsed) {
     metrics.CountResponse(path, status, std::chrono::duration<double>(elapsed).count());
@@ -330,8 +342,9 @@ void Application::Start() {
                   co_return CaptureVerdict(exists, request.path, max_body);
                 }});
   parts.port = parts.server->Start();
-  std::string url = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
-                    ":" + std::to_string(parts.port);
+  std::string url = (tls_ ? "https://" : "http://") +
+                    (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                    std::to_string(parts.port);
   // Before the io threads run, so no handler can see it unset.
   if (parts.services.public_url.empty()) parts.services.public_url = url;
   parts.notifier.SetPublicUrl(parts.services.public_url);
@@ -382,6 +395,22 @@ void Application::Stop() {
   parts_->store_executor.Stop();
   parts_.reset();
   log::Info("server.stopped");
+}
+
+void Application::ReloadTls(bool only_if_changed) {
+  if (!tls_) return;
+  std::optional<TlsCertificates::Reload> reload;
+  if (only_if_changed) {
+    reload = tls_->LoadIfChanged();
+  } else {
+    reload = tls_->LoadAgain();
+  }
+  if (!reload) return;
+  if (reload->loaded) {
+    log::Info("tls.reloaded", {{"cert", tls_->cert_path()}});
+  } else {
+    log::Error("tls.reload_failed", {{"error", reload->error}});
+  }
 }
 
 std::uint16_t Application::port() const { return parts_ ? parts_->port : 0; }

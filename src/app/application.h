@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "http/tls_certificates.h"
+
 #include "app/config.h"
 
 namespace rehook {
@@ -22,9 +24,14 @@ class Application {
 
   std::uint16_t port() const;
 
+  // HTTPS: loads --tls-cert/--tls-key again (SIGHUP), or only when they changed (a periodic
+  // look); logs what happened. Does nothing when serving plain HTTP.
+  void ReloadTls(bool only_if_changed);
+
  private:
   struct Parts;
   Config config_;
+  std::shared_ptr<TlsCertificates> tls_;  // null: plain HTTP
   std::unique_ptr<Parts> parts_;
 };
 

@@ -17,6 +17,11 @@ struct Config {
   bool allow_private_targets = false;
   std::vector<std::string> allow_target_cidrs;
   std::string ca_file;
+  // HTTPS: a PEM certificate chain and its key, reloaded on SIGHUP or when they change.
+  std::string tls_cert;
+  std::string tls_key;
+  // Reverse proxies (CIDRs) whose X-Forwarded-For/Forwarded headers name the client.
+  std::vector<std::string> trusted_proxies;
   std::uint64_t max_body_bytes = 10 * 1024 * 1024;
   double api_rate_limit = 50;
   double api_rate_burst = 100;

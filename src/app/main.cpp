@@ -6,6 +6,8 @@
 #include <iostream>
 
 #include "app/application.h"
+#include "app/restore.h"
+#include "app/version.h"
 #include "cli/client_cli.h"
 #include "common/log.h"
 
@@ -60,6 +62,19 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
                   "Extra trusted CA certificates (PEM) for outbound TLS")
       ->envname("REHOOK_CA_FILE")
       ->check(CLI::ExistingFile);
+  serve
+      .add_option("--tls-cert", config.tls_cert,
+                  "Serve HTTPS with this PEM certificate chain (reloaded on SIGHUP or when it "
+                  "changes); needs --tls-key")
+      ->envname("REHOOK_TLS_CERT");
+  serve.add_option("--tls-key", config.tls_key, "The PEM private key of --tls-cert")
+      ->envname("REHOOK_TLS_KEY");
+  serve
+      .add_option("--trusted-proxies", config.trusted_proxies,
+                  "Reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For or "
+                  "Forwarded headers name the client; never believed from anyone else")
+      ->envname("REHOOK_TRUSTED_PROXIES")
+      ->delimiter(',');
   serve.add_option("--max-body-bytes", config.max_body_bytes, "Largest webhook body accepted")
       ->envname("REHOOK_MAX_BODY_BYTES")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
@@ -225,11 +240,13 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
 }
 
 int Serve(const rehook::Config& config) {
-  // Block the shutdown signals in every thread; the main thread waits for them below.
+  // Block the signals in every thread; the main thread waits for them below: SIGINT and SIGTERM
+  // stop the server, SIGHUP reloads the TLS certificate.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   RaiseFileLimit();
@@ -243,8 +260,14 @@ int Serve(const rehook::Config& config) {
     std::cerr << "rehook: " << e.what() << "\n";
     return 1;
   }
+  // Between signals, a look each second at whether the certificate files changed (renewals).
+  const timespec poll{.tv_sec = 1, .tv_nsec = 0};
   int received = 0;
-  sigwait(&signals, &received);
+  while (true) {
+    received = sigtimedwait(&signals, nullptr, &poll);
+    if (received == SIGINT || received == SIGTERM) break;
+    app.ReloadTls(received != SIGHUP);
+  }
   rehook::log::Info("server.signal", {{"signal", received}});
   app.Stop();
   return 0;
@@ -255,9 +278,22 @@ int Serve(const rehook::Config& config) {
 int main(int argc, char** argv) {
   CLI::App cli{"rehook: a self-hosted webhook gateway centred on replay"};
   cli.require_subcommand(1);
+  cli.set_version_flag(
+      "--version", std::string("rehook ") + rehook::kVersion + " (commit " + rehook::kCommit + ")");
   rehook::Config config;
   CLI::App* serve = cli.add_subcommand("serve", "Run the rehook server");
   AddServeOptions(*serve, config);
+  rehook::RestoreOptions restore_options;
+  CLI::App* restore = cli.add_subcommand(
+      "restore",
+      "Put a backup (rehook backup) in place of a data directory's SQLite store, after checking "
+      "it; the server must be stopped");
+  restore->add_option("--from", restore_options.from, "The backup file")->required();
+  restore->add_option("--data-dir", restore_options.data_dir, "The data directory to restore into")
+      ->envname("REHOOK_DATA_DIR")
+      ->capture_default_str();
+  restore->add_flag("--force", restore_options.force,
+                    "Replace the store the data directory holds already");
   rehook::cli::ClientCli client(cli);
   try {
     cli.parse(argc, argv);
@@ -265,5 +301,6 @@ int main(int argc, char** argv) {
     return rehook::cli::ExitForParseError(cli, error);
   }
   if (serve->parsed()) return Serve(config);
+  if (restore->parsed()) return rehook::Restore(restore_options);
   return client.Run();
 }

@@ -308,9 +308,22 @@ void ApiClient::Stream(const std::string& path, const QueryParams& query,
                        std::chrono::milliseconds idle,
                        const std::function<bool(std::string_view)>& on_bytes,
                        const std::function<bool()>& stop_requested) {
+  Receive("GET", "text/event-stream", path, query, headers, idle, on_bytes, stop_requested);
+}
+
+void ApiClient::Download(const std::string& path, std::chrono::milliseconds idle,
+                         const std::function<bool(std::string_view)>& on_bytes) {
+  Receive("POST", "*/*", path, {}, {}, idle, on_bytes, [] { return false; });
+}
+
+void ApiClient::Receive(const std::string& method, const std::string& accept,
+                        const std::string& path, const QueryParams& query,
+                        const std::vector<std::pair<std::string, std::string>>& headers,
+                        std::chrono::milliseconds idle,
+                        const std::function<bool(std::string_view)>& on_bytes,
+                        const std::function<bool()>& stop_requested) {
   const std::string target = endpoint_->Target(path, query);
-  http::request<http::string_body> request =
-      endpoint_->NewRequest("GET", target, "text/event-stream");
+  http::request<http::string_body> request = endpoint_->NewRequest(method, target, accept);
   for (const auto& [name, value] : headers) request.set(name, value);
   request.prepare_payload();
   const std::string where = endpoint_->display + target;
@@ -326,7 +339,7 @@ void ApiClient::Stream(const std::string& path, const QueryParams& query,
     if (stop_requested()) return;  // the io_context goes, and the connection with it
     io.run_for(std::chrono::milliseconds(200));
   }
-  RequireSuccess("GET", where, reply.get());
+  RequireSuccess(method, where, reply.get());
 }
 
 }  // namespace rehook::cli

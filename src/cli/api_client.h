@@ -75,10 +75,22 @@ class ApiClient {
               std::chrono::milliseconds idle, const std::function<bool(std::string_view)>& on_bytes,
               const std::function<bool()>& stop_requested);
 
+  // Sends `POST path` and hands the 200 answer's body to `on_bytes` as it arrives (a download
+  // of any size: no deadline for the whole, only `idle` between bytes), until the server ends
+  // it. Throws CliError as Stream does, a download that breaks off included.
+  void Download(const std::string& path, std::chrono::milliseconds idle,
+                const std::function<bool(std::string_view)>& on_bytes);
+
   const std::string& base_url() const { return settings_.base_url; }
   const std::string& ca_file() const { return settings_.ca_file; }
 
  private:
+  void Receive(const std::string& method, const std::string& accept, const std::string& path,
+               const QueryParams& query,
+               const std::vector<std::pair<std::string, std::string>>& headers,
+               std::chrono::milliseconds idle,
+               const std::function<bool(std::string_view)>& on_bytes,
+               const std::function<bool()>& stop_requested);
   struct Exchange;
   struct Endpoint;
 

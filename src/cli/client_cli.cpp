@@ -51,6 +51,7 @@ ClientCli::ClientCli(CLI::App& app) {
   AddConnectionCommands(app, action_);
   AddTransformationCommands(app, action_);
   AddListenCommand(app, action_);
+  AddBackupCommand(app, action_);
 }
 
 int ClientCli::Run() {

@@ -37,5 +37,6 @@ void AddDestinationCommands(CLI::App& app, CommandSlot& slot);
 void AddConnectionCommands(CLI::App& app, CommandSlot& slot);
 void AddListenCommand(CLI::App& app, CommandSlot& slot);
 void AddTransformationCommands(CLI::App& app, CommandSlot& slot);
+void AddBackupCommand(CLI::App& app, CommandSlot& slot);
 
 }  // namespace rehook::cli

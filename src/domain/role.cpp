@@ -12,13 +12,14 @@ constexpr EnumNames<Role, 4> kRoleNames{{
     {Role::super_admin, "super_admin"},
 }};
 
-constexpr EnumNames<Permission, 6> kPermissionNames{{
+constexpr EnumNames<Permission, 7> kPermissionNames{{
     {Permission::read, "read"},
     {Permission::replay_request, "requests.replay"},
     {Permission::write_resources, "resources.write"},
     {Permission::manage_keys, "keys.manage"},
     {Permission::manage_notifications, "notifications.manage"},
     {Permission::manage_orgs, "orgs.manage"},
+    {Permission::backup_store, "store.backup"},
 }};
 
 }  // namespace
@@ -42,6 +43,7 @@ bool RoleAllows(Role role, Permission permission) {
     case Permission::manage_notifications:
       return role >= Role::admin;
     case Permission::manage_orgs:
+    case Permission::backup_store:
       return role == Role::super_admin;
   }
   return false;

@@ -16,6 +16,7 @@ enum class Permission {
   manage_keys,           // create/list/delete API keys
   manage_notifications,  // create/list/delete notification channels (admin and above)
   manage_orgs,           // create/list organizations
+  backup_store,          // "store.backup": a copy of the whole store, every org's (super_admin)
 };
 
 std::string_view RoleName(Role role);

@@ -22,10 +22,12 @@
 
 #include "common/log.h"
 #include "http/api_error.h"
+#include "http/connection_stream.h"
 #include "http/deadline_sweeper.h"
 #include "http/json_response.h"
 #include "http/request_parser.h"
 #include "http/response_wire.h"
+#include "http/tls_certificates.h"
 
 namespace rehook {
 
@@ -53,7 +55,7 @@ constexpr std::size_t kReadSize = 16 * 1024;
 // socket itself: Beast's composed read operations and their per-read timer were ~9 % of an io
 // thread's time (time limits are the Deadline's job). Bytes already in `buffer` (a pipelined
 // request) are parsed first.
-asio::awaitable<beast::error_code> ReadHead(tcp::socket& socket, beast::flat_buffer& buffer,
+asio::awaitable<beast::error_code> ReadHead(ConnectionStream& stream, beast::flat_buffer& buffer,
                                             RequestParser& parser) {
   beast::error_code ec;
   for (;;) {
@@ -67,8 +69,10 @@ asio::awaitable<beast::error_code> ReadHead(tcp::socket& socket, beast::flat_buf
     }
     const std::size_t room = std::min(kReadSize, buffer.max_size() - buffer.size());
     if (room == 0) co_return http::error::buffer_overflow;
-    auto [read_error, n] = co_await socket.async_read_some(buffer.prepare(room), kTuple);
-    if (read_error == asio::error::eof) {
+    auto read =
+        stream.Visit([&](auto& s) { return s.async_read_some(buffer.prepare(room), kTuple); });
+    auto [read_error, n] = co_await std::move(read);
+    if (read_error == asio::error::eof || read_error == asio::ssl::error::stream_truncated) {
       if (!parser.got_some()) co_return http::error::end_of_stream;
       parser.put_eof(ec);
       co_return ec ? ec : beast::error_code(http::error::partial_message);
@@ -124,7 +128,8 @@ std::optional<std::string> UnframeableTransferEncoding(const HttpRequest& reques
 bool IsQuietDisconnect(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == beast::error::timeout ||
          ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-         ec == asio::error::eof || ec == asio::error::broken_pipe;
+         ec == asio::error::eof || ec == asio::error::broken_pipe ||
+         ec == asio::ssl::error::stream_truncated;
 }
 
 }  // namespace
@@ -232,14 +237,14 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   // Counts and writes an error that ends the connection (see WriteErrorAndClose).
-  asio::awaitable<void> RefuseAndClose(tcp::socket& socket, Deadline& deadline,
+  asio::awaitable<void> RefuseAndClose(ConnectionStream& stream, Deadline& deadline,
                                        const ApiError& error, std::string_view path,
                                        std::chrono::steady_clock::time_point started) {
     CountResponse(path, error.status(), started);
-    co_await WriteErrorAndClose(socket, deadline, error, options_.write_timeout);
+    co_await WriteErrorAndClose(stream, deadline, error, options_.write_timeout);
   }
 
-  static asio::awaitable<void> WriteErrorAndClose(tcp::socket& socket, Deadline& deadline,
+  static asio::awaitable<void> WriteErrorAndClose(ConnectionStream& stream, Deadline& deadline,
                                                   const ApiError& error,
                                                   std::chrono::milliseconds timeout) {
     const HttpResponse response = ErrorResponse(error);
@@ -247,16 +252,19 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     const std::array<asio::const_buffer, 2> wire{asio::buffer(head),
                                                  asio::buffer(ResponseBody(response, false))};
     deadline.ExpiresAfter(timeout);
-    auto [write_error, written] = co_await asio::async_write(socket, wire, kTuple);
+    auto write = stream.Visit([&](auto& s) { return asio::async_write(s, wire, kTuple); });
+    auto [write_error, written] = co_await std::move(write);
     if (write_error) co_return;
     beast::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     constexpr std::size_t kMaxDrainBytes = 64 << 20;
     std::vector<char> sink(64 * 1024);
     std::size_t drained = 0;
     deadline.ExpiresAfter(std::chrono::seconds(2));
     while (drained < kMaxDrainBytes) {
-      auto [read_error, n] = co_await socket.async_read_some(asio::buffer(sink), kTuple);
+      auto read =
+          stream.Visit([&](auto& s) { return s.async_read_some(asio::buffer(sink), kTuple); });
+      auto [read_error, n] = co_await std::move(read);
       if (read_error) break;
       drained += n;
     }
@@ -290,21 +298,23 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
 
   // What the steps of one connection share.
   struct Session {
-    Session(Impl& server, tcp::socket socket_in, std::string client_ip_in, DeadlineSweeper& sweeper)
-        : socket(std::move(socket_in)),
+    Session(Impl& server, tcp::socket socket, std::string client_ip_in, DeadlineSweeper& sweeper)
+        : stream(std::move(socket), server.options_.tls ? server.options_.tls->Current() : nullptr),
           client_ip(std::move(client_ip_in)),
-          deadline(sweeper, socket),
+          deadline(sweeper, stream.socket()),
           buffer(server.options_.read_buffer_limit),
           body_reservation(server, client_ip) {
       buffer.reserve(kReadSize);
       // Non-blocking for the synchronous write attempted before each asynchronous one (see
-      // WriteResponse); should that ever fail, every response takes the asynchronous path.
+      // WriteResponse); should that ever fail, every response takes the asynchronous path. Not
+      // over TLS, whose records only the stream itself may write.
+      if (stream.tls()) return;
       beast::error_code ec;
-      socket.non_blocking(true, ec);
+      stream.socket().non_blocking(true, ec);
       writes_without_blocking = !ec;
     }
 
-    tcp::socket socket;
+    ConnectionStream stream;
     const std::string client_ip;
     Deadline deadline;
     beast::flat_buffer buffer;
@@ -323,8 +333,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
                                      std::string client_ip, DeadlineSweeper& sweeper) {
     Session session(*self, std::move(socket), std::move(client_ip), sweeper);
     auto live = std::make_shared<LiveConnection>();
-    live->socket = &session.socket;
-    self->Register(live, session.socket.get_executor());
+    live->socket = &session.stream.socket();
+    self->Register(live, session.stream.socket().get_executor());
     // Counted out on every way out of this coroutine, an exception's included: a connection
     // that is never counted out would hold its address's slots until a restart.
     struct CountedOut {
@@ -338,6 +348,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       }
     } counted_out{*self, live, session.client_ip};
 
+    if (session.stream.tls() && !co_await self->Handshake(session)) co_return;
     while (!self->stopping_) {
       live->busy = false;
       session.body_reservation.Release();
@@ -364,8 +375,25 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       if (!co_await self->Answer(session, parser, verdict, started)) break;
     }
 
+    // Over TLS too, without a close_notify: every response is framed by its length or its
+    // chunks, so the client knows it is whole, and waiting for the client's close_notify would
+    // hold the connection for nothing.
     beast::error_code ignored;
-    session.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    session.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  // TLS's handshake, within the head time limit (a client that connects and says nothing is
+  // a slow sender like any other). False when it failed; the connection then just closes.
+  asio::awaitable<bool> Handshake(Session& session) {
+    session.deadline.ExpiresAfter(options_.head_timeout);
+    auto handshake = session.stream.Handshake(kTuple);
+    auto [error] = co_await std::move(handshake);
+    session.deadline.Clear();
+    if (error && !IsQuietDisconnect(error)) {
+      log::Debug("http.tls_handshake_failed",
+                 {{"client_ip", session.client_ip}, {"error", error.message()}});
+    }
+    co_return !error;
   }
 
   void LimitHead(RequestParser& parser) const {
@@ -378,7 +406,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   // Reads a request head within the head time limit.
   asio::awaitable<std::optional<Hangup>> ReceiveHead(Session& session, RequestParser& parser) {
     session.deadline.ExpiresAfter(options_.head_timeout);
-    const beast::error_code read_error = co_await ReadHead(session.socket, session.buffer, parser);
+    const beast::error_code read_error = co_await ReadHead(session.stream, session.buffer, parser);
     session.deadline.Clear();
     if (!read_error) co_return std::nullopt;
     if (read_error == http::error::header_limit || read_error == http::error::buffer_overflow) {
@@ -420,8 +448,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       http::response<http::empty_body> go_on{http::status::continue_,
                                              static_cast<unsigned>(parser.version())};
       session.deadline.ExpiresAfter(options_.write_timeout);
-      auto [continue_error, continue_bytes] =
-          co_await http::async_write(session.socket, go_on, kTuple);
+      auto write =
+          session.stream.Visit([&](auto& s) { return http::async_write(s, go_on, kTuple); });
+      auto [continue_error, continue_bytes] = co_await std::move(write);
       session.deadline.Clear();
       if (continue_error) co_return Hangup{};
     }
@@ -436,8 +465,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     beast::error_code body_error = ParseBuffered(parser, session.buffer);
     if (!body_error && !parser.is_done()) {
       session.deadline.ExpiresAfter(options_.body_timeout);
-      std::tie(body_error, std::ignore) =
-          co_await http::async_read(session.socket, session.buffer, parser, kTuple);
+      auto read = session.stream.Visit(
+          [&](auto& s) { return http::async_read(s, session.buffer, parser, kTuple); });
+      std::tie(body_error, std::ignore) = co_await std::move(read);
       session.deadline.Clear();
     }
     if (!body_error) co_return std::nullopt;
@@ -457,7 +487,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   asio::awaitable<void> HangUp(Session& session, const Hangup& hangup, std::string_view path,
                                std::chrono::steady_clock::time_point started) {
     if (!hangup.error) co_return;
-    co_await RefuseAndClose(session.socket, session.deadline, *hangup.error, path, started);
+    co_await RefuseAndClose(session.stream, session.deadline, *hangup.error, path, started);
   }
 
   // Answers a request read whole (the head check's refusal, or what the handler says); true
@@ -468,7 +498,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     const auto version = static_cast<unsigned>(parser.version());
     const bool client_keeps_alive = parser.keep_alive();
     HttpRequest& request = parser.request();
-    request.client_ip = session.client_ip;
+    // The peer, or the client a trusted proxy names (--trusted-proxies). Connection limits stay
+    // with the peer: they are about sockets.
+    request.client_ip = options_.trusted_proxies.ClientOf(session.client_ip, request.headers);
     HttpResponse response;
     if (verdict.refusal) {
       response = ErrorResponse(*verdict.refusal);
@@ -510,8 +542,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       }
       Session& session = *session_;
       session.deadline.ExpiresAfter(server_.options_.write_timeout);
-      auto [error, written] =
-          co_await asio::async_write(session.socket, asio::buffer(framed), kTuple);
+      auto write = session.stream.Visit(
+          [&](auto& s) { return asio::async_write(s, asio::buffer(framed), kTuple); });
+      auto [error, written] = co_await std::move(write);
       session.deadline.Clear();
       co_return !error && !aborted_;
     }
@@ -519,7 +552,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     void Abort() override {
       if (aborted_.exchange(true)) return;
       asio::post(executor_, [self = shared_from_this()] {
-        if (self->session_) self->session_->socket.cancel();
+        if (self->session_) self->session_->stream.socket().cancel();
       });
     }
 
@@ -528,7 +561,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       if (chunked_ && !aborted_) {
         static constexpr std::string_view kLastChunk = "0\r\n\r\n";
         session_->deadline.ExpiresAfter(server_.options_.write_timeout);
-        co_await asio::async_write(session_->socket, asio::buffer(kLastChunk), kTuple);
+        auto write = session_->stream.Visit(
+            [&](auto& s) { return asio::async_write(s, asio::buffer(kLastChunk), kTuple); });
+        co_await std::move(write);
         session_->deadline.Clear();
       }
       session_ = nullptr;
@@ -538,7 +573,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     Impl& server_;
     Session* session_;
     const bool chunked_;
-    asio::any_io_executor executor_ = session_->socket.get_executor();
+    asio::any_io_executor executor_ = session_->stream.socket().get_executor();
     std::atomic<bool> aborted_{false};
   };
 
@@ -564,7 +599,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     std::size_t sent = 0;
     if (session.writes_without_blocking) {
       const std::array<asio::const_buffer, 2> wire{asio::buffer(head), asio::buffer(body)};
-      sent = session.socket.write_some(wire, write_error);
+      sent = session.stream.socket().write_some(wire, write_error);
       if (write_error == asio::error::would_block) {
         write_error = {};
         sent = 0;
@@ -575,7 +610,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       const std::array<asio::const_buffer, 2> rest{asio::buffer(head) + head_sent,
                                                    asio::buffer(body) + (sent - head_sent)};
       session.deadline.ExpiresAfter(options_.write_timeout);
-      std::tie(write_error, std::ignore) = co_await asio::async_write(session.socket, rest, kTuple);
+      auto write =
+          session.stream.Visit([&](auto& s) { return asio::async_write(s, rest, kTuple); });
+      std::tie(write_error, std::ignore) = co_await std::move(write);
       session.deadline.Clear();
     }
     co_return !write_error;

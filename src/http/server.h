@@ -16,6 +16,8 @@
 #include "http/api_error.h"
 #include "http/http_types.h"
 #include "http/io_pool.h"
+#include "http/tls_certificates.h"
+#include "http/trusted_proxies.h"
 
 namespace rehook {
 
@@ -41,6 +43,10 @@ struct ServerOptions {
   // trailers in a chunked body, which Beast keeps whole until their line ends). Body bytes
   // go straight into the request and do not count.
   std::size_t read_buffer_limit = 1024 * 1024;
+  // Peers whose X-Forwarded-For/Forwarded headers name the client (HttpRequest::client_ip).
+  TrustedProxies trusted_proxies;
+  // Serve HTTPS with these (each new connection takes the current certificate); null: HTTP.
+  std::shared_ptr<TlsCertificates> tls;
   // Told about every response: the request path (empty when the head could not be read), the
   // status and how long the handler took (zero for requests refused while being read). For
   // metrics; must be cheap and thread-safe.

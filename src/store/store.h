@@ -1,5 +1,5 @@
 #pragma once
-// Store: everything rehook persists, as eight narrow roles (store/roles/) over one database, with
+// Store: everything rehook persists, as nine narrow roles (store/roles/) over one database, with
 // a SQLite and a PostgreSQL implementation. A component is handed only the roles it uses; only
 // the application's wiring and the store's own tests see the whole Store.
 //
@@ -18,6 +18,7 @@
 #include "store/roles/event_log.h"
 #include "store/roles/notification_store.h"
 #include "store/roles/replay_history.h"
+#include "store/roles/store_backup.h"
 #include "store/roles/store_error.h"
 #include "store/roles/tenancy_store.h"
 #include "store/roles/traffic_stats.h"
@@ -40,6 +41,7 @@ class Store {
   virtual ClusterState& cluster() = 0;
   virtual TrafficStats& traffic() = 0;
   virtual NotificationStore& notifications() = 0;
+  virtual StoreBackup& backup() = 0;
 };
 
 }  // namespace rehook

@@ -6,7 +6,9 @@
 #include "common/encoding.h"
 #include "http/http_types.h"
 #include "support/api_helpers.h"
+#include "support/cli_runner.h"
 #include "support/rehook_process.h"
+#include "support/temp_dir.h"
 
 namespace rehook::testing {
 namespace {
@@ -172,6 +174,50 @@ TEST_F(CaptureTest, RecordsClientIpTimeAndSize) {
   std::string received(event.at("received_at").as_string());
   EXPECT_EQ(received.size(), 24u) << received;  // 2026-03-01T00:00:00.000Z
   EXPECT_EQ(received.back(), 'Z');
+}
+
+// The client address recorded for a capture that says who it was forwarded for
+// in `header` (X-Forwarded-For or Forwarded) with `value`.
+std::string RecordedClient(RehookProcess& server, const std::string& header,
+                           const std::string& value) {
+  HttpClient admin = server.Admin();
+  const std::string source_id = CreateSource(admin);
+  auto response = server.Client().Request("POST", "/in/" + source_id, "{}",
+                                          {{"Content-Type", "application/json"}, {header, value}});
+  EXPECT_EQ(response.status, 200) << response.body;
+  auto event = admin.Get("/v1/events/" + JsonString(response.Json(), "id")).Json();
+  return std::string(event.at("client_ip").as_string());
+}
+
+TEST_F(CaptureTest, ForwardingHeadersFromAClientThatIsNoTrustedProxyAreIgnored) {
+  EXPECT_EQ(RecordedClient(server_, "X-Forwarded-For", "203.0.113.7"), "127.0.0.1");
+  EXPECT_EQ(RecordedClient(server_, "Forwarded", "for=203.0.113.7"), "127.0.0.1");
+}
+
+TEST(TrustedProxyTest, ATrustedProxyNamesTheClientTheEventRecords) {
+  // Loopback plays the proxy: the test's own connections come from it.
+  RehookProcess server(RehookOptions{{"--trusted-proxies", "10.0.0.0/8,127.0.0.0/8"}});
+  EXPECT_EQ(RecordedClient(server, "X-Forwarded-For", "203.0.113.7"), "203.0.113.7");
+  // A forged first entry is skipped: the walk ends at the first hop that is no trusted proxy.
+  EXPECT_EQ(RecordedClient(server, "X-Forwarded-For", "1.2.3.4, 198.51.100.1, 10.0.0.9"),
+            "198.51.100.1");
+  EXPECT_EQ(RecordedClient(server, "Forwarded", "for=\"[2001:db8::1]:4711\";proto=https"),
+            "2001:db8::1");
+  EXPECT_EQ(RecordedClient(server, "X-Forwarded-For", "unknown"), "127.0.0.1");
+}
+
+TEST(TrustedProxyTest, AProxyOutsideTheTrustedNetworksIsNotBelieved) {
+  RehookProcess server(RehookOptions{{"--trusted-proxies", "10.0.0.0/8"}});
+  EXPECT_EQ(RecordedClient(server, "X-Forwarded-For", "203.0.113.7"), "127.0.0.1");
+}
+
+TEST(TrustedProxyTest, ATrustedProxyThatIsNoNetworkStopsTheServerNamingIt) {
+  TempDir dir;
+  CliResult serve = RunCli({"serve", "--listen", "127.0.0.1:0", "--data-dir", dir.path(),
+                            "--trusted-proxies", "10.0.0.0/8,proxy.internal"},
+                           {}, std::chrono::seconds(30));
+  EXPECT_EQ(serve.exit_code, 1);
+  EXPECT_NE(serve.err.find("trusted proxy \"proxy.internal\""), std::string::npos) << serve.err;
 }
 
 TEST_F(CaptureTest, UnknownSourcesAre404AndStoreNothing) {

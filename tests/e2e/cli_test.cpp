@@ -6,6 +6,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <regex>
 #include <set>
 
 #include "support/api_helpers.h"
@@ -366,6 +367,18 @@ TEST_F(CliTest, BadApiKeyExitsOneWithTheMessage) {
   CliResult unknown = Cli({"replay", "get", "job_nope"});
   EXPECT_EQ(unknown.exit_code, 1) << Describe(unknown);
   EXPECT_TRUE(Contains(unknown.err, "not_found")) << unknown.err;
+}
+
+TEST(CliUsageTest, VersionNamesTheReleaseAndTheCommit) {
+  CliResult version = RunCli({"--version"});
+  EXPECT_EQ(version.exit_code, 0) << Describe(version);
+  // "rehook 0.1.0 (commit 3f2c1a9b8d7e)": the project's version and a commit (or "unknown"
+  // outside a git checkout).
+  EXPECT_TRUE(std::regex_search(
+      version.out,
+      std::regex(
+          R"(^rehook [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)\n$)")))
+      << version.out;
 }
 
 // Without a server, or with something else than rehook at the URL.

@@ -30,7 +30,7 @@ bool RoleHas(const std::string& role, const std::string& permission) {
   if (permission == "none" || permission == "read" || permission == "requests.replay") return true;
   if (permission == "resources.write") return rank >= 1;
   if (permission == "keys.manage" || permission == "notifications.manage") return rank >= 2;
-  if (permission == "orgs.manage") return rank >= 3;
+  if (permission == "orgs.manage" || permission == "store.backup") return rank >= 3;
   ADD_FAILURE() << "unknown permission " << permission;
   return false;
 }

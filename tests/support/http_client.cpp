@@ -3,12 +3,15 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <stdexcept>
+#include <variant>
 
 #include "http/http_types.h"
 
@@ -62,13 +65,32 @@ beast::error_code RunToCompletion(asio::io_context& io, Start start) {
 }  // namespace
 
 struct HttpClient::Connection {
+  using Tls = beast::ssl_stream<beast::tcp_stream>;
+
+  explicit Connection(const std::string& trusted_ca_pem) {
+    if (trusted_ca_pem.empty()) {
+      stream.emplace<beast::tcp_stream>(io);
+      return;
+    }
+    context.add_certificate_authority(asio::buffer(trusted_ca_pem));
+    context.set_verify_mode(asio::ssl::verify_peer);
+    stream.emplace<Tls>(io, context);
+  }
+  beast::tcp_stream& tcp() {
+    if (Tls* tls = std::get_if<Tls>(&stream)) return tls->next_layer();
+    return std::get<beast::tcp_stream>(stream);
+  }
+
   asio::io_context io;
-  beast::tcp_stream stream{io};
+  asio::ssl::context context{asio::ssl::context::tls_client};
+  std::variant<std::monostate, beast::tcp_stream, Tls> stream;
   beast::flat_buffer buffer;
 };
 
 HttpClient::HttpClient(std::string host, std::uint16_t port)
     : host_(std::move(host)), port_(port) {}
+HttpClient::HttpClient(std::string host, std::uint16_t port, std::string trusted_ca_pem)
+    : host_(std::move(host)), port_(port), trusted_ca_pem_(std::move(trusted_ca_pem)) {}
 HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
@@ -97,13 +119,19 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool fresh = false;
     if (!connection_) {
-      connection_ = std::make_unique<Connection>();
+      connection_ = std::make_unique<Connection>(trusted_ca_pem_);
       tcp::resolver resolver(connection_->io);
       auto endpoints = resolver.resolve(host_, std::to_string(port_));
-      connection_->stream.expires_after(timeout_);
+      connection_->tcp().expires_after(timeout_);
       auto ec = RunToCompletion(connection_->io, [&](auto handler) {
-        connection_->stream.async_connect(endpoints, handler);
+        connection_->tcp().async_connect(endpoints, handler);
       });
+      if (auto* tls = std::get_if<Connection::Tls>(&connection_->stream); tls && !ec) {
+        connection_->tcp().expires_after(timeout_);
+        ec = RunToCompletion(connection_->io, [&](auto handler) {
+          tls->async_handshake(asio::ssl::stream_base::client, handler);
+        });
+      }
       if (ec) {
         connection_.reset();
         throw std::runtime_error("cannot connect to " + host_ + ":" + std::to_string(port_) + ": " +
@@ -112,16 +140,32 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
       fresh = true;
     }
     Connection& c = *connection_;
-    c.stream.expires_after(timeout_);
-    auto ec =
-        RunToCompletion(c.io, [&](auto handler) { http::async_write(c.stream, request, handler); });
+    // Each step on whichever stream the connection has (plain or TLS).
+    auto on_stream = [&c](auto step) {
+      return std::visit(
+          [&](auto& stream) -> beast::error_code {
+            if constexpr (std::is_same_v<std::decay_t<decltype(stream)>, std::monostate>) {
+              return asio::error::not_connected;
+            } else {
+              return step(stream);
+            }
+          },
+          c.stream);
+    };
+    c.tcp().expires_after(timeout_);
+    auto ec = on_stream([&](auto& stream) {
+      return RunToCompletion(c.io,
+                             [&](auto handler) { http::async_write(stream, request, handler); });
+    });
     http::response_parser<http::string_body> parser;
     parser.body_limit(256 * 1024 * 1024);
     if (method == "HEAD") parser.skip(true);
     if (!ec) {
-      c.stream.expires_after(timeout_);
-      ec = RunToCompletion(
-          c.io, [&](auto handler) { http::async_read(c.stream, c.buffer, parser, handler); });
+      c.tcp().expires_after(timeout_);
+      ec = on_stream([&](auto& stream) {
+        return RunToCompletion(
+            c.io, [&](auto handler) { http::async_read(stream, c.buffer, parser, handler); });
+      });
     }
     if (ec) {
       connection_.reset();

@@ -30,6 +30,8 @@ struct HttpResult {
 class HttpClient {
  public:
   HttpClient(std::string host, std::uint16_t port);
+  // HTTPS, trusting only the CA certificates in `trusted_ca_pem` (one or several, PEM).
+  HttpClient(std::string host, std::uint16_t port, std::string trusted_ca_pem);
   ~HttpClient();
   HttpClient(HttpClient&&) noexcept;
   HttpClient& operator=(HttpClient&&) noexcept;
@@ -49,6 +51,7 @@ class HttpClient {
   struct Connection;
   std::string host_;
   std::uint16_t port_;
+  std::string trusted_ca_pem_;  // empty: plain HTTP
   std::vector<HeaderField> default_headers_;
   std::chrono::milliseconds timeout_{30000};
   std::unique_ptr<Connection> connection_;

@@ -18,8 +18,10 @@ TEST(RoleTest, PermissionTableOfTheApiContract) {
   EXPECT_TRUE(RoleAllows(Role::admin, Permission::manage_keys));
   EXPECT_TRUE(RoleAllows(Role::admin, Permission::manage_notifications));
   EXPECT_FALSE(RoleAllows(Role::admin, Permission::manage_orgs));
-  // super_admin does everything.
+  EXPECT_FALSE(RoleAllows(Role::admin, Permission::backup_store));
+  // super_admin does everything, backing up the whole store (every org's data) included.
   EXPECT_TRUE(RoleAllows(Role::super_admin, Permission::manage_orgs));
+  EXPECT_TRUE(RoleAllows(Role::super_admin, Permission::backup_store));
 }
 
 TEST(RoleTest, NamesRoundTrip) {

@@ -13,6 +13,12 @@ PgStore::PgStore(const std::string& url)
       traffic_(backend_),
       notifications_(backend_) {}
 
+void PgBackupAdvice::BackupTo(const std::string&) {
+  throw BackupUnsupported(
+      "the store is PostgreSQL: back it up with pg_dump, or with continuous archiving for "
+      "point-in-time recovery (docs/OPERATIONS.md, \"Backup and restore\")");
+}
+
 bool PgStore::Ping() {
   try {
     return backend_.Read([](sql::Session& db) { return db.Prepare("SELECT 1")->Step(); });

@@ -19,6 +19,12 @@
 
 namespace rehook {
 
+// PostgreSQL is backed up with its own tools; rehook says which.
+class PgBackupAdvice final : public StoreBackup {
+ public:
+  void BackupTo(const std::string& path) override;
+};
+
 class PgStore final : public Store {
  public:
   // Connects with `url` (postgres://...) and migrates the database to the latest schema.
@@ -33,6 +39,7 @@ class PgStore final : public Store {
   ClusterState& cluster() override { return cluster_; }
   TrafficStats& traffic() override { return traffic_; }
   NotificationStore& notifications() override { return notifications_; }
+  StoreBackup& backup() override { return backup_; }
 
  private:
   pg::PgBackend backend_;
@@ -44,6 +51,7 @@ class PgStore final : public Store {
   SqlClusterState cluster_;
   SqlTrafficStats traffic_;
   SqlNotificationStore notifications_;
+  PgBackupAdvice backup_;
 };
 
 }  // namespace rehook

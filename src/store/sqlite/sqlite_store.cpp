@@ -12,7 +12,8 @@ SqliteStore::SqliteStore(const std::string& path)
       replays_(backend_),
       cluster_(backend_),
       traffic_(backend_),
-      notifications_(backend_) {}
+      notifications_(backend_),
+      backup_(backend_) {}
 
 bool SqliteStore::Ping() {
   try {

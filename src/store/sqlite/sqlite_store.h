@@ -15,6 +15,7 @@
 #include "store/sql/sql_work_leases.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/sqlite_backend.h"
+#include "store/sqlite/sqlite_backup.h"
 #include "store/sqlite/sqlite_event_log.h"
 #include "store/store.h"
 
@@ -34,6 +35,7 @@ class SqliteStore final : public Store {
   ClusterState& cluster() override { return cluster_; }
   TrafficStats& traffic() override { return traffic_; }
   NotificationStore& notifications() override { return notifications_; }
+  StoreBackup& backup() override { return backup_; }
 
  private:
   sqlite::SqliteBackend backend_;
@@ -46,6 +48,7 @@ class SqliteStore final : public Store {
   SqlClusterState cluster_;
   SqlTrafficStats traffic_;
   SqlNotificationStore notifications_;
+  sqlite::SqliteBackup backup_;
 };
 
 }  // namespace rehook

@@ -1,0 +1,104 @@
+// `rehook backup --to FILE`: a consistent copy of the server's SQLite store, taken while it keeps
+// capturing (POST /v1/admin/backup, a super_admin key). Written beside FILE first, fsync'd, then
+// renamed: FILE is the whole backup or is not there. `rehook restore` puts it back.
+#include <fcntl.h>
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+#include "cli/command_context.h"
+
+namespace rehook::cli {
+namespace {
+
+struct BackupOptions {
+  std::string to;
+  bool force = false;
+};
+
+// A file written from the start, removed unless Keep() is reached: a broken download leaves
+// nothing behind.
+class PartialFile {
+ public:
+  explicit PartialFile(std::string path) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd_ < 0) Fail("cannot create");
+  }
+  ~PartialFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!kept_) ::unlink(path_.c_str());
+  }
+  void Write(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const ssize_t wrote = ::write(fd_, bytes.data(), bytes.size());
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote <= 0) Fail("cannot write");
+      bytes.remove_prefix(static_cast<std::size_t>(wrote));
+      written_ += static_cast<std::uint64_t>(wrote);
+    }
+  }
+  // fsync, then rename over `final_path` and fsync its directory.
+  void Keep(const std::string& final_path) {
+    if (::fsync(fd_) != 0) Fail("cannot fsync");
+    ::close(fd_);
+    fd_ = -1;
+    std::filesystem::rename(path_, final_path);
+    kept_ = true;
+    const std::filesystem::path parent = std::filesystem::path(final_path).parent_path();
+    const int dir = ::open(parent.empty() ? "." : parent.c_str(), O_DIRECTORY | O_RDONLY);
+    if (dir >= 0) {
+      ::fsync(dir);
+      ::close(dir);
+    }
+  }
+  std::uint64_t written() const { return written_; }
+
+ private:
+  [[noreturn]] void Fail(const char* what) {
+    throw CliError(ExitCode::unavailable,
+                   std::string(what) + " " + path_ + ": " + std::strerror(errno));
+  }
+  std::string path_;
+  int fd_ = -1;
+  bool kept_ = false;
+  std::uint64_t written_ = 0;
+};
+
+ExitCode Backup(CommandContext& context, const BackupOptions& options) {
+  if (std::filesystem::exists(options.to) && !options.force) {
+    throw CliError(ExitCode::usage, options.to + " exists: pass --force to replace it");
+  }
+  PartialFile file(options.to + ".partial");
+  // The server makes the whole copy before the first byte: allow it a while on a large store.
+  context.api.Download("/v1/admin/backup", std::chrono::minutes(10), [&](std::string_view bytes) {
+    file.Write(bytes);
+    return true;
+  });
+  const std::uint64_t bytes = file.written();
+  file.Keep(options.to);
+  context.err << "Backup written to " << options.to << " (" << bytes
+              << " bytes). Restore it with: rehook restore --from " << options.to
+              << " --data-dir DIR\n";
+  return ExitCode::ok;
+}
+
+}  // namespace
+
+void AddBackupCommand(CLI::App& app, CommandSlot& slot) {
+  auto options = std::make_shared<BackupOptions>();
+  CLI::App* backup = app.add_subcommand(
+      "backup",
+      "Download a consistent copy of the server's SQLite store while it keeps running "
+      "(needs a super_admin key)");
+  backup->add_option("--to", options->to, "The file to write")->required();
+  backup->add_flag("--force", options->force, "Replace the file if it exists");
+  backup->callback([&slot, options] {
+    slot = [options](CommandContext& context) { return Backup(context, *options); };
+  });
+}
+
+}  // namespace rehook::cli
