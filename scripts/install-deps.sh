@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages rehook needs, skipping those already present.
-# Usage: scripts/install-deps.sh run|test|bench
+# Usage: scripts/install-deps.sh run|package|test|bench
 #   run   — what building and running the server needs
+#   package — run + what building the Debian package needs (scripts/package.sh)
 #   test  — run + what the test suite needs (PostgreSQL, clang sanitizers, openssl CLI, chromium
-#           and Node.js for the dashboard's browser test, ...)
+#           and Node.js for the dashboard's browser test, dpkg-dev and debootstrap for the
+#           package's install test, ...)
 #   bench — test + load tools (wrk, nginx, hyperfine, sqlite3)
 set -euo pipefail
 
@@ -21,20 +23,23 @@ test_packages=(
   postgresql openssl curl procps
   clang libclang-rt-14-dev
   chromium
+  dpkg-dev debootstrap
 )
 # The dashboard's browser test (tests/browser) runs on Node.js with npm. A node already on the
 # PATH is used as it is: NodeSource's nodejs bundles npm and conflicts with Debian's npm package.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   test_packages+=(nodejs npm)
 fi
+package_packages=(dpkg-dev)
 bench_packages=(wrk nginx-light hyperfine sqlite3)
 
 packages=("${run_packages[@]}")
 case "$profile" in
   run) ;;
+  package) packages+=("${package_packages[@]}") ;;
   test) packages+=("${test_packages[@]}") ;;
   bench) packages+=("${test_packages[@]}" "${bench_packages[@]}") ;;
-  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 run|package|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()
