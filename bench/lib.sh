@@ -113,7 +113,7 @@ bench_start_rehook() {
   bench_pids+=($!)
   REHOOK_PID=$!
   for _ in $(seq 1 200); do
-    REHOOK_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/stdout" 2>/dev/null | head -1 || true)
+    REHOOK_URL=$(grep -oE 'https?://127.0.0.1:[0-9]+' "$dir/stdout" 2>/dev/null | head -1 || true)
     [ -n "$REHOOK_URL" ] && break
     sleep 0.05
   done
@@ -146,7 +146,8 @@ LUA
 }
 
 bench_create_source() {
-  curl -sf -X POST "$REHOOK_URL/v1/sources" -H "X-API-Key: $REHOOK_KEY" -d '{"name":"bench"}' |
+  # -k: an https rehook of the benchmarks has a certificate made for the run (bench/tls.sh).
+  curl -sfk -X POST "$REHOOK_URL/v1/sources" -H "X-API-Key: $REHOOK_KEY" -d '{"name":"bench"}' |
     sed -E 's/.*"id":"([^"]+)".*/\1/'
 }
 
