@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Capture during an online backup: wrk (keep-alive, 1 KB JSON bodies, durable captures) against
 # rehook's /in/{source} on the embedded SQLite store, first alone, then while `rehook backup`
-# copies the store again and again (each copy: VACUUM INTO on a reader, streamed to the CLI,
-# fsync'd). The store is filled first so that a copy takes a while. Prints both rates, their
+# copies the store again and again (each copy: SQLite's online backup API from one read
+# snapshot, synced as it grows, streamed to the CLI, which syncs its own copy the same way). The store is filled first so that a copy takes a while. Prints both rates, their
 # ratio, p99 latency, and how long each backup took and how large it was.
 #   bench/backup.sh [seconds=20] [connections=64] [fill seconds=30]
 set -euo pipefail

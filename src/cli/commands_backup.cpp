@@ -9,8 +9,10 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <system_error>
 
 #include "cli/command_context.h"
+#include "common/file_sync.h"
 
 namespace rehook::cli {
 namespace {
@@ -21,7 +23,8 @@ struct BackupOptions {
 };
 
 // A file written from the start, removed unless Keep() is reached: a broken download leaves
-// nothing behind.
+// nothing behind. Synced every kSyncBytes as it grows, so that the last fsync is short and the
+// writeback of a large copy does not stall everything else on the disk at once.
 class PartialFile {
  public:
   explicit PartialFile(std::string path) : path_(std::move(path)) {
@@ -40,24 +43,36 @@ class PartialFile {
       bytes.remove_prefix(static_cast<std::size_t>(wrote));
       written_ += static_cast<std::uint64_t>(wrote);
     }
+    if (written_ - synced_ >= kSyncBytes) {
+      Sync();
+      synced_ = written_;
+    }
   }
   // fsync, then rename over `final_path` and fsync its directory.
   void Keep(const std::string& final_path) {
-    if (::fsync(fd_) != 0) Fail("cannot fsync");
+    Sync();
     ::close(fd_);
     fd_ = -1;
     std::filesystem::rename(path_, final_path);
     kept_ = true;
-    const std::filesystem::path parent = std::filesystem::path(final_path).parent_path();
-    const int dir = ::open(parent.empty() ? "." : parent.c_str(), O_DIRECTORY | O_RDONLY);
-    if (dir >= 0) {
-      ::fsync(dir);
-      ::close(dir);
-    }
+    Durably([&] { SyncDirectoryOf(final_path); });
   }
   std::uint64_t written() const { return written_; }
 
  private:
+  static constexpr std::uint64_t kSyncBytes = 32 << 20;
+
+  void Sync() {
+    Durably([&] { SyncDescriptor(fd_, path_); });
+  }
+  template <class F>
+  static void Durably(F&& sync) {
+    try {
+      sync();
+    } catch (const std::system_error& e) {
+      throw CliError(ExitCode::unavailable, e.what());
+    }
+  }
   [[noreturn]] void Fail(const char* what) {
     throw CliError(ExitCode::unavailable,
                    std::string(what) + " " + path_ + ": " + std::strerror(errno));
@@ -66,6 +81,7 @@ class PartialFile {
   int fd_ = -1;
   bool kept_ = false;
   std::uint64_t written_ = 0;
+  std::uint64_t synced_ = 0;
 };
 
 ExitCode Backup(CommandContext& context, const BackupOptions& options) {

@@ -27,6 +27,22 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+// The journal mode a SQLite file opens in (its header says whether it is in WAL mode).
+std::string StoredJournalMode(const std::string& path) {
+  sqlite3* db = nullptr;
+  std::string mode;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW) {
+      mode = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+    }
+    sqlite3_finalize(statement);
+  }
+  sqlite3_close(db);
+  return mode;
+}
+
 CliResult Cli(const RehookProcess& server, const std::string& key,
               const std::vector<std::string>& args) {
   return RunCli(args, {{"REHOOK_URL", server.url()}, {"REHOOK_API_KEY", key}});
@@ -78,6 +94,8 @@ TEST(BackupTest, ABackupTakenWhileCapturingRestoresEveryEventAcknowledgedBeforeI
   ASSERT_GE(before.size(), 50u);
   EXPECT_GT(during, 0u) << "captures went on while the backup was taken";
   EXPECT_FALSE(std::filesystem::exists(file + ".partial"));
+  // A file that stands alone: an ordinary SQLite database, no WAL expected beside it.
+  EXPECT_EQ(StoredJournalMode(file), "delete");
   // The server's own copy is gone once sent.
   for (const auto& entry : std::filesystem::directory_iterator(server.data_dir())) {
     EXPECT_FALSE(Contains(entry.path().filename().string(), "backup-")) << entry.path();

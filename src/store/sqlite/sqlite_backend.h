@@ -28,6 +28,12 @@ class SqliteBackend final : public sql::Backend {
     std::lock_guard lock(writer_mutex_);
     return fn(writer_);
   }
+  // Runs `fn(Database&)` on a pooled reader connection (an online backup's long read).
+  template <class F>
+  auto WithReader(F&& fn) {
+    auto reader = readers_.Acquire();
+    return fn(*reader);
+  }
   Database& writer() { return writer_; }
   WalSync& wal() { return *wal_; }
 

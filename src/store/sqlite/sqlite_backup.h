@@ -1,9 +1,9 @@
 #pragma once
-// Backups of the SQLite store. A backup is `VACUUM INTO` on a reader connection: one read
-// transaction, which in WAL mode never blocks the writer (captures carry on at full speed; the
-// checkpointer only waits to reset the WAL until the copy is done), written to a new file and
-// fsync'd. A restore checks the file first (SQLite's integrity check, a rehook schema this
-// binary knows) and only then puts it in place of the data directory's store.
+// Backups of the SQLite store. A backup is SQLite's online backup API on a reader connection
+// that holds one read transaction throughout (a consistent snapshot; in WAL mode the writer never
+// waits for it, so captures carry on), copying raw pages a step at a time into a new file that
+// is synced as it grows. A restore checks the file first (SQLite's integrity check, a rehook
+// schema this binary knows) and only then puts it in place of the data directory's store.
 
 #include <string>
 

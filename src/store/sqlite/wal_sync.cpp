@@ -6,32 +6,18 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
+#include "common/file_sync.h"
 #include "common/log.h"
 #include "store/store.h"
 
 namespace rehook::sqlite {
-namespace {
-
-void SyncDirectoryOf(const std::string& path) {
-  std::string directory = std::filesystem::path(path).parent_path().string();
-  if (directory.empty()) directory = ".";
-  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw StoreError("cannot open directory " + directory + ": " + std::strerror(errno));
-  int rc = ::fsync(fd);
-  int saved = errno;
-  ::close(fd);
-  if (rc != 0)
-    throw StoreError("cannot fsync directory " + directory + ": " + std::strerror(saved));
-}
-
-}  // namespace
 
 WalSync::WalSync(const std::string& db_path) : path_(db_path + "-wal") {
   fd_ = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
   if (fd_ < 0) throw StoreError("cannot open " + path_ + ": " + std::strerror(errno));
-  SyncDirectoryOf(path_);
+  // The WAL SQLite just created must be findable after a power cut.
+  AsStoreError([&] { SyncDirectoryOf(path_); });
 }
 
 WalSync::~WalSync() {
