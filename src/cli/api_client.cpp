@@ -311,9 +311,10 @@ void ApiClient::Stream(const std::string& path, const QueryParams& query,
   Receive("GET", "text/event-stream", path, query, headers, idle, on_bytes, stop_requested);
 }
 
-void ApiClient::Download(const std::string& path, std::chrono::milliseconds idle,
+void ApiClient::Download(const std::string& path, const QueryParams& query,
+                         std::chrono::milliseconds idle,
                          const std::function<bool(std::string_view)>& on_bytes) {
-  Receive("POST", "*/*", path, {}, {}, idle, on_bytes, [] { return false; });
+  Receive("POST", "*/*", path, query, {}, idle, on_bytes, [] { return false; });
 }
 
 void ApiClient::Receive(const std::string& method, const std::string& accept,

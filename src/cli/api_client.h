@@ -78,7 +78,7 @@ class ApiClient {
   // Sends `POST path` and hands the 200 answer's body to `on_bytes` as it arrives (a download
   // of any size: no deadline for the whole, only `idle` between bytes), until the server ends
   // it. Throws CliError as Stream does, a download that breaks off included.
-  void Download(const std::string& path, std::chrono::milliseconds idle,
+  void Download(const std::string& path, const QueryParams& query, std::chrono::milliseconds idle,
                 const std::function<bool(std::string_view)>& on_bytes);
 
   const std::string& base_url() const { return settings_.base_url; }

@@ -20,6 +20,7 @@ namespace {
 struct BackupOptions {
   std::string to;
   bool force = false;
+  int max_rate = 0;  // MB/s, 0: no limit
 };
 
 // A file written from the start, removed unless Keep() is reached: a broken download leaves
@@ -90,10 +91,13 @@ ExitCode Backup(CommandContext& context, const BackupOptions& options) {
   }
   PartialFile file(options.to + ".partial");
   // The server makes the whole copy before the first byte: allow it a while on a large store.
-  context.api.Download("/v1/admin/backup", std::chrono::minutes(10), [&](std::string_view bytes) {
-    file.Write(bytes);
-    return true;
-  });
+  QueryParams query;
+  if (options.max_rate > 0) query.emplace_back("max_mb_per_s", std::to_string(options.max_rate));
+  context.api.Download("/v1/admin/backup", query, std::chrono::minutes(10),
+                       [&](std::string_view bytes) {
+                         file.Write(bytes);
+                         return true;
+                       });
   const std::uint64_t bytes = file.written();
   file.Keep(options.to);
   context.err << "Backup written to " << options.to << " (" << bytes
@@ -112,6 +116,11 @@ void AddBackupCommand(CLI::App& app, CommandSlot& slot) {
       "(needs a super_admin key)");
   backup->add_option("--to", options->to, "The file to write")->required();
   backup->add_flag("--force", options->force, "Replace the file if it exists");
+  backup
+      ->add_option("--max-rate", options->max_rate,
+                   "Megabytes a second the server may write its copy at, so that a disk it "
+                   "shares with the store keeps up with captures (default: no limit)")
+      ->check(CLI::Range(1, 100000));
   backup->callback([&slot, options] {
     slot = [options](CommandContext& context) { return Backup(context, *options); };
   });

@@ -3,7 +3,8 @@
 // server then has every event acknowledged before the backup began (and its keys). A damaged or
 // foreign file is refused before anything is replaced, as is a store already there without
 // --force or a data directory a server is using; a store of a newer rehook is refused by restore
-// and by the server; only super_admin may take a backup; on PostgreSQL rehook says to use pg_dump.
+// and by the server; a backup can be slowed down for a disk shared with the store; only
+// super_admin may take a backup; on PostgreSQL rehook says to use pg_dump.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -185,6 +186,37 @@ TEST(BackupTest, ADamagedOrForeignFileIsRefusedBeforeAnythingIsReplaced) {
   EXPECT_TRUE(Contains(damaged.err, "damaged") || Contains(damaged.err, "not a readable"))
       << damaged.err;
   EXPECT_FALSE(std::filesystem::exists(data_dir + "/rehook.db"));
+}
+
+TEST(BackupTest, ABackupCanBeSlowedDownForASharedDiskAndABadRateIsRefused) {
+  if (EndToEndOnPostgres()) GTEST_SKIP() << "PostgreSQL is backed up with pg_dump";
+  RehookProcess server;
+  HttpClient admin = server.Admin();
+  const std::string source = CreateSource(admin, "stripe");
+  HttpClient client = server.Client();
+  const std::string body(8000, 'x');
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(client.Request("POST", "/in/" + source, body, {}).status, 200);
+  }
+  for (const char* bad : {"0", "-5", "1.5", "fast", "100001"}) {
+    auto answer =
+        admin.Request("POST", std::string("/v1/admin/backup?max_mb_per_s=") + bad, "", {});
+    EXPECT_EQ(answer.status, 400) << bad;
+    EXPECT_TRUE(Contains(answer.body, "max_mb_per_s")) << answer.body;
+  }
+  TempDir dir;
+  const std::string file = dir.path() + "/slow.db";
+  const auto started = std::chrono::steady_clock::now();
+  CliResult slow = Cli(server, server.admin_key(), {"backup", "--to", file, "--max-rate", "1"});
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(slow.exit_code, 0) << slow.err;
+  // At one megabyte a second the copy cannot have been written faster than its size allows.
+  const double megabytes = static_cast<double>(std::filesystem::file_size(file)) / (1 << 20);
+  EXPECT_GT(megabytes, 0.5);
+  EXPECT_GE(took.count(), megabytes) << megabytes << " MB";
+  EXPECT_EQ(StoredJournalMode(file), "delete");
+  CliResult usage = Cli(server, server.admin_key(), {"backup", "--to", file, "--max-rate", "0"});
+  EXPECT_EQ(usage.exit_code, 2) << usage.err;
 }
 
 TEST(BackupTest, OnlySuperAdminsTakeBackupsAndPostgresSaysToUsePgDump) {

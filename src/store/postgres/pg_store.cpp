@@ -13,7 +13,7 @@ PgStore::PgStore(const std::string& url)
       traffic_(backend_),
       notifications_(backend_) {}
 
-void PgBackupAdvice::BackupTo(const std::string&) {
+void PgBackupAdvice::BackupTo(const std::string&, std::int64_t) {
   throw BackupUnsupported(
       "the store is PostgreSQL: back it up with pg_dump, or with continuous archiving for "
       "point-in-time recovery (docs/OPERATIONS.md, \"Backup and restore\")");

@@ -22,7 +22,7 @@ namespace rehook {
 // PostgreSQL is backed up with its own tools; rehook says which.
 class PgBackupAdvice final : public StoreBackup {
  public:
-  void BackupTo(const std::string& path) override;
+  void BackupTo(const std::string& path, std::int64_t max_bytes_per_second) override;
 };
 
 class PgStore final : public Store {

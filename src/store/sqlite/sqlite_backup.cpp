@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 #include "common/file_sync.h"
 #include "common/log.h"
@@ -91,8 +93,9 @@ class Snapshot {
 // Copies the pages of `source` into a new database file at `path`, raw (no rebuild of tables or
 // indexes, unlike VACUUM INTO), a few megabytes per step. What is written is synced every
 // kSyncBytes: one fsync of the whole copy at the end would queue the store's own WAL fsyncs,
-// which acknowledge the captures, behind gigabytes of writeback.
-void CopyPages(sqlite3* source, const std::string& path) {
+// which acknowledge the captures, behind gigabytes of writeback. With `max_bytes_per_second`
+// (0: no limit) the copy waits between steps so that it never gets ahead of that rate.
+void CopyPages(sqlite3* source, const std::string& path, std::int64_t max_bytes_per_second) {
   constexpr int kPagesPerStep = 64;
   constexpr off_t kSyncBytes = 32 << 20;
   sqlite3* raw = nullptr;
@@ -101,8 +104,10 @@ void CopyPages(sqlite3* source, const std::string& path) {
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Connection copy(raw);
   if (opened != SQLITE_OK) throw StoreError("cannot create " + path);
-  // No journal, no syncs of SQLite's own: a failed copy is deleted, and the syncs are ours.
-  Exec(copy.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", path);
+  // No journal, no syncs of SQLite's own: a failed copy is deleted, and the syncs are ours. A
+  // small cache, so that copied pages go to the file as they come rather than at the end.
+  Exec(copy.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-512", path);
+  const std::int64_t page_bytes = std::stoll(PragmaRows(source, path, "PRAGMA page_size").at(0));
   {
     std::unique_ptr<sqlite3_backup, int (*)(sqlite3_backup*)> backup(
         sqlite3_backup_init(copy.get(), "main", source, "main"), sqlite3_backup_finish);
@@ -112,7 +117,10 @@ void CopyPages(sqlite3* source, const std::string& path) {
     int remaining = -1;
     int restarts = 0;
     int step = SQLITE_OK;
-    while ((step = sqlite3_backup_step(backup.get(), kPagesPerStep)) == SQLITE_OK) {
+    const auto started = std::chrono::steady_clock::now();
+    for (;;) {
+      step = sqlite3_backup_step(backup.get(), kPagesPerStep);
+      if (step != SQLITE_OK && step != SQLITE_DONE) break;
       const int left = sqlite3_backup_remaining(backup.get());
       if (remaining >= 0 && left > remaining) ++restarts;  // should not happen under a Snapshot
       remaining = left;
@@ -121,6 +129,14 @@ void CopyPages(sqlite3* source, const std::string& path) {
         AsStoreError([&] { SyncDescriptor(file.fd, path); });
         synced_bytes = written.st_size;
       }
+      if (max_bytes_per_second > 0) {
+        const std::int64_t copied = sqlite3_backup_pagecount(backup.get()) - left;
+        const std::chrono::duration<double> due(static_cast<double>(copied * page_bytes) /
+                                                static_cast<double>(max_bytes_per_second));
+        std::this_thread::sleep_until(
+            started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(due));
+      }
+      if (step == SQLITE_DONE) break;
     }
     if (step != SQLITE_DONE) {
       throw StoreError(path + ": the backup stopped: " + sqlite3_errstr(step));
@@ -133,11 +149,11 @@ void CopyPages(sqlite3* source, const std::string& path) {
 
 }  // namespace
 
-void SqliteBackup::BackupTo(const std::string& path) {
+void SqliteBackup::BackupTo(const std::string& path, std::int64_t max_bytes_per_second) {
   if (fs::exists(path)) throw StoreError("the backup file " + path + " exists already");
   backend_.WithReader([&](Database& reader) {
     Snapshot snapshot(reader);
-    CopyPages(reader.handle(), path);
+    CopyPages(reader.handle(), path, max_bytes_per_second);
   });
   AsStoreError([&] {
     SyncFile(path);

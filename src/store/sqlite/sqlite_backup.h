@@ -15,7 +15,7 @@ namespace rehook::sqlite {
 class SqliteBackup final : public StoreBackup {
  public:
   explicit SqliteBackup(SqliteBackend& backend) : backend_(backend) {}
-  void BackupTo(const std::string& path) override;
+  void BackupTo(const std::string& path, std::int64_t max_bytes_per_second) override;
 
  private:
   SqliteBackend& backend_;
