@@ -72,6 +72,10 @@ stop() {
 }
 api() { curl -sf -H "X-API-Key: $key" -H 'Content-Type: application/json' "$@"; }
 field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+# The store's schema version (SQLite's user_version).
+schema_version() {
+  python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' "$data/rehook.db"
+}
 
 step "the old binary ($old_commit) makes a store"
 start "$old_binary"
@@ -101,11 +105,11 @@ snapshot() {
 snapshot "$work/before"
 [ "$(wc -l <"$work/before/ids")" = 50 ] || fail "the old binary lists $(wc -l <"$work/before/ids") events"
 stop
-old_schema=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' "$data/rehook.db")
+old_schema=$(schema_version)
 
 step "this binary opens it ($new_binary)"
 start "$new_binary"
-new_schema=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' "$data/rehook.db")
+new_schema=$(schema_version)
 [ "$new_schema" -gt "$old_schema" ] || echo "   (no migration between schema $old_schema and $new_schema)"
 for version in $(seq $((old_schema + 1)) "$new_schema"); do
   grep -qE "store.migrated.*\"schema_version\":\"?$version\b" "$work/serve.log" ||

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -97,7 +96,7 @@ class Snapshot {
 // (0: no limit) the copy waits between steps so that it never gets ahead of that rate.
 void CopyPages(sqlite3* source, const std::string& path, std::int64_t max_bytes_per_second) {
   constexpr int kPagesPerStep = 64;
-  constexpr off_t kSyncBytes = 32 << 20;
+  constexpr std::int64_t kSyncBytes = 32 << 20;
   sqlite3* raw = nullptr;
   const int opened =
       sqlite3_open_v2(path.c_str(), &raw,
@@ -113,7 +112,7 @@ void CopyPages(sqlite3* source, const std::string& path, std::int64_t max_bytes_
         sqlite3_backup_init(copy.get(), "main", source, "main"), sqlite3_backup_finish);
     if (!backup) throw StoreError(path + ": " + sqlite3_errmsg(copy.get()));
     const Descriptor file(path);
-    off_t synced_bytes = 0;
+    std::int64_t synced_bytes = 0;
     int remaining = -1;
     int restarts = 0;
     int step = SQLITE_OK;
@@ -124,14 +123,15 @@ void CopyPages(sqlite3* source, const std::string& path, std::int64_t max_bytes_
       const int left = sqlite3_backup_remaining(backup.get());
       if (remaining >= 0 && left > remaining) ++restarts;  // should not happen under a Snapshot
       remaining = left;
-      struct stat written {};
-      if (::fstat(file.fd, &written) == 0 && written.st_size - synced_bytes >= kSyncBytes) {
+      // What has been copied so far (the copy's small cache has written nearly all of it).
+      const std::int64_t copied_bytes =
+          (sqlite3_backup_pagecount(backup.get()) - left) * page_bytes;
+      if (copied_bytes - synced_bytes >= kSyncBytes) {
         AsStoreError([&] { SyncDescriptor(file.fd, path); });
-        synced_bytes = written.st_size;
+        synced_bytes = copied_bytes;
       }
       if (max_bytes_per_second > 0) {
-        const std::int64_t copied = sqlite3_backup_pagecount(backup.get()) - left;
-        const std::chrono::duration<double> due(static_cast<double>(copied * page_bytes) /
+        const std::chrono::duration<double> due(static_cast<double>(copied_bytes) /
                                                 static_cast<double>(max_bytes_per_second));
         std::this_thread::sleep_until(
             started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(due));
