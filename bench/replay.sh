@@ -20,24 +20,35 @@
 #   all: rate, then rss, with their default sizes.
 #   --quick: 50 jobs for 10 s, and 500 events for rss (for development).
 #   --postgres: rehook on a local PostgreSQL (fsync on) instead of its embedded SQLite store.
+#   --against=BINARY [--rounds=N]: rate only; N rounds (default 3) of this tree's build and N of
+#       BINARY (an earlier build, e.g. main's copied aside), interleaved so that both see the same
+#       machine, then each figure's median per build and their ratio (this tree / BINARY).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 mode=rate
 quick=0
 store=sqlite
+against=""
+rounds=3
 args=()
 for arg in "$@"; do
   case "$arg" in
     rate | rss | all) mode="$arg" ;;
     --quick) quick=1 ;;
     --postgres) store=postgres ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --against=*) against="${arg#--against=}" ;;
+    --rounds=*) rounds="${arg#--rounds=}" ;;
+    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$arg") ;;
   esac
 done
 if [ "$mode" = all ] && [ "${#args[@]}" -gt 0 ]; then
   echo "all runs both scenarios at their default sizes (or --quick): no numbers" >&2
+  exit 2
+fi
+if [ -n "$against" ] && { [ "$mode" != rate ] || [ ! -x "$against" ]; }; then
+  echo "--against needs the rate scenario and an executable rehook binary" >&2
   exit 2
 fi
 if [ "$quick" = 1 ]; then
@@ -51,6 +62,7 @@ big_body=$((1 << 20))
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 500 outbound connections plus the API's
 summary=()
+compared=()  # compare mode: "<build> <aggregate/s> <us per delivery> <median> <min> <worst> <over>"
 
 bench_build
 [ "$store" = postgres ] && bench_start_postgres
@@ -262,14 +274,15 @@ start_scenario() {  # start_scenario NAME [serve flags...]: rehook, a source, a 
 }
 
 # --- Scenario 1: many concurrent jobs at the highest rate --------------------------------------
-run_rate() {
+run_rate() {  # run_rate [NAME=rate] [BUILD LABEL]: one scenario in $bench_tmp/NAME
+  local name="${1:-rate}" build="${2:-}"
   # Enough events that every job still runs at the end of the window, even the first created.
   local events=$((rate * (seconds + 15)))
   [ "$events" -gt 10000 ] && events=10000
-  echo "== rate: $jobs jobs x rate_limit $rate for ${seconds}s; $events events of $small_body bytes each =="
+  echo "== rate${build:+ ($build)}: $jobs jobs x rate_limit $rate for ${seconds}s; $events events of $small_body bytes each =="
   local load
   load=$(cut -d' ' -f1-3 /proc/loadavg)
-  start_scenario rate
+  start_scenario "$name"
 
   local from to
   from=$(bench_iso_time "$(awk -v t="$EPOCHREALTIME" 'BEGIN { printf "%.3f", t - 2 }')")
@@ -280,15 +293,15 @@ run_rate() {
 
   local body create_start create_s
   body="{\"destination_id\":\"$destination_id\",\"from\":\"$from\",\"to\":\"$to\",\"rate_limit\":$rate,\"max_events\":$events}"
-  api POST '/v1/replay?dry_run=true' "$body" >"$bench_tmp/rate/dry_run"
-  echo "each job covers $(json_field total <"$bench_tmp/rate/dry_run") events"
+  api POST '/v1/replay?dry_run=true' "$body" >"$bench_tmp/$name/dry_run"
+  echo "each job covers $(json_field total <"$bench_tmp/$name/dry_run") events"
   create_start=$EPOCHREALTIME
-  python3 "$bench_tmp/create_jobs.py" "$REHOOK_URL" "$REHOOK_KEY" "$jobs" "$body" "$bench_tmp/rate/jobs"
+  python3 "$bench_tmp/create_jobs.py" "$REHOOK_URL" "$REHOOK_KEY" "$jobs" "$body" "$bench_tmp/$name/jobs"
   create_s=$(awk -v a="$create_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
   echo "created $jobs jobs in ${create_s}s; measuring for ${seconds}s"
 
   local cpu_start cpu_end machine_start machine_end sink_cpu_start sink_cpu_end
-  bench_thread_cpu "$REHOOK_PID" >"$bench_tmp/rate/threads.start"
+  bench_thread_cpu "$REHOOK_PID" >"$bench_tmp/$name/threads.start"
   sink_cpu_start=$(sink_cpu_seconds)
   machine_start=$(bench_machine_cpu)
   cpu_start=$(bench_cpu_seconds "$REHOOK_PID")
@@ -298,23 +311,25 @@ run_rate() {
   cpu_end=$(bench_cpu_seconds "$REHOOK_PID")
   machine_end=$(bench_machine_cpu)
   sink_cpu_end=$(sink_cpu_seconds)
-  bench_thread_cpu "$REHOOK_PID" >"$bench_tmp/rate/threads.end"
+  bench_thread_cpu "$REHOOK_PID" >"$bench_tmp/$name/threads.end"
   local elapsed
   elapsed=$(awk -v a="$window_start" -v b="$window_end" 'BEGIN { print b - a }')
-  # The busiest threads (rehook does not name them; tids follow its start order): is one of
-  # them a saturated core?
+  # The busiest threads (named by rehook: rehook-commit, rehook-replay-0, ...): is one of them
+  # a saturated core?
   local busiest
   busiest=$(awk -v s="$elapsed" 'NR == FNR { a[$1] = $2; next }
       { printf "%.0f %s\n", ($2 - a[$1]) / s * 100, $1 }' \
-    "$bench_tmp/rate/threads.start" "$bench_tmp/rate/threads.end" | sort -rn | head -4 |
-    awk '{ printf "%s%s%% (tid %s)", (NR > 1 ? ", " : ""), $1, $2 }')
+    "$bench_tmp/$name/threads.start" "$bench_tmp/$name/threads.end" | sort -rn | head -5 |
+    while read -r share tid; do
+      echo "$share $(cat "/proc/$REHOOK_PID/task/$tid/comm" 2>/dev/null || echo "tid $tid")"
+    done | awk '{ printf "%s%s %s%%", (NR > 1 ? ", " : ""), $2, $1 }')
   local hwm
   hwm=$(bench_proc_kb "$REHOOK_PID" VmHWM)
   local rss_min rss_max rss_n
   read -r rss_min rss_max rss_n < <(rss_stats "$rss_file" "$create_start" "$window_end")
 
   # rehook's own counters, summed over the jobs (GET /v1/replay pages through the live ones).
-  local cursor="" page counters="$bench_tmp/rate/counters"
+  local cursor="" page counters="$bench_tmp/$name/counters"
   : >"$counters"
   while :; do
     page=$(api GET "/v1/replay?limit=250${cursor:+&cursor=$cursor}") || break
@@ -334,7 +349,7 @@ run_rate() {
   time_wait=$(ss -Htan state time-wait "( dport = :$sink_port )" 2>/dev/null | wc -l)
 
   local alive=yes
-  bench_alive "$REHOOK_PID" || alive="NO: $(tail -3 "$bench_tmp/rate/stderr")"
+  bench_alive "$REHOOK_PID" || alive="NO: $(tail -3 "$bench_tmp/$name/stderr")"
 
   local stop_start stop_s
   stop_start=$EPOCHREALTIME
@@ -344,7 +359,7 @@ run_rate() {
 
   local delivered aggregate median p10 min worst over seen non2xx per_conn
   read -r delivered aggregate median p10 min worst over seen non2xx per_conn < <(
-    python3 "$bench_tmp/analyze.py" "$sink_log" "$bench_tmp/rate/jobs" "$window_start" "$window_end" "$rate")
+    python3 "$bench_tmp/analyze.py" "$sink_log" "$bench_tmp/$name/jobs" "$window_start" "$window_end" "$rate")
   local cpu cpu_per_delivery sink_cpu machine
   cpu=$(awk -v a="$cpu_start" -v b="$cpu_end" -v s="$elapsed" 'BEGIN { printf "%.0f", (b - a) / s * 100 }')
   cpu_per_delivery=$(awk -v a="$cpu_start" -v b="$cpu_end" -v n="$delivered" \
@@ -355,7 +370,7 @@ run_rate() {
 
   summary+=(
     ""
-    "replay rate ($store): $jobs jobs x rate_limit $rate/s, $(printf %.1f "$elapsed")s window after all jobs were created"
+    "replay rate ($store${build:+, $build}): $jobs jobs x rate_limit $rate/s, $(printf %.1f "$elapsed")s window after all jobs were created"
     "$(printf '  %-44s %12s %14s %7s' "" "measured" "baseline" "ratio")"
     "$(printf '  %-44s %12s %14s %7s' "aggregate deliveries/s" "$aggregate" "$((jobs * rate)) (limit)" "$(ratio "$aggregate" $((jobs * rate)))")"
     "$(printf '  %-44s %12s %14s %7s' "median per-job rate/s (target >= 0.95)" "$median" "$rate (limit)" "$(ratio "$median" "$rate")")"
@@ -373,8 +388,31 @@ run_rate() {
     "  deliveries per sink connection: $per_conn; connections to the sink in TIME-WAIT at the end: $time_wait"
     "  job creation: ${create_s}s; rehook stop: ${stop_s}s; load average before the run: $load"
     "  rehook's counters at the end: processed $processed, failed $failed; jobs: $statuses"
-    "  rehook alive at the end: $alive; its log: $(log_levels rate)"
+    "  rehook alive at the end: $alive; its log: $(log_levels "$name")"
   )
+  compared+=("$build $aggregate $cpu_per_delivery $median $min $worst $over")
+  [ -z "$build" ] || rm -rf "$bench_tmp/$name/data"  # rounds would fill the disk otherwise
+}
+
+# compare_builds: after interleaved rounds, each figure's median per build and the ratio.
+compare_builds() {
+  summary+=("" "median of $rounds rounds per build ($store; this tree against $against):")
+  summary+=("$(printf '  %-40s %12s %12s %7s' "" "this tree" "baseline" "ratio")")
+  local column label
+  for column in "2 aggregate deliveries/s" "3 rehook CPU per delivery (us)" \
+    "4 median per-job rate/s" "5 slowest job rate/s" "6 worst per-job 1 s window" \
+    "7 jobs with a window over the limit"; do
+    read -r column label <<<"$column"
+    local mine theirs
+    mine=$(printf '%s\n' "${compared[@]}" | awk -v c="$column" '$1 == "new" { print $c }' | sort -n |
+      awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    theirs=$(printf '%s\n' "${compared[@]}" | awk -v c="$column" '$1 == "baseline" { print $c }' |
+      sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    summary+=("$(printf '  %-40s %12s %12s %7s' "$label" "$mine" "$theirs" "$(ratio "$mine" "$theirs")")")
+  done
+  summary+=("  every round (build, aggregate/s, us/delivery, median, slowest, worst window, jobs over):")
+  local row
+  for row in "${compared[@]}"; do summary+=("    $row"); done
 }
 
 # --- Scenario 2: RSS through one long job of 1 MiB events ---------------------------------------
@@ -486,7 +524,17 @@ run_rss() {
 }
 
 case "$mode" in
-  rate) run_rate ;;
+  rate)
+    if [ -z "$against" ]; then
+      run_rate
+    else
+      for round in $(seq 1 "$rounds"); do
+        REHOOK_BINARY="$against" run_rate "rate-baseline-$round" baseline
+        run_rate "rate-new-$round" new
+      done
+      compare_builds
+    fi
+    ;;
   rss) run_rss ;;
   all) run_rate; run_rss ;;
 esac
