@@ -20,7 +20,6 @@ namespace rehook {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
 namespace ssl = asio::ssl;
 using SteadyClock = std::chrono::steady_clock;
 
@@ -97,24 +96,29 @@ bool IsFramingHeader(std::string_view name) {
          beast::iequals(name, "transfer-encoding");
 }
 
-// Beast stores a field's name and value with 16-bit offsets (and throws past them).
+// No single header field longer than this is sent (servers refuse far shorter ones anyway).
 constexpr std::size_t kMaxFieldBytes = 65533;
 
-// Fills `message` from `request`; returns why it cannot be sent, if so. Names and values come
+void AppendField(std::string& head, std::string_view name, std::string_view value) {
+  head.append(name).append(": ").append(value).append("\r\n");
+}
+
+// Serializes `request` into `wire`; returns why it cannot be sent, if so. Names and values come
 // from captured requests and API users: CR or LF in them would let one header inject others.
-// Anything Beast would refuse with an exception is refused here first, with a reason a user can
-// act on; BuildMessageSafely catches what is left.
+// Host comes first, then the caller's headers in their order, User-Agent (unless the caller
+// sent one) and Content-Length, as Beast's serializer wrote them before.
 std::optional<std::string> BuildMessage(const OutboundRequest& request,
-                                        const std::string& user_agent, OutboundMessage& message) {
+                                        const std::string& user_agent, WireRequest& wire) {
   if (!IsToken(request.method)) return "invalid request method '" + request.method + "'";
+  const std::size_t body_size = request.body ? request.body->size() : 0;
   // RFC 9110 §9.3.8: a client must not send content in a TRACE request.
-  if (beast::iequals(request.method, "TRACE") && request.body && !request.body->empty()) {
+  if (beast::iequals(request.method, "TRACE") && body_size > 0) {
     return "a TRACE request cannot carry a body (RFC 9110 section 9.3.8)";
   }
-  message.version(11);
-  message.method_string(request.method);
-  message.target(request.url.target);
-  message.set(http::field::host, request.url.HostHeader());
+  std::string& head = wire.head;
+  head.reserve(256 + request.url.target.size());
+  head.append(request.method).append(" ").append(request.url.target).append(" HTTP/1.1\r\n");
+  AppendField(head, "Host", request.url.HostHeader());
   bool has_user_agent = false;
   for (const HeaderField& field : request.headers) {
     if (!IsToken(field.name)) return "invalid header name '" + field.name + "'";
@@ -127,24 +131,18 @@ std::optional<std::string> BuildMessage(const OutboundRequest& request,
     }
     if (IsFramingHeader(field.name)) continue;
     has_user_agent = has_user_agent || beast::iequals(field.name, "user-agent");
-    message.insert(field.name, field.value);
+    AppendField(head, field.name, field.value);
   }
-  if (!has_user_agent) message.set(http::field::user_agent, user_agent);
-  if (request.body) message.body() = {request.body->data(), request.body->size()};
-  message.prepare_payload();
+  if (!has_user_agent) AppendField(head, "User-Agent", user_agent);
+  // A length for any body, and for an empty one where the method expects content.
+  if (body_size > 0 || request.method == "POST" || request.method == "PUT" ||
+      request.method == "OPTIONS") {
+    AppendField(head, "Content-Length", std::to_string(body_size));
+  }
+  head.append("\r\n");
+  wire.body = request.body;
+  wire.head_request = request.method == "HEAD";
   return std::nullopt;
-}
-
-// BuildMessage that never throws: whatever a captured request holds becomes a failed attempt
-// with a reason, never an exception escaping a delivery.
-std::optional<std::string> BuildMessageSafely(const OutboundRequest& request,
-                                              const std::string& user_agent,
-                                              OutboundMessage& message) {
-  try {
-    return BuildMessage(request, user_agent, message);
-  } catch (const std::exception& e) {
-    return std::string("the request cannot be sent: ") + e.what();
-  }
 }
 
 std::string PoolKey(const TargetUrl& url) {
@@ -191,16 +189,16 @@ asio::awaitable<OutboundResult> SendWith(std::shared_ptr<ClientState> state,
   const OutboundDeadline deadline = start + request.timeout;
   const OutboundClientOptions& options = state->shared->options();
   OutboundResult result;
-  OutboundMessage message;
-  if (auto invalid = BuildMessageSafely(request, options.user_agent, message)) {
+  WireRequest wire;
+  if (auto invalid = BuildMessage(request, options.user_agent, wire)) {
     result.error = std::move(*invalid);
     co_return result;
   }
-  const bool head_request = message.method() == http::verb::head;
   const ResponseLimits limits{options.max_response_bytes, options.kept_body_bytes};
   const std::string key = PoolKey(request.url);
-  const std::string timeout_text =
-      "timeout after " + std::to_string(request.timeout.count()) + " ms";
+  auto timeout_text = [&] {
+    return "timeout after " + std::to_string(request.timeout.count()) + " ms";
+  };
   auto timed_out = [&](const beast::error_code& error) {
     return error == beast::error::timeout || SteadyClock::now() >= deadline;
   };
@@ -212,7 +210,7 @@ asio::awaitable<OutboundResult> SendWith(std::shared_ptr<ClientState> state,
       std::optional<ResolvedTarget> target =
           co_await ResolveBefore(state->shared, request.url, deadline);
       if (!target) {
-        result.error = timeout_text;
+        result.error = timeout_text();
         co_return result;
       }
       if (!target->ok()) {
@@ -223,14 +221,13 @@ asio::awaitable<OutboundResult> SendWith(std::shared_ptr<ClientState> state,
       OutboundConnection::Opened opened = co_await OutboundConnection::Open(
           request.url, target->endpoints, state->shared->tls(), deadline);
       if (!opened.connection) {
-        result.error = timed_out(opened.error) ? timeout_text : opened.error_text;
+        result.error = timed_out(opened.error) ? timeout_text() : opened.error_text;
         co_return result;
       }
       connection = std::move(opened.connection);
     }
 
-    ExchangeOutcome outcome =
-        co_await connection->Exchange(message, head_request, limits, deadline);
+    ExchangeOutcome outcome = co_await connection->Exchange(wire, limits, deadline);
     if (outcome.status_code) {
       result.status_code = outcome.status_code;
       result.response_time_ms =
@@ -253,7 +250,7 @@ asio::awaitable<OutboundResult> SendWith(std::shared_ptr<ClientState> state,
         SteadyClock::now() < deadline) {
       continue;
     }
-    result.error = timed_out(outcome.error) ? timeout_text : DescribeExchangeFailure(outcome);
+    result.error = timed_out(outcome.error) ? timeout_text() : DescribeExchangeFailure(outcome);
     co_return result;
   }
 }

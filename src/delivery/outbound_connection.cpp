@@ -3,15 +3,15 @@
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -36,7 +36,59 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // some body bytes, so memory per exchange stays bounded whatever the server sends.
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 constexpr std::size_t kReadBufferLimit = 2 * kHeaderLimit;
-constexpr std::size_t kBodyChunkBytes = 16 * 1024;
+
+// Parses one response, keeping only what an attempt records: the status, the Retry-After
+// header, the body's first bytes and how many there were. No header fields are stored (a
+// response's head costs no allocation) and body bytes are counted, then dropped.
+class ResponseReader final : public http::basic_parser<false> {
+ public:
+  explicit ResponseReader(std::size_t kept_body_bytes) : kept_body_bytes_(kept_body_bytes) {
+    header_limit(kHeaderLimit);
+    body_limit(boost::none);  // the cap is the caller's: it counts and stops reading
+  }
+
+  int status() const { return status_; }
+  std::string& retry_after() { return retry_after_; }
+  std::string& body_prefix() { return body_prefix_; }
+  std::size_t body_bytes() const { return body_bytes_; }
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
+                       beast::error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
+    status_ = code;
+  }
+  void on_field_impl(http::field name, beast::string_view, beast::string_view value,
+                     beast::error_code&) override {
+    if (name == http::field::retry_after) retry_after_.assign(value.data(), value.size());
+  }
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, beast::error_code&) override {}
+  std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    return Keep(body);
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
+                                 beast::error_code&) override {
+    return Keep(body);
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  std::size_t Keep(beast::string_view body) {
+    if (body_prefix_.size() < kept_body_bytes_) {
+      body_prefix_.append(body.data(),
+                          std::min(body.size(), kept_body_bytes_ - body_prefix_.size()));
+    }
+    body_bytes_ += body.size();
+    return body.size();
+  }
+
+  const std::size_t kept_body_bytes_;
+  int status_ = 0;
+  std::string retry_after_;
+  std::string body_prefix_;
+  std::size_t body_bytes_ = 0;
+};
 
 // OpenSSL's reason for an error of Asio's ssl category ("certificate verify failed"), without
 // the library name that Asio's message() appends.
@@ -81,11 +133,16 @@ bool SetExpectedPeer(SSL* ssl, const TargetUrl& url) {
 
 template <class Stream>
 asio::awaitable<ExchangeOutcome> ExchangeOn(Stream& stream, beast::tcp_stream& tcp,
-                                            const OutboundMessage& message, bool head_request,
-                                            ResponseLimits limits, OutboundDeadline deadline) {
+                                            const WireRequest& request, ResponseLimits limits,
+                                            OutboundDeadline deadline) {
   ExchangeOutcome outcome;
   tcp.expires_at(deadline);
-  auto [write_error, written] = co_await http::async_write(stream, message, kTuple);
+  // Head and body in one write (one sendmsg for a plain connection; Beast's ssl_stream joins
+  // small buffers into one TLS record).
+  const std::array<asio::const_buffer, 2> wire{
+      asio::buffer(request.head),
+      request.body ? asio::buffer(*request.body) : asio::const_buffer()};
+  auto [write_error, written] = co_await asio::async_write(stream, wire, kTuple);
   if (write_error) {
     outcome.error = write_error;
     outcome.failed_while_writing = true;
@@ -93,21 +150,19 @@ asio::awaitable<ExchangeOutcome> ExchangeOn(Stream& stream, beast::tcp_stream& t
   }
 
   beast::flat_buffer buffer(kReadBufferLimit);
-  std::optional<http::response_parser<http::buffer_body>> parser;
+  std::optional<ResponseReader> response;
   bool interim_seen = false;
   for (;;) {
-    parser.emplace();
-    parser->header_limit(kHeaderLimit);
-    parser->body_limit(boost::none);  // the cap below is ours: read, count, discard
-    if (head_request) parser->skip(true);
+    response.emplace(limits.kept_body_bytes);
+    if (request.head_request) response->skip(true);
     auto [read_error, head_bytes] =
-        co_await http::async_read_header(stream, buffer, *parser, kTuple);
+        co_await http::async_read_header(stream, buffer, *response, kTuple);
     if (read_error) {
       outcome.error = read_error;
-      outcome.response_started = interim_seen || parser->got_some() || buffer.size() > 0;
+      outcome.response_started = interim_seen || response->got_some() || buffer.size() > 0;
       co_return outcome;
     }
-    const int status = parser->get().result_int();
+    const int status = response->status();
     // An interim response (100 Continue after an Expect header, 103 Early Hints) is followed
     // by the real one. 101 is final: there is no upgrade to perform, so it is just reported.
     if (status >= 100 && status < 200 && status != 101) {
@@ -115,33 +170,18 @@ asio::awaitable<ExchangeOutcome> ExchangeOn(Stream& stream, beast::tcp_stream& t
       continue;
     }
     outcome.status_code = status;
-    if (auto retry_after = parser->get().find(http::field::retry_after);
-        retry_after != parser->get().end()) {
-      outcome.retry_after = std::string(retry_after->value());
-    }
+    outcome.retry_after = std::move(response->retry_after());
     break;
   }
 
-  std::array<char, kBodyChunkBytes> chunk;
-  std::size_t received = 0;
-  bool complete = parser->is_done();
-  while (!complete) {
-    auto& body = parser->get().body();
-    body.data = chunk.data();
-    body.size = chunk.size();
-    auto [read_error, n] = co_await http::async_read(stream, buffer, *parser, kTuple);
-    const std::size_t got = chunk.size() - parser->get().body().size;
-    if (outcome.body_prefix.size() < limits.kept_body_bytes) {
-      outcome.body_prefix.append(
-          chunk.data(), std::min(got, limits.kept_body_bytes - outcome.body_prefix.size()));
-    }
-    received += got;
-    if (read_error && read_error != http::error::need_buffer) break;
-    complete = parser->is_done();
-    if (!complete && received > limits.max_response_bytes) break;
+  while (!response->is_done()) {
+    auto [read_error, n] = co_await http::async_read_some(stream, buffer, *response, kTuple);
+    if (read_error) break;
+    if (!response->is_done() && response->body_bytes() > limits.max_response_bytes) break;
   }
+  outcome.body_prefix = std::move(response->body_prefix());
   // Bytes after the body would be a response to nothing: such a connection is not reused.
-  outcome.reusable = complete && parser->keep_alive() && buffer.size() == 0;
+  outcome.reusable = response->is_done() && response->keep_alive() && buffer.size() == 0;
   co_return outcome;
 }
 
@@ -202,15 +242,14 @@ asio::awaitable<OutboundConnection::Opened> OutboundConnection::Open(
   co_return opened;
 }
 
-asio::awaitable<ExchangeOutcome> OutboundConnection::Exchange(const OutboundMessage& message,
-                                                              bool head_request,
+asio::awaitable<ExchangeOutcome> OutboundConnection::Exchange(const WireRequest& request,
                                                               ResponseLimits limits,
                                                               OutboundDeadline deadline) {
   ExchangeOutcome outcome;
   if (tls_) {
-    outcome = co_await ExchangeOn(*tls_, tcp(), message, head_request, limits, deadline);
+    outcome = co_await ExchangeOn(*tls_, tcp(), request, limits, deadline);
   } else {
-    outcome = co_await ExchangeOn(*plain_, tcp(), message, head_request, limits, deadline);
+    outcome = co_await ExchangeOn(*plain_, tcp(), request, limits, deadline);
   }
   tcp().expires_never();
   co_return outcome;

@@ -9,8 +9,6 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <chrono>
@@ -24,8 +22,13 @@
 
 namespace rehook {
 
-// The request as it goes on the wire; the body points into the caller's shared string.
-using OutboundMessage = boost::beast::http::request<boost::beast::http::span_body<const char>>;
+// A request as it goes on the wire: its head, serialized once (request line and header fields,
+// up to the empty line), and its body, the caller's shared string.
+struct WireRequest {
+  std::string head;
+  std::shared_ptr<const std::string> body;  // null for none
+  bool head_request = false;                // HEAD: no body follows the response head
+};
 using OutboundDeadline = std::chrono::steady_clock::time_point;
 
 // How one exchange (write the request, read the response) ended.
@@ -74,10 +77,10 @@ class OutboundConnection {
   OutboundConnection(const OutboundConnection&) = delete;
   OutboundConnection& operator=(const OutboundConnection&) = delete;
 
-  // Sends `message` and reads the response head and up to limits.max_response_bytes of body,
-  // all before `deadline`. `head_request` tells that no body follows the response head.
-  boost::asio::awaitable<ExchangeOutcome> Exchange(const OutboundMessage& message,
-                                                   bool head_request, ResponseLimits limits,
+  // Sends `request` and reads the response head and up to limits.max_response_bytes of body,
+  // all before `deadline`.
+  boost::asio::awaitable<ExchangeOutcome> Exchange(const WireRequest& request,
+                                                   ResponseLimits limits,
                                                    OutboundDeadline deadline);
 
   // For a connection that sat idle: false when the server has closed it or sent something
