@@ -89,7 +89,8 @@ ReplayRunnerOptions ReplayOptions(const Config& config, const std::string& node_
   return ReplayRunnerOptions{
       .node_id = node_id,
       .lease_ms = config.replay_lease_ms,
-      .renew_interval_ms = std::min<TimeMs>(2000, config.replay_lease_ms / 3)};
+      .renew_interval_ms = std::min<TimeMs>(2000, config.replay_lease_ms / 3),
+      .record_interval_ms = config.replay_record_interval_ms};
 }
 
 // A capture's head: refused at once when its source does not exist, so that an unknown ingest

@@ -63,6 +63,8 @@ struct Config {
   std::int64_t test_clock_offset_ms = 0;
   // Hidden, for end-to-end tests: every group-commit fsync takes this much longer.
   std::int64_t test_sync_delay_ms = 0;
+  // How often a replay lane hands its deliveries' records to the group commit (0: each at once).
+  std::int64_t replay_record_interval_ms = 100;
   // Hidden: how long a replay job stays with a node that stopped renewing its lease.
   std::int64_t replay_lease_ms = 30'000;
 };

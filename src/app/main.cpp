@@ -189,6 +189,12 @@ void AddServeOptions(CLI::App& serve, rehook::Config& config) {
       ->envname("REHOOK_DESTINATION_CONCURRENCY")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  serve
+      .add_option("--replay-record-interval-ms", config.replay_record_interval_ms,
+                  "Replay deliveries are recorded together this often (0: each at once)")
+      ->envname("REHOOK_REPLAY_RECORD_INTERVAL_MS")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{5'000}))
+      ->capture_default_str();
   serve.add_option("--io-threads", config.io_threads, "HTTP io threads (0: one per core)")
       ->envname("REHOOK_IO_THREADS")
       ->capture_default_str();

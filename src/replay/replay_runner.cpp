@@ -70,7 +70,8 @@ struct ReplayRunner::Job {
 // A page of the job's scope, and how each of its events fared at the destination last time.
 struct ReplayRunner::Page {
   std::vector<Event> events;
-  std::unordered_map<std::string, bool> earlier_results;  // event id: succeeded
+  // Parallel to events: whether its last earlier attempt at the destination succeeded.
+  std::vector<std::optional<bool>> earlier_results;
   PageStandings standings;  // for a failed-only or undelivered-only job
 };
 
@@ -100,7 +101,8 @@ ReplayRunner::ReplayRunner(asio::io_context& lane, ReplayStores store, BatchWrit
       metrics_(metrics),
       options_(std::move(options)),
       claim_timer_(lane.get_executor(), timers),
-      renew_timer_(lane.get_executor(), timers) {}
+      renew_timer_(lane.get_executor(), timers),
+      record_timer_(lane.get_executor(), timers) {}
 
 ReplayRunner::~ReplayRunner() = default;
 
@@ -114,6 +116,7 @@ void ReplayRunner::Stop() {
     stopping_ = true;
     claim_timer_.Cancel();
     renew_timer_.Cancel();
+    record_timer_.Cancel();
     client_.CloseIdle();  // idle connections would keep the lane from running out of work
     for (auto& [id, job] : jobs_) {
       if (job->stop == StopReason::none) job->stop = StopReason::node_stopping;
@@ -275,6 +278,7 @@ asio::awaitable<void> ReplayRunner::Run(std::shared_ptr<Job> job) {
     co_await WalkScope(job);
     while (job->in_flight > 0) co_await Nap(*job, TimePoint::max());
     Finish(*job);
+    RecordProgress();  // a node that stops leaves its jobs' progress recorded
   }
   metrics_.replay_paces().Forget(job->record.id);
   jobs_.erase(job->record.id);
@@ -341,7 +345,8 @@ asio::awaitable<std::optional<ReplayRunner::Page>> ReplayRunner::ReadPage(const 
 }
 
 asio::awaitable<void> ReplayRunner::SendPage(std::shared_ptr<Job> job, Page& page) {
-  for (Event& event : page.events) {
+  for (std::size_t i = 0; i < page.events.size(); ++i) {
+    Event& event = page.events[i];
     if (job->stop != StopReason::none || job->started >= job->record.total) break;
     const std::uint64_t ticket = job->walk.Walk(Cursor{event.received_at, event.id});
     if (!MatchesScope(job->scope, event, page.standings) ||
@@ -353,13 +358,9 @@ asio::awaitable<void> ReplayRunner::SendPage(std::shared_ptr<Job> job, Page& pag
     if (!pass) break;
     ++job->started;
     ++job->in_flight;
-    std::optional<bool> earlier;
-    if (auto found = page.earlier_results.find(event.id); found != page.earlier_results.end()) {
-      earlier = found->second;
-    }
     asio::co_spawn(lane_io_,
-                   Deliver(job, std::make_shared<const Event>(std::move(event)), ticket, earlier,
-                           std::move(*pass)),
+                   Deliver(job, std::make_shared<const Event>(std::move(event)), ticket,
+                           page.earlier_results[i], std::move(*pass)),
                    asio::detached);
   }
 }
@@ -418,7 +419,10 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
     result.error = *invalid;
   } else {
     try {
-      reshaped = co_await Reshape(*job, *event);
+      // Most jobs have no script: their deliveries skip the coroutine.
+      if (job->record.transformation_id || job->record.connection_id) {
+        reshaped = co_await Reshape(*job, *event);
+      }
       if (!reshaped || reshaped->sends()) {
         auto body = std::shared_ptr<const std::string>(event, &event->body);
         OutboundRequest request =
@@ -452,7 +456,7 @@ asio::awaitable<void> ReplayRunner::Deliver(std::shared_ptr<Job> job,
   --job->in_flight;
   ReplayProgress progress = ProgressOf(*job);
   progress.attempt = std::move(attempt);
-  Submit(*job, std::move(progress));
+  Submit(std::move(progress));
   job->wake.Cancel();
 }
 
@@ -502,7 +506,8 @@ void ReplayRunner::SetStatus(Job& job, ReplayStatus status, std::string reason) 
   log::Info("replay.status", {{"job_id", job.record.id},
                               {"status", std::string(ReplayStatusName(status))},
                               {"reason", progress.status_reason}});
-  Submit(job, std::move(progress));
+  Submit(std::move(progress));
+  RecordProgress();  // a change of status is told at once
   const bool tell = status == ReplayStatus::completed ||
                     (status == ReplayStatus::paused && !std::exchange(job.told_paused, true));
   if (tell && watcher_ != nullptr) watcher_->ReplayChanged(job.record);
@@ -515,7 +520,7 @@ void ReplayRunner::Finish(Job& job) {
       break;
     case StopReason::cancelled:
       // The cancellation is recorded already; this saves the final counters.
-      Submit(job, ProgressOf(job));
+      Submit(ProgressOf(job));
       break;
     case StopReason::destination_deleted:
       SetStatus(job, ReplayStatus::cancelled, "the destination was deleted");
@@ -526,13 +531,30 @@ void ReplayRunner::Finish(Job& job) {
   }
 }
 
-void ReplayRunner::Submit(Job& job, ReplayProgress progress) {
-  writer_.Submit(std::move(progress), [id = job.record.id](std::exception_ptr error) {
+void ReplayRunner::Submit(ReplayProgress progress) {
+  unrecorded_.push_back(std::move(progress));
+  if (options_.record_interval_ms <= 0 || stopping_) {
+    RecordProgress();
+  } else if (!std::exchange(record_scheduled_, true)) {
+    asio::co_spawn(lane_io_, RecordProgressLater(), asio::detached);
+  }
+}
+
+asio::awaitable<void> ReplayRunner::RecordProgressLater() {
+  co_await record_timer_.WaitFor(std::chrono::milliseconds(options_.record_interval_ms));
+  record_scheduled_ = false;
+  RecordProgress();
+}
+
+void ReplayRunner::RecordProgress() {
+  if (unrecorded_.empty()) return;
+  const std::size_t deliveries = unrecorded_.size();
+  writer_.Submit(std::exchange(unrecorded_, {}), [deliveries](std::exception_ptr error) {
     if (!error) return;
     try {
       std::rethrow_exception(error);
     } catch (const std::exception& e) {
-      log::Error("replay.record_failed", {{"job_id", id}, {"error", e.what()}});
+      log::Error("replay.record_failed", {{"records", deliveries}, {"error", e.what()}});
     }
   });
 }

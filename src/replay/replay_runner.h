@@ -5,6 +5,12 @@
 // event's last earlier attempt at the destination, together with the job's new counters and
 // resume cursor, through the group-commit writer.
 //
+// - The lane hands its deliveries' records to the writer together, every record_interval_ms
+//   (a change of status at once): with hundreds of jobs, each commit then carries several
+//   deliveries per job, whose attempts share the pages of the job's index entries and whose
+//   counters make one row update. After a crash, deliveries of the last interval not yet
+//   recorded are sent again when the job resumes (at-least-once, like any delivery).
+//
 // - Jobs are leased from the store (ClaimReplayJobs), so a job runs on one node at a time and
 //   continues elsewhere, or after a restart, from its persisted cursor (ReplayWalk).
 // - A job has one delivery in flight at a time by default (max_in_flight_per_job), so the
@@ -47,6 +53,7 @@ struct ReplayRunnerOptions {
   // answers within 1 / rate seconds; a slower one is replayed as fast as it answers.
   int max_in_flight_per_job = 1;
   std::size_t page_bytes = 4 << 20;           // event bodies read ahead per job, about
+  TimeMs record_interval_ms = 100;            // 0: each delivery's record at once
   TimeMs retention_ms = 24 * 60 * 60 * 1000;  // progress kept after a job ends
 };
 
@@ -117,7 +124,11 @@ class ReplayRunner {
   boost::asio::awaitable<std::optional<Reshaped>> Reshape(const Job& job, const Event& event);
   void SetStatus(Job& job, ReplayStatus status, std::string reason);
   void Finish(Job& job);
-  void Submit(Job& job, ReplayProgress progress);
+  // Records `progress` with the lane's next hand-over to the writer.
+  void Submit(ReplayProgress progress);
+  // Hands what the lane's jobs did since the last hand-over to the writer.
+  void RecordProgress();
+  boost::asio::awaitable<void> RecordProgressLater();
   ReplayProgress ProgressOf(const Job& job) const;
 
   boost::asio::io_context& lane_io_;
@@ -143,6 +154,9 @@ class ReplayRunner {
   Timer claim_timer_;
   Timer renew_timer_;
   TimeMs next_expiry_sweep_ = 0;
+  std::vector<ReplayProgress> unrecorded_;  // for the next hand-over to the writer
+  bool record_scheduled_ = false;
+  Timer record_timer_;
 };
 
 }  // namespace rehook

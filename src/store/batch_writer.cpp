@@ -1,6 +1,7 @@
 #include "store/batch_writer.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 #include "common/log.h"
@@ -29,6 +30,10 @@ void BatchWriter::Submit(TaskUpdate item, Completion done) {
 
 void BatchWriter::Submit(ReplayProgress item, Completion done) {
   Enqueue(Pending{std::move(item), std::move(done), nullptr});
+}
+
+void BatchWriter::Submit(std::vector<ReplayProgress> items, Completion done) {
+  Enqueue(Pending{std::move(items), std::move(done), nullptr});
 }
 
 void BatchWriter::Submit(DeliveryAttempt item, Completion done) {
@@ -146,6 +151,8 @@ void BatchWriter::RunCommits() {
         writes.task_updates.push_back(std::move(*update));
       } else if (auto* progress = std::get_if<ReplayProgress>(&pending.item)) {
         writes.replay_progress.push_back(std::move(*progress));
+      } else if (auto* many = std::get_if<std::vector<ReplayProgress>>(&pending.item)) {
+        std::move(many->begin(), many->end(), std::back_inserter(writes.replay_progress));
       } else {
         writes.attempts.push_back(std::move(std::get<DeliveryAttempt>(pending.item)));
       }

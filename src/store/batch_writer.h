@@ -53,6 +53,9 @@ class BatchWriter {
   void Submit(NewEvent item, EventCompletion done);
   void Submit(TaskUpdate item, Completion done);
   void Submit(ReplayProgress item, Completion done);
+  // Progress of many deliveries at once (a replay lane's recent deliveries): committed together,
+  // so that what they change of each job's rows and index pages is written once per batch.
+  void Submit(std::vector<ReplayProgress> items, Completion done);
   void Submit(DeliveryAttempt item, Completion done);  // an attempt outside a task or job
 
   // Runs `done` (on a writer thread, or at once on the caller's) when every batch whose commit
@@ -77,7 +80,8 @@ class BatchWriter {
 
  private:
   struct Pending {
-    std::variant<NewEvent, TaskUpdate, ReplayProgress, DeliveryAttempt> item;
+    std::variant<NewEvent, TaskUpdate, ReplayProgress, std::vector<ReplayProgress>, DeliveryAttempt>
+        item;
     Completion done;             // task updates and replay progress
     EventCompletion event_done;  // events
   };

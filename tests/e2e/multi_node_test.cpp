@@ -158,12 +158,14 @@ TEST_F(MultiNodeTest, JobsOfAKilledNodeAreFinishedByTheOtherWithNoEventSkipped) 
   }
   for (int i = 0; i < kJobs; ++i) {
     auto bodies = BodiesAt("/job" + std::to_string(i));
-    // Every event arrived; one sent just before the kill may arrive twice (its attempt was
-    // not logged yet), which is what at-least-once delivery allows.
+    // Every event arrived. Those sent in the last moments before the kill may arrive twice:
+    // a node records its replay deliveries every 100 ms (--replay-record-interval-ms), so at
+    // 10/s one or two not recorded yet (the last interval's and its commit's) plus the one in
+    // flight, which is what at-least-once delivery allows.
     EXPECT_EQ(bodies.size(), static_cast<size_t>(kEvents)) << "job " << i << " skipped events";
     int repeats = 0;
     for (const auto& [body, count] : bodies) repeats += count - 1;
-    EXPECT_LE(repeats, 1) << "job " << i;
+    EXPECT_LE(repeats, 3) << "job " << i;
   }
   std::cout << "sent by A before the kill: " << sent_before_kill
             << ", total at the sink: " << sink_.requests().size() << "\n";

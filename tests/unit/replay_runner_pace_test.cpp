@@ -23,12 +23,13 @@ class ReplayRunnerPaceTest : public testing::LaneTest {
                              Role(store_.configuration())},
                 writer_, outbound_, breakers_, destinations_, transforms_, clock_, timers_,
                 metrics_,
-                // Claims and lease renewals an hour apart: the only waits before that are the
-                // job's own.
+                // Claims and lease renewals an hour apart, and each delivery recorded at once:
+                // the only waits are the job's own.
                 ReplayRunnerOptions{.node_id = "node-a",
                                     .lease_ms = 2 * kHour,
                                     .poll_interval_ms = kHour,
-                                    .renew_interval_ms = kHour}) {}
+                                    .renew_interval_ms = kHour,
+                                    .record_interval_ms = 0}) {}
   ~ReplayRunnerPaceTest() override {
     StopLane([this] { runner_.Stop(); });
   }

@@ -503,20 +503,23 @@ TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) 
 
   auto last = store_->replays().LastResultsAtDestination(
       org_.id, destination_.id, {forwarded.id, replayed.id, never_sent.id}, job.id);
-  EXPECT_EQ(last.size(), 2u);
-  EXPECT_EQ(last.at(forwarded.id), true);  // the last of its two attempts
-  EXPECT_EQ(last.at(replayed.id), false);
-  EXPECT_TRUE(store_->replays()
-                  .LastResultsAtDestination(org_.id, "dst_other", {forwarded.id}, job.id)
-                  .empty());
-  EXPECT_TRUE(store_->replays()
-                  .LastResultsAtDestination("org_other", destination_.id, {forwarded.id}, job.id)
-                  .empty());
+  ASSERT_EQ(last.size(), 3u);  // parallel to the ids asked for
+  EXPECT_EQ(last[0], true);    // the last of its two attempts
+  EXPECT_EQ(last[1], false);
+  EXPECT_EQ(last[2], std::nullopt);  // never sent there
+  EXPECT_EQ(store_->replays()
+                .LastResultsAtDestination(org_.id, "dst_other", {forwarded.id}, job.id)
+                .at(0),
+            std::nullopt);
+  EXPECT_EQ(store_->replays()
+                .LastResultsAtDestination("org_other", destination_.id, {forwarded.id}, job.id)
+                .at(0),
+            std::nullopt);
   // The job's own attempts (one repeated after a crash) are not "earlier".
   EXPECT_EQ(store_->replays()
                 .LastResultsAtDestination(org_.id, destination_.id, {replayed.id}, "job_earlier")
-                .size(),
-            0u);
+                .at(0),
+            std::nullopt);
 
   // The job records its deliveries with their outcomes and counts them.
   ReplayProgress progress;

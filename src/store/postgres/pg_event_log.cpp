@@ -5,6 +5,7 @@
 
 #include "common/random.h"
 #include "store/header_codec.h"
+#include "store/job_progress.h"
 #include "store/sql/batch_sql.h"
 
 namespace rehook {
@@ -130,10 +131,12 @@ std::vector<pg::Connection::Statement> BatchStatements(
       statements.push_back({&kFinishTask, Params(update.task_id)});
     }
   }
-  for (const ReplayProgress& progress : batch.replay_progress) {
-    if (progress.attempt) add_attempt(*progress.attempt);
+  for (const ReplayProgress& delivery : batch.replay_progress) {
+    if (delivery.attempt) add_attempt(*delivery.attempt);
+  }
+  for (const ReplayProgress& job : LastProgressPerJob(batch.replay_progress)) {
     statements.push_back(
-        {&kUpdateReplayProgress, batch_sql::WithReplayProgressValues(progress, kAsParams)});
+        {&kUpdateReplayProgress, batch_sql::WithReplayProgressValues(job, kAsParams)});
   }
   for (const DeliveryAttempt& attempt : batch.attempts) add_attempt(attempt);
   // Destinations, then rollups, each in key order: every batch locks rows in the same order.

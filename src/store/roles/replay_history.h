@@ -3,7 +3,6 @@
 
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "domain/delivery.h"
@@ -32,10 +31,10 @@ class ReplayHistory {
                                                   std::optional<ReplayOutcome> outcome,
                                                   const PageRequest& page) = 0;
   // For each of `event_ids` sent to `destination_id` before (by forwarding or by a replay job
-  // other than `job_id`): whether the last of those attempts succeeded. Events never sent there
-  // are absent. For a whole page of a replay job at once; each event's lookup stops at its latest
-  // attempt that counts, however many jobs sent it before.
-  virtual std::unordered_map<std::string, bool> LastResultsAtDestination(
+  // other than `job_id`): whether the last of those attempts succeeded; nullopt for an event
+  // never sent there. Parallel to `event_ids`. For a whole page of a replay job at once; each
+  // event's lookup stops at its latest attempt that counts, however many jobs sent it before.
+  virtual std::vector<std::optional<bool>> LastResultsAtDestination(
       const std::string& org_id, const std::string& destination_id,
       const std::vector<std::string>& event_ids, const std::string& job_id) = 0;
   // Events the job has already made an attempt for (to skip them when it resumes).

@@ -79,21 +79,22 @@ Page<DeliveryAttempt> SqlReplayHistory::ListAttemptsOfJob(const std::string& org
   });
 }
 
-std::unordered_map<std::string, bool> SqlReplayHistory::LastResultsAtDestination(
+std::vector<std::optional<bool>> SqlReplayHistory::LastResultsAtDestination(
     const std::string& org_id, const std::string& destination_id,
     const std::vector<std::string>& event_ids, const std::string& job_id) {
-  std::unordered_map<std::string, bool> results;
+  std::vector<std::optional<bool>> results(event_ids.size());
   if (event_ids.empty()) return results;
   // The whole page in one statement; per event, its attempts newest first
   // (delivery_attempts_by_event), stopping at the first that counts: with many jobs replaying
   // the same events, reading all of an event's attempts would cost each job the work of every
   // job before it.
-  std::string sql = "WITH page(id) AS (VALUES ";
+  // Each id with its place in `event_ids`, which the row gives back.
+  std::string sql = "WITH page(i, id) AS (VALUES ";
   for (std::size_t i = 0; i < event_ids.size(); ++i) {
-    sql += (i ? ", (?" : "(?") + std::to_string(i + 4) + ")";
+    sql += (i ? ", (" : "(") + std::to_string(i) + ", ?" + std::to_string(i + 4) + ")";
   }
   sql +=
-      ") SELECT page.id, (SELECT success FROM delivery_attempts WHERE event_id = page.id AND "
+      ") SELECT page.i, (SELECT success FROM delivery_attempts WHERE event_id = page.id AND "
       "org_id = ?1 AND destination_id = ?2 AND (replay_job_id IS NULL OR replay_job_id <> ?3) "
       "ORDER BY seq DESC LIMIT 1) FROM page";
   backend_.Read([&](sql::Session& db) {
@@ -101,7 +102,8 @@ std::unordered_map<std::string, bool> SqlReplayHistory::LastResultsAtDestination
     select->BindAll(org_id, destination_id, job_id);
     for (const std::string& id : event_ids) select->Bind(id);
     while (select->Step()) {
-      if (!select->IsNull(1)) results[select->Text(0)] = select->Int64(1) != 0;
+      const auto i = static_cast<std::size_t>(select->Int64(0));
+      if (!select->IsNull(1) && i < results.size()) results[i] = select->Int64(1) != 0;
     }
   });
   return results;

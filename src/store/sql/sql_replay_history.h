@@ -19,7 +19,7 @@ class SqlReplayHistory final : public ReplayHistory {
   Page<DeliveryAttempt> ListAttemptsOfJob(const std::string& org_id, const std::string& job_id,
                                           std::optional<ReplayOutcome> outcome,
                                           const PageRequest& page) override;
-  std::unordered_map<std::string, bool> LastResultsAtDestination(
+  std::vector<std::optional<bool>> LastResultsAtDestination(
       const std::string& org_id, const std::string& destination_id,
       const std::vector<std::string>& event_ids, const std::string& job_id) override;
   std::vector<std::string> ListReplayedEventIds(const std::string& job_id) override;

@@ -2,6 +2,7 @@
 
 #include "common/ids.h"
 #include "store/header_codec.h"
+#include "store/job_progress.h"
 #include "store/sql/batch_sql.h"
 
 namespace rehook {
@@ -89,12 +90,16 @@ void ApplyHealthChanges(Database& db, const WriteBatch& batch) {
   }
 }
 
-void ApplyReplayProgress(Database& db, const ReplayProgress& progress) {
-  if (progress.attempt) InsertAttempt(db, *progress.attempt);
-  auto update = db.Prepare(batch_sql::kUpdateReplayProgress);
-  batch_sql::WithReplayProgressValues(progress,
-                                      [&](const auto&... values) { update->BindAll(values...); });
-  update->Run();
+void ApplyReplayProgress(Database& db, const std::vector<ReplayProgress>& progress) {
+  for (const ReplayProgress& delivery : progress) {
+    if (delivery.attempt) InsertAttempt(db, *delivery.attempt);
+  }
+  for (const ReplayProgress& job : LastProgressPerJob(progress)) {
+    auto update = db.Prepare(batch_sql::kUpdateReplayProgress);
+    batch_sql::WithReplayProgressValues(job,
+                                        [&](const auto&... values) { update->BindAll(values...); });
+    update->Run();
+  }
 }
 
 // Everything recorded about the events in the temporary table `erased_events`, then the events.
@@ -134,7 +139,7 @@ BatchResult SqliteEventLog::ApplyBatch(const WriteBatch& batch) {
       result.duplicate_of.push_back(std::move(original));
     }
     for (const TaskUpdate& update : batch.task_updates) ApplyTaskUpdate(db, update);
-    for (const ReplayProgress& progress : batch.replay_progress) ApplyReplayProgress(db, progress);
+    ApplyReplayProgress(db, batch.replay_progress);
     for (const DeliveryAttempt& attempt : batch.attempts) InsertAttempt(db, attempt);
     ApplyHealthChanges(db, batch);
     AddAttempts(traffic, batch);
