@@ -99,14 +99,21 @@ bool IsFramingHeader(std::string_view name) {
 // No single header field longer than this is sent (servers refuse far shorter ones anyway).
 constexpr std::size_t kMaxFieldBytes = 65533;
 
+// A field line; the value without leading or trailing spaces and tabs (optional whitespace in
+// HTTP, and what Beast sent before).
 void AppendField(std::string& head, std::string_view name, std::string_view value) {
+  const auto first = value.find_first_not_of(" \t");
+  value = first == std::string_view::npos
+              ? std::string_view()
+              : value.substr(first, value.find_last_not_of(" \t") - first + 1);
   head.append(name).append(": ").append(value).append("\r\n");
 }
 
 // Serializes `request` into `wire`; returns why it cannot be sent, if so. Names and values come
 // from captured requests and API users: CR or LF in them would let one header inject others.
-// Host comes first, then the caller's headers in their order, User-Agent (unless the caller
-// sent one) and Content-Length, as Beast's serializer wrote them before.
+// Host comes first, then the caller's headers in their order (repeated names where the caller
+// put them), User-Agent (unless the caller sent one) and Content-Length when Beast's
+// prepare_payload set it: for any body, and an empty POST, PUT or OPTIONS.
 std::optional<std::string> BuildMessage(const OutboundRequest& request,
                                         const std::string& user_agent, WireRequest& wire) {
   if (!IsToken(request.method)) return "invalid request method '" + request.method + "'";
@@ -273,7 +280,7 @@ OutboundClient::OutboundClient(asio::any_io_executor executor,
 
 OutboundClient::~OutboundClient() { impl_->state->pool->Close(); }
 
-// Never throws for anything a request can hold: an exception from below (Beast's serializer,
+// Never throws for anything a request can hold: an exception from below (Beast's parser,
 // OpenSSL, an allocation) is a failed attempt that says why, like a refused connection.
 asio::awaitable<OutboundResult> SendReportingFailures(std::shared_ptr<ClientState> state,
                                                       OutboundRequest request) {

@@ -60,7 +60,10 @@ class ResponseReader final : public http::basic_parser<false> {
   }
   void on_field_impl(http::field name, beast::string_view, beast::string_view value,
                      beast::error_code&) override {
-    if (name == http::field::retry_after) retry_after_.assign(value.data(), value.size());
+    // The first, as a consumer sending two would most likely mean.
+    if (name == http::field::retry_after && retry_after_.empty()) {
+      retry_after_.assign(value.data(), value.size());
+    }
   }
   void on_header_impl(beast::error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>&, beast::error_code&) override {}

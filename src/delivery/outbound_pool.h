@@ -27,7 +27,8 @@ class OutboundPool : public std::enable_shared_from_this<OutboundPool> {
   OutboundPool(const OutboundPool&) = delete;
   OutboundPool& operator=(const OutboundPool&) = delete;
 
-  // An idle connection for `key` that has not expired and still looks alive, or null.
+  // An idle connection for `key` that has not expired, or null. One idle for a second or more
+  // must also still look alive (OutboundConnection::LooksAlive); a fresher one is trusted.
   std::unique_ptr<OutboundConnection> Take(const std::string& key);
   // Keeps `connection` for reuse. When `key` already has max_idle_per_host idle connections
   // the oldest of them is closed; after Close, `connection` itself is.

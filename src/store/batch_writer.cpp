@@ -116,13 +116,18 @@ bool BatchWriter::TakeBatch(std::vector<Pending>& batch) {
       lock, [this] { return (stopping_ || !queue_.empty()) && (committed_.empty() || stopping_); });
   if (queue_.empty()) return false;  // stopping, and nothing left to commit
 
-  std::size_t count = 0;
+  std::size_t count = 0;  // queued entries taken
+  std::size_t items = 0;  // what they hold: a replay lane's hand-over counts each of its records
   std::size_t bytes = 0;
-  while (count < queue_.size() && count < limits_.max_batch_items) {
-    if (const auto* event = std::get_if<NewEvent>(&queue_[count].item)) {
+  while (count < queue_.size() && items < limits_.max_batch_items) {
+    const auto& item = queue_[count].item;
+    if (const auto* event = std::get_if<NewEvent>(&item)) {
       bytes += event->event->body.size();
+    } else if (const auto* many = std::get_if<std::vector<ReplayProgress>>(&item)) {
+      items += many->size() - std::min<std::size_t>(many->size(), 1);
     }
     ++count;
+    ++items;
     if (bytes >= limits_.max_batch_bytes) break;
   }
   batch.assign(std::make_move_iterator(queue_.begin()),

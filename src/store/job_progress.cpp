@@ -6,6 +6,8 @@
 namespace rehook {
 namespace {
 
+// The statuses batch_sql::kUpdateReplayProgress never changes (it only moves a job that is
+// running or paused): keep the two in step.
 bool EndsTheJob(ReplayStatus status) {
   return status == ReplayStatus::completed || status == ReplayStatus::cancelled;
 }

@@ -150,6 +150,46 @@ TEST(BatchWriterSyncTest, CompletesOnlyAfterTheSyncThatCoversTheEvent) {
   EXPECT_EQ(completed.get(), nullptr);
 }
 
+// A replay lane hands over many records at once: each counts toward max_batch_items, so a
+// transaction stops growing once it holds that many (a hand-over is never split).
+TEST(BatchWriterSyncTest, EachRecordOfAHandOverCountsTowardTheBatchLimit) {
+  ::testing::NiceMock<testing::MockEventLog> store;
+  std::mutex mutex;
+  std::condition_variable released;
+  bool release_first = false;
+  std::vector<std::size_t> records_per_batch;
+  ON_CALL(store, ApplyBatch(::testing::_)).WillByDefault([&](const WriteBatch& batch) {
+    std::unique_lock lock(mutex);
+    records_per_batch.push_back(batch.replay_progress.size());
+    // The first batch waits, so that the three hand-overs below queue up behind it.
+    released.wait(lock, [&] { return release_first; });
+    return BatchResult{};
+  });
+  auto records = [](std::size_t n) { return std::vector<ReplayProgress>(n); };
+
+  BatchWriter writer(store, BatchWriter::Limits{.max_batch_items = 2000});
+  std::atomic<int> done{0};
+  auto count = [&](std::exception_ptr) { done++; };
+  writer.Submit(records(1), count);
+  while (true) {
+    std::lock_guard lock(mutex);
+    if (!records_per_batch.empty()) break;
+  }
+  writer.Submit(records(1500), count);
+  writer.Submit(records(1000), count);
+  writer.Submit(records(10), count);
+  {
+    std::lock_guard lock(mutex);
+    release_first = true;
+  }
+  released.notify_all();
+  while (done.load() < 4) std::this_thread::yield();
+
+  std::lock_guard lock(mutex);
+  // 1500 is under the limit, so the next hand-over joins it; 2500 is over, so the last waits.
+  EXPECT_EQ(records_per_batch, (std::vector<std::size_t>{1, 2500, 10}));
+}
+
 // What a reader sees may be committed but not durable yet: WhenDurable waits for the fsync of
 // every commit begun before it was called.
 TEST(BatchWriterSyncTest, WhenDurableWaitsForTheSyncOfWhatWasCommitted) {

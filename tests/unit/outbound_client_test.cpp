@@ -158,9 +158,9 @@ class OutboundClientTest : public ::testing::Test {
   std::unique_ptr<OutboundClient> client_;  // after io_: it holds a timer of io_
 };
 
-// Whatever a captured request holds, Send answers with a result, never an exception: Beast
-// refuses to serialize a TRACE with a body, or a header value past 64 KiB, by throwing.
-TEST_F(OutboundClientTest, RequestsBeastCannotSerializeAreFailedResultsNotExceptions) {
+// Whatever a captured request holds, Send answers with a result, never an exception: a TRACE
+// with a body, or a header value past 64 KiB, is a failed attempt that says why.
+TEST_F(OutboundClientTest, RequestsThatCannotBeSentAreFailedResultsNotExceptions) {
   SinkServer sink;
   OutboundRequest trace = Post(sink.url() + "/hook", "x");
   trace.method = "TRACE";
@@ -203,9 +203,8 @@ TEST_F(OutboundClientTest, DeliversTheBodyBytesAndHeadersExactly) {
                           std::pair("X-Spaces", "a  b\tc")));
 }
 
-// Beast's header container moves a repeated field next to its first occurrence, so a name
-// repeated with others in between is sent grouped. HTTP gives meaning only to the order among
-// fields of one name, and that order holds.
+// HTTP gives meaning only to the order among fields of one name: that order holds (and fields
+// are sent as the caller ordered them).
 TEST_F(OutboundClientTest, KeepsTheOrderOfRepeatedHeaders) {
   SinkServer sink;
   OutboundResult result = Send(
