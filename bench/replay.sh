@@ -529,8 +529,8 @@ case "$mode" in
       run_rate
     else
       for round in $(seq 1 "$rounds"); do
-        REHOOK_BINARY="$against" run_rate "rate-baseline-$round" baseline
-        run_rate "rate-new-$round" new
+        REHOOK_BINARY="$against" run_rate "rate_baseline_$round" baseline
+        run_rate "rate_new_$round" new
       done
       compare_builds
     fi
