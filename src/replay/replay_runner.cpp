@@ -548,13 +548,13 @@ asio::awaitable<void> ReplayRunner::RecordProgressLater() {
 
 void ReplayRunner::RecordProgress() {
   if (unrecorded_.empty()) return;
-  const std::size_t deliveries = unrecorded_.size();
-  writer_.Submit(std::exchange(unrecorded_, {}), [deliveries](std::exception_ptr error) {
+  const std::size_t records = unrecorded_.size();
+  writer_.Submit(std::exchange(unrecorded_, {}), [records](std::exception_ptr error) {
     if (!error) return;
     try {
       std::rethrow_exception(error);
     } catch (const std::exception& e) {
-      log::Error("replay.record_failed", {{"records", deliveries}, {"error", e.what()}});
+      log::Error("replay.record_failed", {{"records", records}, {"error", e.what()}});
     }
   });
 }

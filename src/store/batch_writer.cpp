@@ -28,10 +28,6 @@ void BatchWriter::Submit(TaskUpdate item, Completion done) {
   Enqueue(Pending{std::move(item), std::move(done), nullptr});
 }
 
-void BatchWriter::Submit(ReplayProgress item, Completion done) {
-  Enqueue(Pending{std::move(item), std::move(done), nullptr});
-}
-
 void BatchWriter::Submit(std::vector<ReplayProgress> items, Completion done) {
   Enqueue(Pending{std::move(items), std::move(done), nullptr});
 }
@@ -123,11 +119,10 @@ bool BatchWriter::TakeBatch(std::vector<Pending>& batch) {
     const auto& item = queue_[count].item;
     if (const auto* event = std::get_if<NewEvent>(&item)) {
       bytes += event->event->body.size();
-    } else if (const auto* many = std::get_if<std::vector<ReplayProgress>>(&item)) {
-      items += many->size() - std::min<std::size_t>(many->size(), 1);
     }
+    const auto* many = std::get_if<std::vector<ReplayProgress>>(&item);
+    items += many ? many->size() : 1;
     ++count;
-    ++items;
     if (bytes >= limits_.max_batch_bytes) break;
   }
   batch.assign(std::make_move_iterator(queue_.begin()),
@@ -154,8 +149,6 @@ void BatchWriter::RunCommits() {
         event_waiters.push_back(committed.waiters.size());
       } else if (auto* update = std::get_if<TaskUpdate>(&pending.item)) {
         writes.task_updates.push_back(std::move(*update));
-      } else if (auto* progress = std::get_if<ReplayProgress>(&pending.item)) {
-        writes.replay_progress.push_back(std::move(*progress));
       } else if (auto* many = std::get_if<std::vector<ReplayProgress>>(&pending.item)) {
         std::move(many->begin(), many->end(), std::back_inserter(writes.replay_progress));
       } else {

@@ -52,7 +52,6 @@ class BatchWriter {
 
   void Submit(NewEvent item, EventCompletion done);
   void Submit(TaskUpdate item, Completion done);
-  void Submit(ReplayProgress item, Completion done);
   // Progress of many deliveries at once (a replay lane's recent deliveries): committed together,
   // so that what they change of each job's rows and index pages is written once per batch.
   void Submit(std::vector<ReplayProgress> items, Completion done);
@@ -80,8 +79,7 @@ class BatchWriter {
 
  private:
   struct Pending {
-    std::variant<NewEvent, TaskUpdate, ReplayProgress, std::vector<ReplayProgress>, DeliveryAttempt>
-        item;
+    std::variant<NewEvent, TaskUpdate, std::vector<ReplayProgress>, DeliveryAttempt> item;
     Completion done;             // task updates and replay progress
     EventCompletion event_done;  // events
   };
