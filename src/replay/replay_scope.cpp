@@ -13,11 +13,18 @@ constexpr int kFirstPageEvents = 4;
 // Counting without a filter reads ids and times only, so pages can be larger.
 constexpr int kCountPageEvents = 1000;
 
+// A failed-only scope reads its events from the destination's failed standings, so every
+// event of its pages is already selected by `only`; an undelivered-only scope must also find
+// events never attempted, so it walks the range and judges each event by its standing.
 ReplayRange RangeOf(const ReplayScope& scope, const std::optional<Cursor>& after, int limit,
                     bool with_bodies) {
-  return ReplayRange{scope.org_id, scope.source_id, scope.from, scope.to,
-                     after,        limit,           with_bodies};
+  std::optional<std::string> failed_at;
+  if (scope.only == ReplayOnly::failed) failed_at = scope.destination_id;
+  return ReplayRange{scope.org_id, scope.source_id, scope.from,  scope.to,
+                     after,        limit,           with_bodies, std::move(failed_at)};
 }
+
+bool JudgedByStanding(const ReplayScope& scope) { return scope.only == ReplayOnly::undelivered; }
 
 }  // namespace
 
@@ -30,7 +37,7 @@ ReplayScope ScopeOfJob(const ReplayJob& job) {
 
 PageStandings StandingsOfPage(EventLog& events, const ReplayScope& scope,
                               const std::vector<Event>& page) {
-  if (scope.only == ReplayOnly::all || page.empty()) return {};
+  if (!JudgedByStanding(scope) || page.empty()) return {};
   std::vector<std::string> ids;
   ids.reserve(page.size());
   for (const Event& event : page) ids.push_back(event.id);
@@ -41,7 +48,7 @@ bool MatchesScope(const ReplayScope& scope, const Event& event, const PageStandi
   // Requests that failed their source's signature check are kept for inspection, never
   // re-delivered in bulk (a single replay of one stays possible).
   if (!event.verified) return false;
-  if (scope.only != ReplayOnly::all) {
+  if (JudgedByStanding(scope)) {
     auto found = standings.find(event.id);
     if (!ReplayOnlySelects(scope.only, found == standings.end()
                                            ? std::nullopt
@@ -65,9 +72,8 @@ ScopeCount CountReplayScope(EventLog& events, const ReplayScope& scope, int max_
     } else {
       // Full pages when events are judged by their standing: most may not count, and pages
       // shrinking with what is left to count would make the tail of a long range many reads.
-      int limit = scope.only == ReplayOnly::all
-                      ? std::min(kCountPageEvents, max_events - count.total)
-                      : kCountPageEvents;
+      int limit = JudgedByStanding(scope) ? kCountPageEvents
+                                          : std::min(kCountPageEvents, max_events - count.total);
       page = events.ListEventsForReplay(RangeOf(scope, after, limit, false));
     }
     if (page.empty()) break;

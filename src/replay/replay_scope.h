@@ -62,7 +62,8 @@ std::vector<Event> ReadReplayPage(EventLog& events, const ReplayScope& scope,
                                   const std::optional<Cursor>& after,
                                   std::size_t average_body_bytes, std::size_t page_bytes);
 
-// The standings `only` needs for `page`: one indexed step per event. Blocking.
+// The standings `only` needs for `page`: one indexed step per event, for an undelivered-only
+// scope (a failed-only scope's pages hold only failed events already). Blocking.
 PageStandings StandingsOfPage(EventLog& events, const ReplayScope& scope,
                               const std::vector<Event>& page);
 

@@ -47,6 +47,9 @@ struct ReplayRange {
   std::optional<Cursor> after;  // continue after this (received_at, id)
   int limit = 100;
   bool with_bodies = false;
+  // Only events whose latest attempt at this destination failed (ReplayOnly::failed), found
+  // from that side: the failures of the range are read, not every event of it.
+  std::optional<std::string> failed_at;
 };
 
 // Where an event stands in commit order, the order live streams send events in. Positions grow

@@ -1,6 +1,9 @@
 // The Store contract for destinations, connections, delivery tasks and the attempt log.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "unit/store_fixture.h"
 
 namespace rehook {
@@ -468,6 +471,84 @@ TEST_P(StoreDeliveryTest, StandingsFollowTheLatestAttemptAndRememberAnySuccess) 
   EXPECT_TRUE(store_->events()
                   .StandingsAtDestination(org_.id, destination_.id, {failed_then_resent.id})
                   .empty());
+}
+
+// A failed-only replay reads the destination's failures of its range, oldest first, page by
+// page from a cursor: an event whose latest attempt there failed, whatever came before it.
+TEST_P(StoreDeliveryTest, FailedOnlyPagesHoldTheRangesFailuresAtTheDestinationInEventOrder) {
+  Source other_source = MakeSource(org_.id, 2500);
+  std::vector<Event> failed;  // what the walk must find, in event order
+  auto capture = [&](const Source& source, TimeMs at) {
+    auto event = std::make_shared<Event>(MakeEvent(source, at, "body at " + std::to_string(at)));
+    WriteBatch batch;
+    batch.events.push_back(NewEvent{event, {}, std::nullopt});
+    store_->events().ApplyBatch(batch);
+    return *event;
+  };
+  Event before_range = capture(source_, 2999);
+  Apply(TaskUpdate{"tsk_gone", Attempt(before_range, 4000, false), {}});
+  for (TimeMs at : {3000, 3000, 3000, 3001, 3002, 3002}) {
+    Event event = capture(source_, at);
+    Apply(TaskUpdate{"tsk_gone", Attempt(event, 4000, false), {}});
+    failed.push_back(event);
+  }
+  Event delivered = capture(source_, 3001);
+  Apply(TaskUpdate{"tsk_gone", Attempt(delivered, 4000, true), {}});
+  Event recovered = capture(source_, 3001);
+  Apply(TaskUpdate{"tsk_gone", Attempt(recovered, 4000, false), {}});
+  Apply(TaskUpdate{"tsk_gone", Attempt(recovered, 4100, true), {}});
+  Event relapsed = capture(source_, 3003);
+  Apply(TaskUpdate{"tsk_gone", Attempt(relapsed, 4000, true), {}});
+  Apply(TaskUpdate{"tsk_gone", Attempt(relapsed, 4100, false), {}});
+  failed.push_back(relapsed);
+  Event never_sent = capture(source_, 3003);
+  Event elsewhere = capture(source_, 3003);
+  DeliveryAttempt to_other = Attempt(elsewhere, 4000, false);
+  to_other.destination_id = "dst_other";
+  Apply(TaskUpdate{"tsk_gone", to_other, {}});
+  Event of_other_source = capture(other_source, 3003);
+  Apply(TaskUpdate{"tsk_gone", Attempt(of_other_source, 4000, false), {}});
+  Event after_range = capture(source_, 3005);
+  Apply(TaskUpdate{"tsk_gone", Attempt(after_range, 4000, false), {}});
+  store_->events().SyncBatches();
+  std::sort(failed.begin(), failed.end(), [](const Event& a, const Event& b) {
+    return std::tie(a.received_at, a.id) < std::tie(b.received_at, b.id);
+  });
+
+  ReplayRange range{org_.id, source_.id, 3000, 3004, std::nullopt, 3, true, destination_.id};
+  std::vector<Event> walked;
+  for (;;) {
+    std::vector<Event> page = store_->events().ListEventsForReplay(range);
+    if (page.empty()) break;
+    EXPECT_LE(page.size(), 3u);
+    range.after = Cursor{page.back().received_at, page.back().id};
+    for (Event& event : page) walked.push_back(std::move(event));
+  }
+  ASSERT_EQ(walked.size(), failed.size());
+  for (std::size_t i = 0; i < failed.size(); ++i) {
+    EXPECT_EQ(walked[i].id, failed[i].id) << i;
+    EXPECT_EQ(walked[i].received_at, failed[i].received_at);
+    EXPECT_EQ(walked[i].body, "body at " + std::to_string(failed[i].received_at));
+    EXPECT_EQ(walked[i].headers.size(), 3u);
+  }
+
+  // Any source of the organization; none of another organization's; none at another
+  // destination's failures but its own.
+  range.after.reset();
+  range.source_id.reset();
+  range.limit = 100;
+  range.with_bodies = false;
+  std::vector<Event> any_source = store_->events().ListEventsForReplay(range);
+  ASSERT_EQ(any_source.size(), failed.size() + 1);
+  EXPECT_EQ(any_source.back().id, std::max(of_other_source.id, relapsed.id));
+  EXPECT_TRUE(any_source.back().body.empty());
+  range.org_id = "org_other";
+  EXPECT_TRUE(store_->events().ListEventsForReplay(range).empty());
+  range.org_id = org_.id;
+  range.failed_at = "dst_other";
+  std::vector<Event> at_other = store_->events().ListEventsForReplay(range);
+  ASSERT_EQ(at_other.size(), 1u);
+  EXPECT_EQ(at_other[0].id, elsewhere.id);
 }
 
 TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) {

@@ -403,6 +403,51 @@ TEST(SqliteStoreTest, AttemptsOfSchema9AreFoldedIntoStandingsByTheUpgrade) {
                                          AttemptTrigger::replay, AttemptTrigger::forward}));
 }
 
+// Standings an older rehook kept (schema 13: no received_at) are found by a failed-only walk
+// after the upgrade: migration 14 reads each one's time from its event id.
+TEST(SqliteStoreTest, StandingsOfSchema13AreWalkedInEventOrderAfterTheUpgrade) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/old.db";
+  const TimeMs now = 1764000000123;  // every character of the id's time in use
+  std::vector<std::string> failed;
+  {
+    sqlite::Database old(path);
+    sqlite::MigrateTo(old, 13);
+    old.Exec(
+        "INSERT INTO organizations (id, name, retention_days, created_at) "
+        "VALUES ('org_1', 'o', 30, 1)");
+    old.Exec(
+        "INSERT INTO sources (id, org_id, name, config, created_at, updated_at) "
+        "VALUES ('src_1', 'org_1', 's', '{}', 1, 1)");
+    auto event = old.Prepare(
+        "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
+        "client_ip, size, verified, body) VALUES (?1, 'org_1', 'src_1', ?2, 'POST', '/', '', "
+        "?3, '127.0.0.1', 2, 1, ?4)");
+    auto standing = old.Prepare(
+        "INSERT INTO delivery_standings (event_id, destination_id, org_id, last_success, "
+        "ever_succeeded, last_attempt_at) VALUES (?1, 'dst_1', 'org_1', ?2, ?2, ?3)");
+    const std::string headers = EncodeHeaders({{"X-A", "1"}});
+    for (TimeMs offset : {0, 1, 1, 86400000, 2}) {
+      const std::string id = NewId("evt", now + offset);
+      event->BindAll(id, now + offset, sqlite::Blob{headers}, sqlite::Blob{"{}"});
+      event->Run();
+      event->Reset();
+      const bool success = offset == 2;
+      standing->BindAll(id, success, now + 90000000);
+      standing->Run();
+      standing->Reset();
+      if (!success && offset < 86400000) failed.push_back(id);
+    }
+  }
+  std::sort(failed.begin(), failed.end());
+
+  SqliteStore store(path);
+  ReplayRange range{"org_1", std::nullopt, now, now + 1000, std::nullopt, 10, false, "dst_1"};
+  std::vector<std::string> walked;
+  for (const Event& event : store.events().ListEventsForReplay(range)) walked.push_back(event.id);
+  EXPECT_EQ(walked, failed);
+}
+
 TEST(SqliteStoreTest, CreatesWalDatabaseWith16KbPagesAndIncrementalVacuum) {
   testing::TempDir dir;
   { SqliteStore store(dir.path() + "/x.db"); }

@@ -310,6 +310,15 @@ const std::vector<std::string>& Migrations() {
         ALTER TABLE destinations ADD COLUMN disable_after_ms BIGINT;
         ALTER TABLE destinations ADD COLUMN failing_since BIGINT;
       )sql",
+      // 14: failed-only replays from the standings side (as SQLite's migration 14); here the
+      // events' received_at is joined in by their primary key.
+      R"sql(
+        ALTER TABLE delivery_standings ADD COLUMN received_at BIGINT NOT NULL DEFAULT 0;
+        UPDATE delivery_standings s SET received_at = e.received_at
+          FROM events e WHERE e.id = s.event_id;
+        CREATE INDEX delivery_standings_failed
+          ON delivery_standings(destination_id, received_at, event_id) WHERE NOT last_success;
+      )sql",
   };
   return migrations;
 }

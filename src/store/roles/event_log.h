@@ -38,7 +38,8 @@ class EventLog {
                                         bool with_body) = 0;
   // Newest first (received_at desc, id desc); bodies are not loaded.
   virtual Page<Event> ListEvents(const EventQuery& query) = 0;
-  // Events of `range`, oldest first (received_at, then id); bodies only when asked for.
+  // Events of `range`, oldest first (received_at, then id); bodies only when asked for. With
+  // `range.failed_at`, only those whose latest attempt there failed, read from that side.
   virtual std::vector<Event> ListEventsForReplay(const ReplayRange& range) = 0;
   // Settled events after `query.after`, in commit order (see CommitPosition). SQLite may show
   // a commit before its fsync: act on what this returns only after BatchWriter::WhenDurable.

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "common/ids.h"
 #include "domain/delivery.h"
 #include "store/destination_health.h"
 #include "store/row_readers.h"
@@ -50,10 +51,11 @@ auto WithAttemptValues(const DeliveryAttempt& attempt, Bind&& bind) {
 // Every attempt also moves its event's standing at the destination (DeliveryStanding), in the
 // same transaction; a skipped one (its transformation chose to send nothing) does not. The latest
 // attempt is the one made last; one that arrives out of order (another node's, logged later) still
-// counts toward ever_succeeded.
+// counts toward ever_succeeded. The standing keeps its event's received_at (read from the id,
+// which carries it) for the failed-only walk's index (EventLog::ListEventsForReplay).
 inline const std::string kUpdateStanding =
     "INSERT INTO delivery_standings (event_id, destination_id, org_id, last_success, "
-    "ever_succeeded, last_attempt_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5) "
+    "ever_succeeded, last_attempt_at, received_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6) "
     "ON CONFLICT (event_id, destination_id) DO UPDATE SET "
     "last_success = CASE WHEN excluded.last_attempt_at >= delivery_standings.last_attempt_at "
     "THEN excluded.last_success ELSE delivery_standings.last_success END, "
@@ -64,7 +66,7 @@ inline const std::string kUpdateStanding =
 template <class Bind>
 auto WithStandingValues(const DeliveryAttempt& attempt, Bind&& bind) {
   return bind(attempt.event_id, attempt.destination_id, attempt.org_id, attempt.success,
-              attempt.created_at);
+              attempt.created_at, IdTime(attempt.event_id, "evt").value_or(0));
 }
 
 // ?1 task, ?2 attempts made (0 or 1), ?3 when to try again.

@@ -18,6 +18,16 @@ std::string SelectEvents(bool with_body, const std::string& more = "") {
          (more.empty() ? "" : ", " + more) + " FROM events WHERE ";
 }
 
+// The same columns as SelectEvents, of the table named `table` in a join.
+std::string EventColumnsOf(const std::string& table, bool with_body) {
+  std::string columns = table + ".";
+  for (const char* c = rows::kEventColumns; *c; ++c) {
+    columns += *c;
+    if (*c == ' ') columns += table + ".";
+  }
+  return columns + (with_body ? ", " + table + ".body" : "");
+}
+
 Event ReadEvent(const sql::Statement& row, bool with_body) {
   Event event = rows::ReadEvent(row);
   if (with_body) event.body = row.Bytes(rows::kEventBodyColumn);
@@ -73,6 +83,7 @@ Page<Event> SqlEventLog::ListEvents(const EventQuery& query) {
 }
 
 std::vector<Event> SqlEventLog::ListEventsForReplay(const ReplayRange& range) {
+  if (range.failed_at) return ListFailedForReplay(range);
   // As above, walking the index forwards from the cursor, with one lower bound: the later of
   // `from` and the cursor's time (with both, each page of a long range read every row before it).
   const TimeMs lower = range.after ? std::max(range.from, range.after->time) : range.from;
@@ -87,6 +98,34 @@ std::vector<Event> SqlEventLog::ListEventsForReplay(const ReplayRange& range) {
     select->BindAll(range.org_id, lower, range.to);
     if (range.source_id) select->Bind(*range.source_id);
     if (range.after) select->BindAll(range.after->time, range.after->id);
+    select->Bind(range.limit);
+    return select->ReadAll(
+        [&](const sql::Statement& row) { return ReadEvent(row, range.with_bodies); });
+  });
+}
+
+std::vector<Event> SqlEventLog::ListFailedForReplay(const ReplayRange& range) {
+  // Walks the partial index of failed standings (schema 14: destination, received_at, event)
+  // from the cursor, and finds each one's event through (org, received_at, id). CROSS JOIN keeps
+  // SQLite from starting at the events; PostgreSQL plans it as an ordinary join. The unary plus
+  // keeps SQLite from carrying the range's bounds over to e.received_at and searching the events
+  // by that range (every event of the range per failure) instead of by the one time.
+  const TimeMs lower = range.after ? std::max(range.from, range.after->time) : range.from;
+  ConditionalSql sql(std::string("SELECT ") + EventColumnsOf("e", range.with_bodies) +
+                     " FROM delivery_standings s CROSS JOIN events e WHERE ");
+  sql.Append("s.destination_id = ? AND NOT s.last_success");
+  sql.Append(" AND s.received_at >= ? AND s.received_at <= ?");
+  if (range.after) sql.Append(" AND (s.received_at, s.event_id) > (?, ?)");
+  sql.Append(" AND e.org_id = ? AND e.received_at = +s.received_at AND e.id = s.event_id");
+  if (range.source_id) sql.Append(" AND e.source_id = ?");
+  sql.Append(" ORDER BY s.received_at, s.event_id LIMIT ?");
+
+  return backend_.Read([&](sql::Session& db) {
+    auto select = db.Prepare(sql.sql());
+    select->BindAll(*range.failed_at, lower, range.to);
+    if (range.after) select->BindAll(range.after->time, range.after->id);
+    select->Bind(range.org_id);
+    if (range.source_id) select->Bind(*range.source_id);
     select->Bind(range.limit);
     return select->ReadAll(
         [&](const sql::Statement& row) { return ReadEvent(row, range.with_bodies); });

@@ -31,6 +31,9 @@ class SqlEventLog : public EventLog {
 
  protected:
   sql::Backend& backend_;
+
+ private:
+  std::vector<Event> ListFailedForReplay(const ReplayRange& range);
 };
 
 }  // namespace rehook

@@ -345,6 +345,29 @@ const std::vector<std::string>& Migrations() {
         ALTER TABLE destinations ADD COLUMN disable_after_ms INTEGER;
         ALTER TABLE destinations ADD COLUMN failing_since INTEGER;
       )sql",
+      // 14: failed-only replays find their events from the standings side: each standing keeps
+      // its event's received_at, and a partial index holds the standings whose last attempt
+      // failed, per destination in event order (replay/replay_scope.h), so a failed-only dry run
+      // reads the failures of its range instead of judging every event of it. Events that were
+      // delivered cost the index nothing. received_at is read from the event id's first ten
+      // characters (common/ids.h: base32 milliseconds, which the store requires of every event),
+      // so the upgrade reads the standings only, not the events.
+      R"sql(
+        ALTER TABLE delivery_standings ADD COLUMN received_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE delivery_standings SET received_at =
+            (instr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(event_id, 5, 1)) - 1) * 35184372088832 +
+            (instr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(event_id, 6, 1)) - 1) * 1099511627776 +
+            (instr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(event_id, 7, 1)) - 1) * 34359738368 +
+            (instr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(event_id, 8, 1)) - 1) * 1073741824 +
+            (instr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(event_id, 9, 1)) - 1) * 33554432 +
+            (instr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(event_id, 10, 1)) - 1) * 1048576 +
+            (instr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(event_id, 11, 1)) - 1) * 32768 +
+            (instr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(event_id, 12, 1)) - 1) * 1024 +
+            (instr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(event_id, 13, 1)) - 1) * 32 +
+            (instr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(event_id, 14, 1)) - 1) * 1;
+        CREATE INDEX delivery_standings_failed
+          ON delivery_standings(destination_id, received_at, event_id) WHERE NOT last_success;
+      )sql",
   };
   return migrations;
 }
