@@ -235,7 +235,11 @@ asio::awaitable<OutboundResult> SendWith(std::shared_ptr<ClientState> state,
     }
 
     ExchangeOutcome outcome = co_await connection->Exchange(wire, limits, deadline);
-    if (outcome.status_code) {
+    // The server had sent something or closed while the connection sat in the pool, and the
+    // pool had not heard of it yet when handing it out: what this exchange read may be those
+    // bytes rather than an answer to this request, so it counts as a dead connection.
+    const bool stirred = reused && connection->StirredWhileIdle();
+    if (outcome.status_code && !stirred) {
       result.status_code = outcome.status_code;
       result.response_time_ms =
           std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - start).count();
@@ -252,8 +256,11 @@ asio::awaitable<OutboundResult> SendWith(std::shared_ptr<ClientState> state,
     connection.reset();
     // A pooled connection the server closed while it sat idle (the close crossed our request):
     // the server never saw the request, so it goes again once, on a new connection. Never once
-    // any of the response arrived: the request was then processed.
-    if (reused && !outcome.response_started && IsDeadConnectionError(outcome.error) &&
+    // any of the response arrived (the request was then processed), unless the connection had
+    // stirred while idle: its bytes cannot be told from a response, and a server that talks out
+    // of turn may see the request twice rather than have a stray answer taken for its own.
+    if (reused &&
+        (stirred || (!outcome.response_started && IsDeadConnectionError(outcome.error))) &&
         SteadyClock::now() < deadline) {
       continue;
     }

@@ -1,7 +1,5 @@
 #include "delivery/outbound_connection.h"
 
-#include <sys/socket.h>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -18,7 +16,6 @@
 #include <openssl/x509v3.h>
 
 #include <array>
-#include <cerrno>
 
 namespace rehook {
 
@@ -258,14 +255,18 @@ asio::awaitable<ExchangeOutcome> OutboundConnection::Exchange(const WireRequest&
   co_return outcome;
 }
 
-bool OutboundConnection::LooksAlive() {
-  auto& socket = tcp().socket();
-  if (!socket.is_open()) return false;
-  char byte;
-  const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  // 0 is the server's FIN; a byte would be something no request asked for (for TLS most likely
-  // a close_notify alert).
-  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+void OutboundConnection::WatchWhileIdle() {
+  // The raw socket, also under TLS: any byte (a close_notify alert, say) ends the connection's
+  // use, so reading past the TLS layer does no harm.
+  tcp().socket().async_read_some(asio::buffer(&watch_byte_, 1),
+                                 [stirred = stirred_](const beast::error_code& error, std::size_t) {
+                                   if (error != asio::error::operation_aborted) *stirred = true;
+                                 });
+}
+
+void OutboundConnection::StopWatching() {
+  beast::error_code ignored;
+  tcp().socket().cancel(ignored);
 }
 
 void OutboundConnection::Close() { tcp().close(); }

@@ -83,9 +83,18 @@ class OutboundConnection {
                                                    ResponseLimits limits,
                                                    OutboundDeadline deadline);
 
-  // For a connection that sat idle: false when the server has closed it or sent something
-  // unexpected (either way it cannot carry a request). Does not block.
-  bool LooksAlive();
+  // While the connection sits in the pool: a one-byte read kept pending on its socket, which
+  // completes when the server sends anything or closes (either way the connection can no longer
+  // carry a request). Costs nothing while nothing arrives: Asio queues the read without a system
+  // call unless the socket became readable since the last read, and then reads at once, so
+  // nothing the server sent after the response goes unnoticed.
+  void WatchWhileIdle();
+  // Ends the watch before the connection is used again (no system call).
+  void StopWatching();
+  // The server sent something or closed since WatchWhileIdle. Known once the watch's
+  // completion has run: a connection taken in the instant between its read and that completion
+  // reports it only after the next exchange (the caller then distrusts what that exchange read).
+  bool StirredWhileIdle() const { return *stirred_; }
   void Close();
 
   std::chrono::steady_clock::time_point idle_since() const { return idle_since_; }
@@ -101,6 +110,9 @@ class OutboundConnection {
   std::optional<boost::beast::tcp_stream> plain_;
   std::unique_ptr<TlsStream> tls_;
   std::chrono::steady_clock::time_point idle_since_;
+  // Shared with the watch's completion, which may run after the connection is gone.
+  std::shared_ptr<bool> stirred_ = std::make_shared<bool>(false);
+  char watch_byte_ = 0;
 };
 
 // Words for a failed exchange without a response: "connection closed before the response",

@@ -7,17 +7,6 @@ namespace rehook {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-namespace {
-
-// A connection idle for less than this is taken without asking the kernel whether the server
-// closed it (a recv syscall per request, a third of a replay delivery's syscalls): servers keep
-// idle connections open for seconds (gunicorn 2 s, Node 5 s, nginx 75 s), and the rare close
-// that crosses the request is caught by the client, which sends the request again on a new
-// connection when nothing of the response had arrived.
-constexpr auto kRecentlyIdle = std::chrono::milliseconds(1000);
-
-}  // namespace
-
 OutboundPool::OutboundPool(asio::any_io_executor executor, std::size_t max_idle_per_host,
                            std::chrono::milliseconds idle_timeout)
     : max_idle_per_host_(max_idle_per_host),
@@ -35,8 +24,8 @@ std::unique_ptr<OutboundConnection> OutboundPool::Take(const std::string& key) {
   while (!taken && !idle.empty()) {
     std::unique_ptr<OutboundConnection> candidate = std::move(idle.back());
     idle.pop_back();
-    const bool recent = now - candidate->idle_since() < kRecentlyIdle;
-    if (!Expired(*candidate, now) && (recent || candidate->LooksAlive())) {
+    if (Usable(*candidate, now)) {
+      candidate->StopWatching();
       taken = std::move(candidate);
     } else {
       candidate->Close();
@@ -52,6 +41,7 @@ void OutboundPool::Put(const std::string& key, std::unique_ptr<OutboundConnectio
     return;
   }
   connection->MarkIdle();
+  connection->WatchWhileIdle();
   Idle& idle = idle_[key];
   if (idle.size() >= max_idle_per_host_) {
     idle.front()->Close();
@@ -76,8 +66,8 @@ std::size_t OutboundPool::idle_count() const {
   return count;
 }
 
-bool OutboundPool::Expired(const OutboundConnection& connection, Clock::time_point now) const {
-  return now - connection.idle_since() >= idle_timeout_;
+bool OutboundPool::Usable(const OutboundConnection& connection, Clock::time_point now) const {
+  return now - connection.idle_since() < idle_timeout_ && !connection.StirredWhileIdle();
 }
 
 void OutboundPool::ScheduleSweep() {
@@ -100,7 +90,7 @@ void OutboundPool::Sweep() {
   for (auto entry = idle_.begin(); entry != idle_.end();) {
     Idle& idle = entry->second;
     std::erase_if(idle, [&](std::unique_ptr<OutboundConnection>& connection) {
-      if (!Expired(*connection, now) && connection->LooksAlive()) return false;
+      if (Usable(*connection, now)) return false;
       connection->Close();
       return true;
     });

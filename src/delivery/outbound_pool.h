@@ -2,7 +2,9 @@
 // The keep-alive pool of one OutboundClient: idle connections per (scheme, host, port), reused
 // most recently used first. Bounded two ways: at most max_idle_per_host idle connections per
 // key, and none idle for longer than idle_timeout (a timer sweeps them, and drops connections
-// the server has closed meanwhile, so idle sockets do not pile up while nothing is sent).
+// the server has closed meanwhile, so idle sockets do not pile up while nothing is sent). Each
+// idle connection is watched (OutboundConnection::WatchWhileIdle): one the server closed or
+// sent anything on while it sat here is never handed out again.
 // Internal to delivery/; used from the client's io_context only.
 
 #include <boost/asio/any_io_executor.hpp>
@@ -27,8 +29,7 @@ class OutboundPool : public std::enable_shared_from_this<OutboundPool> {
   OutboundPool(const OutboundPool&) = delete;
   OutboundPool& operator=(const OutboundPool&) = delete;
 
-  // An idle connection for `key` that has not expired, or null. One idle for a second or more
-  // must also still look alive (OutboundConnection::LooksAlive); a fresher one is trusted.
+  // An idle connection for `key` that has neither expired nor stirred while idle, or null.
   std::unique_ptr<OutboundConnection> Take(const std::string& key);
   // Keeps `connection` for reuse. When `key` already has max_idle_per_host idle connections
   // the oldest of them is closed; after Close, `connection` itself is.
@@ -42,8 +43,8 @@ class OutboundPool : public std::enable_shared_from_this<OutboundPool> {
  private:
   using Idle = std::vector<std::unique_ptr<OutboundConnection>>;  // oldest first
 
-  bool Expired(const OutboundConnection& connection,
-               std::chrono::steady_clock::time_point now) const;
+  bool Usable(const OutboundConnection& connection,
+              std::chrono::steady_clock::time_point now) const;
   void ScheduleSweep();
   void Sweep();
 

@@ -3,16 +3,19 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -151,6 +154,12 @@ class OutboundClientTest : public ::testing::Test {
       ADD_FAILURE() << "the client did not complete within the test's hang limit";
     }
     return pending->results;
+  }
+
+  // Lets io_ run for `duration` with nothing sent, as the client's thread does between sends.
+  void RunIdle(std::chrono::milliseconds duration) {
+    io_.restart();
+    io_.run_for(duration);
   }
 
   rehook::testing::TempDir dir_;
@@ -357,6 +366,74 @@ TEST_F(OutboundClientTest, ResendsAtMostOnceWhenAPooledConnectionFails) {
   ASSERT_EQ(requests.size(), 3u);
   EXPECT_EQ(requests[1].target, "/2");
   EXPECT_EQ(requests[2].target, "/2");
+}
+
+// A server that answers each connection's first request, then 30 ms later writes a second,
+// unasked-for response on it (a broken server writing past its Content-Length, or one sending
+// 408 at its idle timeout), and answers nothing more there.
+class TalksOutOfTurnServer {
+ public:
+  TalksOutOfTurnServer() : acceptor_(io_, {asio::ip::address_v4::loopback(), 0}) {
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~TalksOutOfTurnServer() {
+    stopping_ = true;
+    boost::system::error_code ignored;
+    asio::ip::tcp::socket wake(io_);
+    wake.connect(acceptor_.local_endpoint(), ignored);  // ends the blocking accept
+    thread_.join();
+  }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
+  }
+  int connections() const { return connections_; }
+
+ private:
+  void Serve() {
+    std::vector<asio::ip::tcp::socket> open;  // kept open until the server goes
+    for (;;) {
+      boost::system::error_code error;
+      asio::ip::tcp::socket socket = acceptor_.accept(error);
+      if (error || stopping_) return;
+      const int number = ++connections_;
+      std::string request;
+      char chunk[4096];
+      while (request.find("\r\n\r\n{}") == std::string::npos) {
+        const std::size_t n = socket.read_some(asio::buffer(chunk), error);
+        if (error) break;
+        request.append(chunk, n);
+      }
+      const std::string body = "answer " + std::to_string(number);
+      asio::write(socket,
+                  asio::buffer("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                               "\r\n\r\n" + body),
+                  error);
+      std::this_thread::sleep_for(30ms);
+      asio::write(socket,
+                  asio::buffer(std::string("HTTP/1.1 408 Request Timeout\r\n"
+                                           "Content-Length: 0\r\n\r\n")),
+                  error);
+      open.push_back(std::move(socket));
+    }
+  }
+
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::atomic<int> connections_ = 0;
+  std::atomic<bool> stopping_ = false;
+  std::thread thread_;
+};
+
+TEST_F(OutboundClientTest, NeverTakesWhatAServerSentOnAnIdleConnectionForTheNextResponse) {
+  TalksOutOfTurnServer server;
+  OutboundResult first = Send(Post(server.url() + "/1"));
+  ASSERT_EQ(first.status_code, 200) << first.error;
+  EXPECT_EQ(first.body_prefix, "answer 1");
+  RunIdle(200ms);  // the stray response arrives while the connection sits in the pool
+  OutboundResult second = Send(Post(server.url() + "/2"));
+  EXPECT_EQ(second.status_code, 200) << second.error;
+  EXPECT_EQ(second.body_prefix, "answer 2");
+  EXPECT_EQ(server.connections(), 2);
 }
 
 TEST_F(OutboundClientTest, DoesNotReuseAConnectionTheServerCloses) {
