@@ -257,11 +257,12 @@ asio::awaitable<ExchangeOutcome> OutboundConnection::Exchange(const WireRequest&
 
 void OutboundConnection::WatchWhileIdle() {
   // The raw socket, also under TLS: any byte (a close_notify alert, say) ends the connection's
-  // use, so reading past the TLS layer does no harm.
-  tcp().socket().async_read_some(asio::buffer(&watch_byte_, 1),
-                                 [stirred = stirred_](const beast::error_code& error, std::size_t) {
-                                   if (error != asio::error::operation_aborted) *stirred = true;
-                                 });
+  // use. A wait, not a read: nothing is consumed, and the wait's epoll_ctl replaces the read's
+  // recv, which Asio tries at once after every read that returned data.
+  tcp().socket().async_wait(asio::socket_base::wait_read,
+                            [stirred = stirred_](const beast::error_code& error) {
+                              if (error != asio::error::operation_aborted) *stirred = true;
+                            });
 }
 
 void OutboundConnection::StopWatching() {

@@ -83,11 +83,13 @@ class OutboundConnection {
                                                    ResponseLimits limits,
                                                    OutboundDeadline deadline);
 
-  // While the connection sits in the pool: a one-byte read kept pending on its socket, which
+  // While the connection sits in the pool: a wait for the socket to become readable, which
   // completes when the server sends anything or closes (either way the connection can no longer
-  // carry a request). Costs nothing while nothing arrives: Asio queues the read without a system
-  // call unless the socket became readable since the last read, and then reads at once, so
-  // nothing the server sent after the response goes unnoticed.
+  // carry a request). One system call per idle spell: Asio re-arms the socket in its
+  // (edge-triggered) epoll set for the wait, which also reports bytes that had arrived before,
+  // so nothing the server sent after the response goes unseen. Cheaper ways were measured and
+  // left: a pending read also costs a recv per spell, and trusting a connection idle for less
+  // than a second (as rehook did before) takes such bytes for the next request's response.
   void WatchWhileIdle();
   // Ends the watch before the connection is used again (no system call).
   void StopWatching();
@@ -112,7 +114,6 @@ class OutboundConnection {
   std::chrono::steady_clock::time_point idle_since_;
   // Shared with the watch's completion, which may run after the connection is gone.
   std::shared_ptr<bool> stirred_ = std::make_shared<bool>(false);
-  char watch_byte_ = 0;
 };
 
 // Words for a failed exchange without a response: "connection closed before the response",
