@@ -381,7 +381,8 @@ void Application::Start() {
 void Application::Stop() {
   if (!parts_) return;
   log::Info("server.stopping");
-  parts_->server->Shutdown();
+  // A start that failed before the server was made (a bad --trusted-proxies) stops here too.
+  if (parts_->server) parts_->server->Shutdown();
   parts_->live_feed.Stop();  // ends the streams, which the io threads' drain waits for
   parts_->retention.Stop();
   parts_->forwarder.Stop();
