@@ -102,4 +102,8 @@ std::optional<TimeMs> IdTime(std::string_view id, std::string_view prefix) {
   return static_cast<TimeMs>(timestamp);
 }
 
+std::string IdTimeBound(std::string_view prefix, TimeMs time) {
+  return EncodeId(prefix, time, 0).substr(0, prefix.size() + 1 + kTimeLength);
+}
+
 }  // namespace rehook

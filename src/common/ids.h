@@ -27,4 +27,9 @@ bool HasIdShape(std::string_view id, std::string_view prefix);
 // The millisecond timestamp NewId put at the front of `id`; nullopt unless it has the shape.
 std::optional<TimeMs> IdTime(std::string_view id, std::string_view prefix);
 
+// "<prefix>_" and the characters that hold `time`: in byte order, every id of `time` or later
+// sorts at or after it and every earlier id before it (a bound on ids by time, e.g. PostgreSQL's
+// partitions of attempts by event id).
+std::string IdTimeBound(std::string_view prefix, TimeMs time);
+
 }  // namespace rehook

@@ -1,5 +1,6 @@
 #include "store/retention_sweeper.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/log.h"
@@ -19,6 +20,7 @@ RetentionSweeper::RetentionSweeper(TenancyStore& tenancy, EventLog& events, Traf
 RetentionSweeper::~RetentionSweeper() { Stop(); }
 
 void RetentionSweeper::Start() {
+  PrepareDays();  // before the first capture, rather than a sweep interval after it
   thread_ = std::thread([this] { Loop(); });
   NameThread(thread_, "rehook-sweeper");
 }
@@ -54,26 +56,51 @@ void RetentionSweeper::Loop() {
   }
 }
 
-std::int64_t RetentionSweeper::SweepOnce() {
-  const TimeMs now = clock_.Now();
-  std::int64_t erased = 0;
+std::vector<Organization> RetentionSweeper::AllOrganizations() {
+  std::vector<Organization> all;
   PageRequest page;
   page.limit = 100;
   for (;;) {
     Page<Organization> orgs = tenancy_.ListOrganizations(page);
-    for (const Organization& org : orgs.items) {
-      const TimeMs cutoff = now - org.retention_days * kDayMs;
-      for (;;) {
-        if (stopping()) return erased;
-        int removed = events_.DeleteEventsBefore(org.id, cutoff, options_.batch_size);
-        erased += removed;
-        if (removed < options_.batch_size) break;
-      }
-      while (!stopping() && traffic_.DeleteTrafficBefore(org.id, cutoff, options_.batch_size) > 0) {
-      }
-    }
-    if (!orgs.next) break;
+    for (Organization& org : orgs.items) all.push_back(std::move(org));
+    if (!orgs.next) return all;
     page.after = orgs.next;
+  }
+}
+
+void RetentionSweeper::PrepareDays() {
+  try {
+    events_.PrepareDays(clock_.Now());
+  } catch (const std::exception& e) {
+    log::Error("retention.days_not_prepared", {{"error", e.what()}});
+  }
+}
+
+std::int64_t RetentionSweeper::SweepOnce() {
+  const TimeMs now = clock_.Now();
+  PrepareDays();
+  const std::vector<Organization> orgs = AllOrganizations();
+  std::int64_t erased = 0;
+  // Whole days first: those every organization's retention has passed (the longest one's
+  // cutoff). What is left past a shorter retention goes by row, up to the start of its day.
+  if (!orgs.empty()) {
+    const auto longest = std::max_element(orgs.begin(), orgs.end(),
+                                          [](const Organization& a, const Organization& b) {
+                                            return a.retention_days < b.retention_days;
+                                          });
+    erased += events_.DropDaysBefore(now - longest->retention_days * kDayMs);
+  }
+  for (const Organization& org : orgs) {
+    const TimeMs cutoff = now - org.retention_days * kDayMs;
+    const TimeMs erase_before = events_.ErasureCutoff(cutoff);
+    for (;;) {
+      if (stopping()) return erased;
+      int removed = events_.DeleteEventsBefore(org.id, erase_before, options_.batch_size);
+      erased += removed;
+      if (removed < options_.batch_size) break;
+    }
+    while (!stopping() && traffic_.DeleteTrafficBefore(org.id, cutoff, options_.batch_size) > 0) {
+    }
   }
   // Keys older than the longest window can no longer match anything.
   const TimeMs key_cutoff = now - options_.dedup_key_max_age_ms;

@@ -1,14 +1,17 @@
 #pragma once
 // Retention: every interval, erases each organization's events older than its retention_days,
 // with everything recorded about them, its traffic rollups of that age, and dedup keys older than
-// the longest dedup window. Works in small batches, each its own short transaction, so capture
-// (which shares the store's writer) never waits long behind it; a sweep stops early when asked to
-// stop. Runs on its own thread.
+// the longest dedup window. Where the store keeps events by day (PostgreSQL), it first drops the
+// days every organization's retention has passed, makes the coming days, and erases the rest by
+// row up to the start of a day only (EventLog::ErasureCutoff). Works in small batches, each its own
+// short transaction, so capture (which shares the store's writer) never waits long behind it; a
+// sweep stops early when asked to stop. Runs on its own thread.
 
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/clock.h"
 #include "store/roles/event_log.h"
@@ -41,6 +44,9 @@ class RetentionSweeper {
  private:
   void Loop();
   bool stopping() const;
+  std::vector<Organization> AllOrganizations();
+  // EventLog::PrepareDays; a failure is logged (events still find a place).
+  void PrepareDays();
 
   TenancyStore& tenancy_;
   EventLog& events_;

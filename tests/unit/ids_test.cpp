@@ -46,5 +46,17 @@ TEST(IdsTest, CarryTheirTime) {
   EXPECT_EQ(IdTime("evt_Z1JQ3Z6X8E5M2Q7R9T4W6Y8B0C", "evt"), std::nullopt);
 }
 
+TEST(IdsTest, ATimeBoundSortsBetweenTheIdsBeforeItsTimeAndTheIdsOfIt) {
+  const TimeMs day = 1765065600000;  // 2025-12-07T00:00:00Z
+  const std::string bound = IdTimeBound("evt", day);
+  EXPECT_EQ(bound.size(), 14u);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_LT(NewId("evt", day - 1), bound);
+    EXPECT_GE(NewId("evt", day), bound);
+    EXPECT_GE(NewOrderedId("evt", day + 86399999), bound);
+  }
+  EXPECT_LT(NewId("evt", day + 86400000), IdTimeBound("evt", day + 86400001));
+}
+
 }  // namespace
 }  // namespace rehook

@@ -396,6 +396,53 @@ TEST_P(StoreDeliveryTest, RetentionErasesOnlyTheOrgsOlderEventsInBatches) {
   store_->events().ReclaimSpace();
 }
 
+// Retention as the sweeper runs it: whole days first (PostgreSQL keeps a partition per day;
+// SQLite has none to drop), then by row up to the erasure cutoff. Together they erase exactly
+// the events before the cutoff, each with its pending deliveries, attempts and standings.
+TEST_P(StoreDeliveryTest,
+       DaysDroppedWholeAndRowsErasedTogetherTakeExactlyTheEventsBeforeTheCutoff) {
+  constexpr TimeMs kDay = 24LL * 60 * 60 * 1000;
+  const TimeMs now = SystemClock().Now();
+  const TimeMs base = now - now % kDay + 10 * kDay;  // a day boundary, after any cutover day
+  store_->events().PrepareDays(base + kDay);         // that day and the next two; not `base`'s
+  std::vector<Event> events;
+  for (TimeMs at : {base + 3 * 3600000, base + kDay + 5 * 3600000, base + 2 * kDay + 3600000,
+                    base + 3 * kDay + 7200000}) {
+    events.push_back(CaptureWithTasks(at, {at}));
+    WriteBatch batch;
+    batch.attempts.push_back(Attempt(events.back(), at + 1, false));
+    store_->events().ApplyBatch(batch);
+  }
+  store_->events().SyncBatches();
+
+  const TimeMs cutoff = base + 3 * kDay;
+  const std::int64_t dropped = store_->events().DropDaysBefore(cutoff);
+  EXPECT_EQ(dropped, GetParam().name == "Postgres" ? 2 : 0);  // the days made, not base's
+  const TimeMs erase_before = store_->events().ErasureCutoff(cutoff);
+  EXPECT_EQ(erase_before, cutoff);  // a day boundary already
+  const int erased = store_->events().DeleteEventsBefore(org_.id, erase_before, 100);
+  EXPECT_EQ(dropped + erased, 3);
+
+  std::vector<std::string> ids;
+  for (const Event& event : events) ids.push_back(event.id);
+  const auto standings = store_->events().StandingsAtDestination(org_.id, destination_.id, ids);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_FALSE(store_->events().GetEvent(org_.id, ids[i], false)) << i;
+    EXPECT_TRUE(store_->events().ListAttemptsOfEvent(org_.id, ids[i]).empty()) << i;
+    EXPECT_FALSE(standings.contains(ids[i])) << i;
+  }
+  EXPECT_TRUE(store_->events().GetEvent(org_.id, ids[3], false));
+  EXPECT_EQ(store_->events().ListAttemptsOfEvent(org_.id, ids[3]).size(), 1u);
+  EXPECT_TRUE(standings.contains(ids[3]));
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 1);  // the kept event's task
+  // Within a day, the erasure cutoff is where that day starts on PostgreSQL.
+  EXPECT_EQ(store_->events().ErasureCutoff(cutoff + 5),
+            GetParam().name == "Postgres" ? cutoff : cutoff + 5);
+  // Capture goes on into days made and days not made alike.
+  const Event later = CaptureWithTasks(base + 6 * kDay, {});
+  EXPECT_TRUE(store_->events().GetEvent(org_.id, later.id, true));
+}
+
 TEST_P(StoreDeliveryTest, OldDedupKeysAreDroppedAndErasureFreesAnEventsKey) {
   // One event per batch; window_start 0: any earlier holder counts.
   auto claiming = [&](TimeMs at, const std::string& key_hash) {

@@ -10,6 +10,10 @@
 #include "auth/secrets.h"
 #include "common/ids.h"
 #include "store/header_codec.h"
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_days.h"
+#include "store/postgres/pg_schema.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_schema.h"
 #include "store/sqlite/sqlite_store.h"
 #include "unit/store_fixture.h"
@@ -446,6 +450,84 @@ TEST(SqliteStoreTest, StandingsOfSchema13AreWalkedInEventOrderAfterTheUpgrade) {
   std::vector<std::string> walked;
   for (const Event& event : store.events().ListEventsForReplay(range)) walked.push_back(event.id);
   EXPECT_EQ(walked, failed);
+}
+
+// A PostgreSQL database an older rehook filled (schema 14: tables not partitioned) keeps
+// everything through migration 15, which makes each table the first partition of its new
+// self; that partition goes whole once retention has passed every day it holds.
+TEST(PgStoreTest, WhatSchema14HeldIsServedAfterTheUpgradeAndDroppedAsOneDay) {
+  testing::TestDatabase database;
+  const TimeMs old_time = 1764000000123;  // every character of the id's time in use
+  const std::string old_id = NewId("evt", old_time);
+  {
+    pg::Connection old(database.url());
+    pg::MigrateTo(old, 14);
+    old.ExecScript(
+        "INSERT INTO organizations (id, name, retention_days, created_at) "
+        "VALUES ('org_1', 'o', 30, 1);"
+        "INSERT INTO sources (id, org_id, name, config, created_at, updated_at) "
+        "VALUES ('src_1', 'org_1', 's', '{}', 1, 1);");
+    old.Exec(
+        "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
+        "client_ip, size, verified, body) VALUES ($1, 'org_1', 'src_1', $2, 'POST', $3, $4, $5, "
+        "'127.0.0.1', 2, true, $6)",
+        pg::Params(old_id, old_time, pg::Bytes{"/hook"}, pg::Bytes{""},
+                   pg::Bytes{EncodeHeaders({{"X-A", "1"}})}, pg::Bytes{"{}"}));
+    old.Exec(
+        "INSERT INTO delivery_attempts (id, org_id, event_id, destination_id, attempt, success, "
+        "error, created_at) VALUES ('del_1', 'org_1', $1, 'dst_1', 1, false, 'HTTP 500', $2)",
+        pg::Params(old_id, old_time + 10));
+    old.Exec(
+        "INSERT INTO delivery_standings (event_id, destination_id, org_id, last_success, "
+        "ever_succeeded, last_attempt_at, received_at) VALUES ($1, 'dst_1', 'org_1', false, "
+        "false, $2, $3)",
+        pg::Params(old_id, old_time + 10, old_time));
+    old.Exec(
+        "INSERT INTO delivery_tasks (id, org_id, event_id, destination_id, connection_id, "
+        "attempts, next_attempt_at, lease_owner, lease_until, created_at) VALUES ('tsk_1', "
+        "'org_1', $1, 'dst_1', 'con_1', 1, $2, '', 0, $2)",
+        pg::Params(old_id, old_time + 60000));
+  }
+
+  PgStore store(database.url());
+  EventLog& events = store.events();
+  EXPECT_EQ(events.GetEvent("org_1", old_id, true)->body, "{}");
+  ReplayRange failed{"org_1",      std::nullopt, old_time, old_time + 1,
+                     std::nullopt, 10,           false,    "dst_1"};
+  ASSERT_EQ(events.ListEventsForReplay(failed).size(), 1u);
+  // An attempt logged after the upgrade follows the old one (the same sequence numbers them).
+  DeliveryAttempt retry;
+  retry.id = NewId("del", old_time + 70000);
+  retry.org_id = "org_1";
+  retry.event_id = old_id;
+  retry.destination_id = "dst_1";
+  retry.attempt = 2;
+  retry.success = true;
+  retry.created_at = old_time + 70000;
+  WriteBatch batch;
+  batch.attempts.push_back(retry);
+  events.ApplyBatch(batch);
+  const auto attempts = events.ListAttemptsOfEvent("org_1", old_id);
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[1].id, retry.id);
+  EXPECT_TRUE(events.ListEventsForReplay(failed).empty());  // its standing moved on
+
+  // A later day of its own, then retention past the first partition's days.
+  const TimeMs now = SystemClock().Now();
+  const TimeMs later_day = pg::DayStart(now) + 5 * pg::kDayMs;
+  events.PrepareDays(later_day);
+  Event later = *events.GetEvent("org_1", old_id, true);
+  later.id = NewId("evt", later_day + 1000);
+  later.received_at = later_day + 1000;
+  WriteBatch capture;
+  capture.events.push_back({std::make_shared<Event>(later), {}, std::nullopt});
+  events.ApplyBatch(capture);
+  EXPECT_EQ(events.DropDaysBefore(later_day), 1);
+  EXPECT_FALSE(events.GetEvent("org_1", old_id, false));
+  EXPECT_TRUE(events.ListAttemptsOfEvent("org_1", old_id).empty());
+  EXPECT_EQ(store.work().CountWork().pending_deliveries, 0);
+  EXPECT_TRUE(events.GetEvent("org_1", later.id, true));
+  EXPECT_EQ(events.DropDaysBefore(later_day), 0);  // nothing more before that day
 }
 
 TEST(SqliteStoreTest, CreatesWalDatabaseWith16KbPagesAndIncrementalVacuum) {

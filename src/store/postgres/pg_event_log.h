@@ -18,6 +18,10 @@ class PgEventLog final : public SqlEventLog {
   void SyncBatches() override {}
   bool DeleteEvent(const std::string& org_id, const std::string& id) override;
   int DeleteEventsBefore(const std::string& org_id, TimeMs cutoff, int limit) override;
+  // A partition per UTC day (store/postgres/pg_days.h).
+  TimeMs ErasureCutoff(TimeMs cutoff) override;
+  std::int64_t DropDaysBefore(TimeMs cutoff) override;
+  void PrepareDays(TimeMs now) override;
   // Autovacuum reclaims the space of deleted rows (bodies live in TOAST tables, which it
   // vacuums too): nothing to do.
   void ReclaimSpace() override {}

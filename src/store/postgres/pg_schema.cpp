@@ -319,6 +319,134 @@ const std::vector<std::string>& Migrations() {
         CREATE INDEX delivery_standings_failed
           ON delivery_standings(destination_id, received_at, event_id) WHERE NOT last_success;
       )sql",
+      // 15: events, attempts and standings partitioned by the UTC day of the events' received_at
+      // (store/postgres/pg_days.h), so that retention drops whole days instead of deleting
+      // rows. Events by received_at; attempts and standings by event id, whose first characters
+      // carry that time (common/ids.h; compared byte by byte, hence COLLATE "C"). The tables
+      // as they were become each one's first partition, holding every day before the cutover
+      // (the day after the newest event, or after today): no row is copied, but attaching reads
+      // each table once to check its bound. A default partition takes rows of a day not made
+      // yet, so no capture ever fails for want of one. Events have no index on id any more: every
+      // lookup goes through (org, received_at, id), like SQLite's since schema 9.
+      R"sql(
+        DO $migration$
+        DECLARE
+          cutover BIGINT;
+          cutover_id TEXT := 'evt_';
+          before TEXT;
+        BEGIN
+          SELECT (floor(GREATEST(extract(epoch FROM clock_timestamp()) * 1000,
+                                 COALESCE(max(newest), 0)) / 86400000)::bigint + 1) * 86400000
+            INTO cutover
+            FROM (SELECT (SELECT max(received_at) FROM events e WHERE e.org_id = o.id) AS newest
+                    FROM organizations o) AS per_org;
+          FOR i IN REVERSE 9..0 LOOP
+            cutover_id := cutover_id || substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ',
+                                               ((cutover >> (5 * i)) & 31)::int + 1, 1);
+          END LOOP;
+          before := 'before_' || to_char(to_timestamp(cutover / 1000) AT TIME ZONE 'UTC',
+                                         'YYYYMMDD');
+
+          EXECUTE format('ALTER TABLE events RENAME TO %I', 'events_' || before);
+          EXECUTE format('ALTER INDEX events_pkey RENAME TO %I', 'events_' || before || '_pkey');
+          EXECUTE format('ALTER INDEX events_by_org_time RENAME TO %I',
+                         'events_' || before || '_by_org_time');
+          EXECUTE format('ALTER INDEX events_by_source_time RENAME TO %I',
+                         'events_' || before || '_by_source_time');
+          EXECUTE format('ALTER INDEX events_by_commit RENAME TO %I',
+                         'events_' || before || '_by_commit');
+          CREATE TABLE events (
+            id TEXT NOT NULL,
+            org_id TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            received_at BIGINT NOT NULL,
+            method TEXT NOT NULL,
+            path BYTEA NOT NULL,
+            query BYTEA NOT NULL,
+            headers BYTEA NOT NULL,
+            client_ip TEXT NOT NULL,
+            size BIGINT NOT NULL,
+            verified BOOLEAN NOT NULL,
+            body BYTEA NOT NULL,
+            commit_xid BIGINT NOT NULL DEFAULT pg_current_xact_id()::text::bigint
+          ) PARTITION BY RANGE (received_at);
+          CREATE INDEX events_by_org_time ON events(org_id, received_at, id);
+          CREATE INDEX events_by_source_time ON events(source_id, received_at, id);
+          CREATE INDEX events_by_commit ON events USING brin (commit_xid)
+            WITH (pages_per_range = 16);
+          EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (MINVALUE) TO (%s)',
+                         'events_' || before, cutover);
+          CREATE TABLE events_default PARTITION OF events DEFAULT;
+
+          EXECUTE format('ALTER TABLE delivery_attempts RENAME TO %I',
+                         'delivery_attempts_' || before);
+          EXECUTE format('ALTER INDEX delivery_attempts_pkey RENAME TO %I',
+                         'delivery_attempts_' || before || '_pkey');
+          EXECUTE format('ALTER INDEX delivery_attempts_by_event RENAME TO %I',
+                         'delivery_attempts_' || before || '_by_event');
+          EXECUTE format('ALTER INDEX delivery_attempts_by_job RENAME TO %I',
+                         'delivery_attempts_' || before || '_by_job');
+          EXECUTE format('ALTER TABLE %I ALTER COLUMN event_id TYPE TEXT COLLATE "C"',
+                         'delivery_attempts_' || before);
+          CREATE TABLE delivery_attempts (
+            seq BIGINT NOT NULL DEFAULT nextval('delivery_attempts_seq_seq'),
+            id TEXT NOT NULL,
+            org_id TEXT NOT NULL,
+            event_id TEXT COLLATE "C" NOT NULL,
+            destination_id TEXT NOT NULL,
+            connection_id TEXT,
+            replay_job_id TEXT,
+            attempt BIGINT NOT NULL,
+            status_code BIGINT,
+            response_time_ms BIGINT,
+            success BOOLEAN NOT NULL,
+            error TEXT NOT NULL,
+            next_retry_at BIGINT,
+            created_at BIGINT NOT NULL,
+            outcome TEXT,
+            response_body BYTEA,
+            trigger_kind TEXT,
+            transformation_id TEXT,
+            transformation_us BIGINT,
+            skipped BOOLEAN NOT NULL DEFAULT false,
+            sent_request TEXT
+          ) PARTITION BY RANGE (event_id);
+          ALTER SEQUENCE delivery_attempts_seq_seq OWNED BY delivery_attempts.seq;
+          CREATE INDEX delivery_attempts_by_event ON delivery_attempts(event_id, seq);
+          CREATE INDEX delivery_attempts_by_job ON delivery_attempts(replay_job_id)
+            WHERE replay_job_id IS NOT NULL;
+          EXECUTE format('ALTER TABLE delivery_attempts ATTACH PARTITION %I '
+                         'FOR VALUES FROM (MINVALUE) TO (%L)',
+                         'delivery_attempts_' || before, cutover_id);
+          CREATE TABLE delivery_attempts_default PARTITION OF delivery_attempts DEFAULT;
+
+          EXECUTE format('ALTER TABLE delivery_standings RENAME TO %I',
+                         'delivery_standings_' || before);
+          EXECUTE format('ALTER INDEX delivery_standings_pkey RENAME TO %I',
+                         'delivery_standings_' || before || '_pkey');
+          EXECUTE format('ALTER INDEX delivery_standings_failed RENAME TO %I',
+                         'delivery_standings_' || before || '_failed');
+          EXECUTE format('ALTER TABLE %I ALTER COLUMN event_id TYPE TEXT COLLATE "C"',
+                         'delivery_standings_' || before);
+          CREATE TABLE delivery_standings (
+            event_id TEXT COLLATE "C" NOT NULL,
+            destination_id TEXT NOT NULL,
+            org_id TEXT NOT NULL,
+            last_success BOOLEAN NOT NULL,
+            ever_succeeded BOOLEAN NOT NULL,
+            last_attempt_at BIGINT NOT NULL,
+            received_at BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (event_id, destination_id)
+          ) PARTITION BY RANGE (event_id);
+          CREATE INDEX delivery_standings_failed
+            ON delivery_standings(destination_id, received_at, event_id) WHERE NOT last_success;
+          EXECUTE format('ALTER TABLE delivery_standings ATTACH PARTITION %I '
+                         'FOR VALUES FROM (MINVALUE) TO (%L)',
+                         'delivery_standings_' || before, cutover_id);
+          CREATE TABLE delivery_standings_default PARTITION OF delivery_standings DEFAULT;
+        END
+        $migration$;
+      )sql",
   };
   return migrations;
 }
@@ -335,7 +463,9 @@ int CurrentVersion(Connection& connection) {
 
 int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
-void MigrateToLatest(Connection& connection) {
+void MigrateToLatest(Connection& connection) { MigrateTo(connection, LatestSchemaVersion()); }
+
+void MigrateTo(Connection& connection, int target) {
   Transaction transaction(connection);
   connection.ExecScript(kMigrationLock);
   int version = CurrentVersion(connection);
@@ -346,10 +476,11 @@ void MigrateToLatest(Connection& connection) {
   }
   // All pending migrations in one transaction: a node that fails midway leaves nothing behind.
   const auto& migrations = Migrations();
-  for (int next = version + 1; next <= LatestSchemaVersion(); ++next) {
+  if (version >= target) return;
+  for (int next = version + 1; next <= target; ++next) {
     connection.ExecScript(migrations[static_cast<size_t>(next - 1)]);
   }
-  connection.Exec("UPDATE rehook_schema SET version = $1", Params(LatestSchemaVersion()));
+  connection.Exec("UPDATE rehook_schema SET version = $1", Params(target));
   transaction.Commit();
 }
 

@@ -9,5 +9,7 @@ namespace rehook::pg {
 int LatestSchemaVersion();
 // Brings the database up to LatestSchemaVersion(); throws StoreError when it is newer.
 void MigrateToLatest(Connection& connection);
+// Brings the database up to `version` only (the upgrade tests build older databases with it).
+void MigrateTo(Connection& connection, int version);
 
 }  // namespace rehook::pg

@@ -6,6 +6,7 @@
 // of one millisecond sort in arrival order, so (received_at, id) is arrival order. The SQLite
 // store finds an event through the time its id carries and has no index on id.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -66,6 +67,19 @@ class EventLog {
   // Erases up to `limit` of the org's events received before `cutoff`, oldest first, the same
   // way, in one short transaction; returns how many.
   virtual int DeleteEventsBefore(const std::string& org_id, TimeMs cutoff, int limit) = 0;
+  // Retention by whole days, where the store keeps events that way (PostgreSQL: a partition of
+  // events, attempts and standings per UTC day of received_at), so that old days go without
+  // per-row work. Elsewhere (SQLite) the cutoff stays as it is and the rest does nothing.
+  // The cutoff retention erases before, for events older than `cutoff`: the start of the day it
+  // falls in, so that row erasure never nibbles at a day that is to go whole. (Events are kept
+  // up to a day longer than their retention.)
+  virtual TimeMs ErasureCutoff(TimeMs cutoff) = 0;
+  // Drops the days wholly before `cutoff`, with everything recorded about their events, in one
+  // short transaction; returns the events they held.
+  virtual std::int64_t DropDaysBefore(TimeMs cutoff) = 0;
+  // Makes the day of `now` and the next ones ready ahead of their events. An event of a day not
+  // made is stored all the same, only not in a day of its own.
+  virtual void PrepareDays(TimeMs now) = 0;
   // Removes up to `limit` dedup keys taken before `cutoff`; returns how many.
   virtual int DeleteDedupKeysBefore(TimeMs cutoff, int limit) = 0;
   // Gives the space of erased rows back to the file system where the store does not do so on

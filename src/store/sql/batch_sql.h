@@ -133,13 +133,6 @@ inline const std::string kAddTrafficOnConflict =
     "failed = traffic_rollups.failed + excluded.failed";
 inline const std::string kAddTraffic =
     kAddTrafficColumns + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" + kAddTrafficOnConflict;
-// The same, counted only if event ?11 was stored (a deduplicated capture may not be).
-inline const std::string kAddTrafficIfStored =
-    kAddTrafficColumns +
-    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS (SELECT 1 FROM events WHERE "
-    "id = ?11)" +
-    kAddTrafficOnConflict;
-
 template <class Bind>
 auto WithTrafficValues(const TrafficKey& key, const TrafficCounts& counts, int shard, Bind&& bind) {
   return bind(key.org_id, key.bucket_ms, key.t, key.source_id, key.destination_id,

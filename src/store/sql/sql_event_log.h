@@ -28,6 +28,10 @@ class SqlEventLog : public EventLog {
       const std::string& org_id, const std::string& destination_id,
       const std::vector<std::string>& event_ids) override;
   int DeleteDedupKeysBefore(TimeMs cutoff, int limit) override;
+  // No days (SQLite): erasure by row at the exact cutoff.
+  TimeMs ErasureCutoff(TimeMs cutoff) override { return cutoff; }
+  std::int64_t DropDaysBefore(TimeMs) override { return 0; }
+  void PrepareDays(TimeMs) override {}
 
  protected:
   sql::Backend& backend_;
