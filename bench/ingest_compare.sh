@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Capture throughput of this tree against an earlier commit, on the embedded SQLite store, in
+# Capture throughput of this tree against an earlier commit, on the embedded SQLite store (or,
+# with --postgres, on a local PostgreSQL with fsync on, a fresh database per round), in
 # interleaved rounds (base, current, base, current, ...) so that drift in a shared machine's speed
 # falls on both alike. The earlier commit is built in a git worktree under build/. Prints each
-# round, the medians and current/base.
-#   bench/ingest_compare.sh BASE_COMMIT [rounds=5] [seconds=15] [connections=64]
+# round, the medians, current/base, and each median against nginx answering `return 200` (one
+# run before the rounds).
+#   bench/ingest_compare.sh [--postgres] BASE_COMMIT [rounds=5] [seconds=15] [connections=64]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+
+store=sqlite
+if [ "${1:-}" = "--postgres" ]; then
+  store=postgres
+  shift
+fi
 
 base_commit="${1:?usage: bench/ingest_compare.sh BASE_COMMIT [rounds] [seconds] [connections]}"
 rounds="${2:-5}"
@@ -28,9 +36,20 @@ bench_post_script "$bench_tmp/post.lua"
 echo "body: ${#BENCH_BODY} bytes, ${connections} connections, ${duration}s per round, ${rounds} rounds"
 echo "base: $base_rev   current: $(git -C "$bench_root" rev-parse --short HEAD)"
 
+nginx_port=$(bench_free_port)
+bench_start_nginx "$nginx_port" "return 200 '{\"id\":\"evt_nginx\"}';"
+read -r nginx_rps nginx_p99 _ < <(wrk -t2 -c"$connections" -d"${duration}s" --latency \
+  -s "$bench_tmp/post.lua" "http://127.0.0.1:$nginx_port/in/x" | bench_parse_wrk)
+echo "nginx return 200: $nginx_rps requests/s, p99 $nginx_p99 ms (store: $store)"
+[ "$store" = postgres ] && bench_start_postgres
+
 # One round: a fresh store for the binary given, one wrk run; prints "<requests/s> <p99 ms>".
 round() {
-  REHOOK_BINARY="$1" bench_start_rehook "$2"
+  local store_args=()
+  if [ "$store" = postgres ]; then
+    store_args=(--database "$(bench_new_database "${2//-/_}")")
+  fi
+  REHOOK_BINARY="$1" bench_start_rehook "$2" "${store_args[@]}"
   local source_id
   source_id=$(bench_create_source)
   wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$bench_tmp/post.lua" \
@@ -54,5 +73,8 @@ done
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 base_median=$(median "${base_rates[@]}")
 current_median=$(median "${current_rates[@]}")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '\nmedian requests/s: base %s, current %s, current/base %s\n' "$base_median" \
-  "$current_median" "$(awk -v a="$current_median" -v b="$base_median" 'BEGIN { printf "%.2f", a / b }')"
+  "$current_median" "$(ratio "$current_median" "$base_median")"
+printf 'of nginx: base %s, current %s\n' "$(ratio "$base_median" "$nginx_rps")" \
+  "$(ratio "$current_median" "$nginx_rps")"

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "auth/secrets.h"
 #include "common/ids.h"
@@ -131,6 +133,13 @@ TEST_P(StoreTest, CommittedEventsComeInCommitOrderAfterAPosition) {
   std::vector<Event> second = {MakeEvent(a, 15000, "second-1"), MakeEvent(b, 25000, "second-2")};
   Append(first);
   Append(second);
+  // On PostgreSQL a commit is settled once no older transaction of the cluster is still open,
+  // and the tests of other databases on the test cluster hold some open for a moment.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (committed(std::nullopt, std::nullopt, start).size() < 5 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 
   std::vector<CommittedEvent> all;
   CommitPosition after = start;

@@ -324,22 +324,27 @@ const std::vector<std::string>& Migrations() {
       // rows. Events by received_at; attempts and standings by event id, whose first characters
       // carry that time (common/ids.h; compared byte by byte, hence COLLATE "C"). The tables
       // as they were become each one's first partition, holding every day before the cutover
-      // (the day after the newest event, or after today): no row is copied, but attaching reads
-      // each table once to check its bound. A default partition takes rows of a day not made
+      // (the day after the newest event; today in a new database): no row is copied, but
+      // attaching reads each table once to check its bound. A default partition takes rows of a day
+      // not made
       // yet, so no capture ever fails for want of one. Events have no index on id any more: every
       // lookup goes through (org, received_at, id), like SQLite's since schema 9.
       R"sql(
         DO $migration$
         DECLARE
+          newest BIGINT;
           cutover BIGINT;
           cutover_id TEXT := 'evt_';
           before TEXT;
         BEGIN
-          SELECT (floor(GREATEST(extract(epoch FROM clock_timestamp()) * 1000,
-                                 COALESCE(max(newest), 0)) / 86400000)::bigint + 1) * 86400000
-            INTO cutover
+          SELECT max(per_org.newest) INTO newest
             FROM (SELECT (SELECT max(received_at) FROM events e WHERE e.org_id = o.id) AS newest
                     FROM organizations o) AS per_org;
+          IF newest IS NULL THEN  -- a new database: every day from today on is a day of its own
+            cutover := (extract(epoch FROM clock_timestamp()) * 1000)::bigint / 86400000 * 86400000;
+          ELSE
+            cutover := (newest / 86400000 + 1) * 86400000;
+          END IF;
           FOR i IN REVERSE 9..0 LOOP
             cutover_id := cutover_id || substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ',
                                                ((cutover >> (5 * i)) & 31)::int + 1, 1);
@@ -347,8 +352,11 @@ const std::vector<std::string>& Migrations() {
           before := 'before_' || to_char(to_timestamp(cutover / 1000) AT TIME ZONE 'UTC',
                                          'YYYYMMDD');
 
+          -- Nothing looks an event or an attempt up by its id or number alone any more: their
+          -- unique indexes would only cost each capture into the first partition a write.
+          ALTER TABLE events DROP CONSTRAINT events_pkey;
+          ALTER TABLE delivery_attempts DROP CONSTRAINT delivery_attempts_pkey;
           EXECUTE format('ALTER TABLE events RENAME TO %I', 'events_' || before);
-          EXECUTE format('ALTER INDEX events_pkey RENAME TO %I', 'events_' || before || '_pkey');
           EXECUTE format('ALTER INDEX events_by_org_time RENAME TO %I',
                          'events_' || before || '_by_org_time');
           EXECUTE format('ALTER INDEX events_by_source_time RENAME TO %I',
@@ -380,8 +388,6 @@ const std::vector<std::string>& Migrations() {
 
           EXECUTE format('ALTER TABLE delivery_attempts RENAME TO %I',
                          'delivery_attempts_' || before);
-          EXECUTE format('ALTER INDEX delivery_attempts_pkey RENAME TO %I',
-                         'delivery_attempts_' || before || '_pkey');
           EXECUTE format('ALTER INDEX delivery_attempts_by_event RENAME TO %I',
                          'delivery_attempts_' || before || '_by_event');
           EXECUTE format('ALTER INDEX delivery_attempts_by_job RENAME TO %I',
