@@ -1,8 +1,10 @@
 #include "store/postgres/pg_schema.h"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
+#include "common/log.h"
 #include "store/shared_state_sql.h"
 
 namespace rehook::pg {
@@ -484,7 +486,13 @@ void MigrateTo(Connection& connection, int target) {
   const auto& migrations = Migrations();
   if (version >= target) return;
   for (int next = version + 1; next <= target; ++next) {
+    const auto started = std::chrono::steady_clock::now();
     connection.ExecScript(migrations[static_cast<size_t>(next - 1)]);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    // An upgrade of a large database takes a while (15 reads each big table once): the log
+    // says why. Applied, to be committed with the rest; a new database's steps are not logged.
+    if (version > 0) log::Info("store.migrated", {{"schema_version", next}, {"ms", took.count()}});
   }
   connection.Exec("UPDATE rehook_schema SET version = $1", Params(target));
   transaction.Commit();
