@@ -65,8 +65,9 @@ std::vector<Day> ListDays(Connection& connection) {
   std::vector<Day> days;
   for (int i = 0; i < result.rows(); ++i) {
     const std::string name = result.row(i).Text(0);
-    const std::string_view suffix =
-        std::string_view(name).substr(std::string_view(kEvents).size() + 1);
+    const std::string prefix = std::string(kEvents) + "_";
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string_view suffix = std::string_view(name).substr(prefix.size());
     if (suffix.substr(0, kBeforePrefix.size()) == kBeforePrefix) {
       if (auto to = ParseDayName(suffix.substr(kBeforePrefix.size()))) {
         days.push_back({std::string(suffix), std::numeric_limits<TimeMs>::min(), *to});
