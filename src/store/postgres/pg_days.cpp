@@ -62,10 +62,10 @@ std::vector<Day> ListDays(Connection& connection) {
   Result result = connection.Exec(
       "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
       "WHERE i.inhparent = 'events'::regclass");
+  const std::string prefix = std::string(kEvents) + "_";
   std::vector<Day> days;
   for (int i = 0; i < result.rows(); ++i) {
     const std::string name = result.row(i).Text(0);
-    const std::string prefix = std::string(kEvents) + "_";
     if (name.compare(0, prefix.size(), prefix) != 0) continue;
     const std::string_view suffix = std::string_view(name).substr(prefix.size());
     if (suffix.substr(0, kBeforePrefix.size()) == kBeforePrefix) {

@@ -327,10 +327,9 @@ const std::vector<std::string>& Migrations() {
       // carry that time (common/ids.h; compared byte by byte, hence COLLATE "C"). The tables
       // as they were become each one's first partition, holding every day before the cutover
       // (the day after the newest event; today in a new database): no row is copied, but
-      // attaching reads each table once to check its bound. A default partition takes rows of a day
-      // not made
-      // yet, so no capture ever fails for want of one. Events have no index on id any more: every
-      // lookup goes through (org, received_at, id), like SQLite's since schema 9.
+      // attaching reads each table once to check its bound. A default partition takes rows of
+      // a day not made yet, so no capture ever fails for want of one. Events have no index on id
+      // any more: every lookup goes through (org, received_at, id), like SQLite's since schema 9.
       R"sql(
         DO $migration$
         DECLARE
@@ -338,6 +337,9 @@ const std::vector<std::string>& Migrations() {
           cutover BIGINT;
           cutover_id TEXT := 'evt_';
           before TEXT;
+          tables TEXT[] := ARRAY['events', 'delivery_attempts', 'delivery_standings'];
+          tab TEXT;
+          ix TEXT;
         BEGIN
           SELECT max(per_org.newest) INTO newest
             FROM (SELECT (SELECT max(received_at) FROM events e WHERE e.org_id = o.id) AS newest
@@ -358,13 +360,21 @@ const std::vector<std::string>& Migrations() {
           -- unique indexes would only cost each capture into the first partition a write.
           ALTER TABLE events DROP CONSTRAINT events_pkey;
           ALTER TABLE delivery_attempts DROP CONSTRAINT delivery_attempts_pkey;
-          EXECUTE format('ALTER TABLE events RENAME TO %I', 'events_' || before);
-          EXECUTE format('ALTER INDEX events_by_org_time RENAME TO %I',
-                         'events_' || before || '_by_org_time');
-          EXECUTE format('ALTER INDEX events_by_source_time RENAME TO %I',
-                         'events_' || before || '_by_source_time');
-          EXECUTE format('ALTER INDEX events_by_commit RENAME TO %I',
-                         'events_' || before || '_by_commit');
+          -- Each table steps aside with its indexes, under the first day's name.
+          FOREACH tab IN ARRAY tables LOOP
+            EXECUTE format('ALTER TABLE %I RENAME TO %I', tab, tab || '_' || before);
+            FOR ix IN SELECT indexname FROM pg_indexes
+                        WHERE schemaname = current_schema() AND tablename = tab || '_' || before
+            LOOP  -- events_by_org_time -> events_before_20261208_by_org_time
+              EXECUTE format('ALTER INDEX %I RENAME TO %I', ix,
+                             tab || '_' || before || substr(ix, length(tab) + 1));
+            END LOOP;
+          END LOOP;
+          FOREACH tab IN ARRAY tables[2:] LOOP
+            EXECUTE format('ALTER TABLE %I ALTER COLUMN event_id TYPE TEXT COLLATE "C"',
+                           tab || '_' || before);
+          END LOOP;
+
           CREATE TABLE events (
             id TEXT NOT NULL,
             org_id TEXT NOT NULL,
@@ -384,18 +394,7 @@ const std::vector<std::string>& Migrations() {
           CREATE INDEX events_by_source_time ON events(source_id, received_at, id);
           CREATE INDEX events_by_commit ON events USING brin (commit_xid)
             WITH (pages_per_range = 16);
-          EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (MINVALUE) TO (%s)',
-                         'events_' || before, cutover);
-          CREATE TABLE events_default PARTITION OF events DEFAULT;
 
-          EXECUTE format('ALTER TABLE delivery_attempts RENAME TO %I',
-                         'delivery_attempts_' || before);
-          EXECUTE format('ALTER INDEX delivery_attempts_by_event RENAME TO %I',
-                         'delivery_attempts_' || before || '_by_event');
-          EXECUTE format('ALTER INDEX delivery_attempts_by_job RENAME TO %I',
-                         'delivery_attempts_' || before || '_by_job');
-          EXECUTE format('ALTER TABLE %I ALTER COLUMN event_id TYPE TEXT COLLATE "C"',
-                         'delivery_attempts_' || before);
           CREATE TABLE delivery_attempts (
             seq BIGINT NOT NULL DEFAULT nextval('delivery_attempts_seq_seq'),
             id TEXT NOT NULL,
@@ -423,19 +422,7 @@ const std::vector<std::string>& Migrations() {
           CREATE INDEX delivery_attempts_by_event ON delivery_attempts(event_id, seq);
           CREATE INDEX delivery_attempts_by_job ON delivery_attempts(replay_job_id)
             WHERE replay_job_id IS NOT NULL;
-          EXECUTE format('ALTER TABLE delivery_attempts ATTACH PARTITION %I '
-                         'FOR VALUES FROM (MINVALUE) TO (%L)',
-                         'delivery_attempts_' || before, cutover_id);
-          CREATE TABLE delivery_attempts_default PARTITION OF delivery_attempts DEFAULT;
 
-          EXECUTE format('ALTER TABLE delivery_standings RENAME TO %I',
-                         'delivery_standings_' || before);
-          EXECUTE format('ALTER INDEX delivery_standings_pkey RENAME TO %I',
-                         'delivery_standings_' || before || '_pkey');
-          EXECUTE format('ALTER INDEX delivery_standings_failed RENAME TO %I',
-                         'delivery_standings_' || before || '_failed');
-          EXECUTE format('ALTER TABLE %I ALTER COLUMN event_id TYPE TEXT COLLATE "C"',
-                         'delivery_standings_' || before);
           CREATE TABLE delivery_standings (
             event_id TEXT COLLATE "C" NOT NULL,
             destination_id TEXT NOT NULL,
@@ -448,10 +435,14 @@ const std::vector<std::string>& Migrations() {
           ) PARTITION BY RANGE (event_id);
           CREATE INDEX delivery_standings_failed
             ON delivery_standings(destination_id, received_at, event_id) WHERE NOT last_success;
-          EXECUTE format('ALTER TABLE delivery_standings ATTACH PARTITION %I '
-                         'FOR VALUES FROM (MINVALUE) TO (%L)',
-                         'delivery_standings_' || before, cutover_id);
-          CREATE TABLE delivery_standings_default PARTITION OF delivery_standings DEFAULT;
+
+          -- The tables set aside become the first partitions, and each gets a default one.
+          FOREACH tab IN ARRAY tables LOOP
+            EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (MINVALUE) TO (%L)',
+                           tab, tab || '_' || before,
+                           CASE WHEN tab = 'events' THEN cutover::text ELSE cutover_id END);
+            EXECUTE format('CREATE TABLE %I PARTITION OF %I DEFAULT', tab || '_default', tab);
+          END LOOP;
         END
         $migration$;
       )sql",
