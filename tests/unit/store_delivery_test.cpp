@@ -352,6 +352,51 @@ TEST_P(StoreDeliveryTest, DedupKeysKeepOnlyTheFirstEventWithinTheWindow) {
   EXPECT_EQ(store_->events().ApplyBatch(elsewhere).duplicate_of, std::vector<std::string>{""});
 }
 
+// A busy batch: 300 plain captures (PostgreSQL writes them 256, 32, 8 and 4 rows to a
+// statement) around two with dedup claims, each with a task. Every event keeps its own values.
+TEST_P(StoreDeliveryTest, ABatchOfManyCapturesStoresEachWithItsOwnValuesAndTasks) {
+  WriteBatch batch;
+  batch.events.push_back(Claiming(5000, "k1", 4000));
+  for (int i = 0; i < 300; ++i) {
+    const TimeMs at = 5001 + i;
+    auto event =
+        std::make_shared<Event>(MakeEvent(source_, at, "{\"n\":" + std::to_string(i) + "}"));
+    event->path = "/hook/" + std::to_string(i);
+    event->verified = i % 2 == 0;
+    event->headers.at(1).value = std::to_string(i);
+    batch.events.push_back({event, {MakeTask(*event, connection_, at)}, std::nullopt});
+  }
+  batch.events.push_back(Claiming(5400, "k1", 4400));  // the key is taken: not stored
+  BatchResult result = store_->events().ApplyBatch(batch);
+  store_->events().SyncBatches();
+
+  ASSERT_EQ(result.duplicate_of.size(), 302u);
+  EXPECT_EQ(result.duplicate_of.front(), "");
+  EXPECT_EQ(result.duplicate_of.back(), batch.events.front().event->id);
+  for (std::size_t i = 1; i <= 300; ++i) {
+    const Event& sent = *batch.events[i].event;
+    EXPECT_EQ(result.duplicate_of[i], "");
+    std::optional<Event> stored = store_->events().GetEvent(org_.id, sent.id, true);
+    ASSERT_TRUE(stored.has_value()) << i;
+    EXPECT_EQ(stored->received_at, sent.received_at);
+    EXPECT_EQ(stored->body, sent.body);
+    EXPECT_EQ(stored->path, sent.path);
+    EXPECT_EQ(stored->verified, sent.verified);
+    ASSERT_EQ(stored->headers.size(), sent.headers.size());
+    EXPECT_EQ(stored->headers.at(1).value, sent.headers.at(1).value);
+  }
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 301);  // not the duplicate's task
+  auto claimed = store_->work().ClaimDueTasks(6000, "node-a", 60000, 400);
+  ASSERT_EQ(claimed.size(), 301u);
+  std::vector<std::string> claimed_events;
+  for (const DeliveryTask& task : claimed) claimed_events.push_back(task.event_id);
+  std::sort(claimed_events.begin(), claimed_events.end());
+  std::vector<std::string> stored_events;
+  for (std::size_t i = 0; i <= 300; ++i) stored_events.push_back(batch.events[i].event->id);
+  std::sort(stored_events.begin(), stored_events.end());
+  EXPECT_EQ(claimed_events, stored_events);
+}
+
 TEST_P(StoreDeliveryTest, ErasingAnEventTakesEverythingRecordedAboutIt) {
   Event doomed = CaptureWithTasks(3000, {3000});
   Event kept = CaptureWithTasks(3001, {3001});

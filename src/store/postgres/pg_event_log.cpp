@@ -8,6 +8,7 @@
 #include "store/header_codec.h"
 #include "store/job_progress.h"
 #include "store/postgres/pg_days.h"
+#include "store/postgres/pg_multi_row.h"
 #include "store/sql/batch_sql.h"
 
 namespace rehook {
@@ -16,10 +17,16 @@ using pg::Params;
 
 namespace {
 
-// Request paths and queries are bytea here (captured bytes need not be UTF-8).
-const std::string kInsertEvent =
-    "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
-    "client_ip, size, verified, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+constexpr int kEventColumns = 12;
+const std::string kEventColumnList =
+    "id, org_id, source_id, received_at, method, path, query, headers, client_ip, size, "
+    "verified, body";
+// The events and tasks of captures without a dedup key, many rows per statement.
+const pg::MultiRowInsert kInsertEvents("INSERT INTO events (" + kEventColumnList + ")",
+                                       kEventColumns);
+const pg::MultiRowInsert kInsertTasks(std::string("INSERT INTO delivery_tasks (") +
+                                          rows::kTaskColumns + ")",
+                                      10);
 // Deduplicated capture, in four statements of the batch's pipeline (no statement can branch on
 // another's result): take the key unless an event holds it within the window, insert the event
 // and its tasks only if the key is now the event's, then read who holds the key. A concurrent
@@ -29,8 +36,8 @@ const std::string kClaimDedupKey =
     "ON CONFLICT (source_id, key_hash) DO UPDATE SET event_id = EXCLUDED.event_id, "
     "seen_at = EXCLUDED.seen_at WHERE dedup_keys.seen_at < ?5";
 const std::string kInsertEventHoldingKey =
-    "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, "
-    "client_ip, size, verified, body) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 "
+    "INSERT INTO events (" + kEventColumnList +
+    ") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 "
     "WHERE EXISTS (SELECT 1 FROM dedup_keys WHERE source_id = ?3 AND key_hash = ?13 "
     "AND event_id = ?1)";
 // Events have no index on id (schema 15): an event is found through (org, received_at, id), with
@@ -56,11 +63,23 @@ const std::string kUpdateReplayProgress = batch_sql::kUpdateReplayProgress;
 constexpr auto kAsParams = [](const auto&... values) { return Params(values...); };
 
 // Request paths and queries are bytea here (captured bytes need not be UTF-8).
-Params EventParams(const Event& event) {
-  return Params(event.id, event.org_id, event.source_id, event.received_at, event.method,
-                pg::Bytes{event.path}, pg::Bytes{event.query},
-                pg::Bytes{EncodeHeaders(event.headers)}, event.client_ip, event.size,
-                event.verified, pg::Bytes{event.body});
+void AddEventValues(Params& params, const Event& event) {
+  params.Add(event.id);
+  params.Add(event.org_id);
+  params.Add(event.source_id);
+  params.Add(event.received_at);
+  params.Add(event.method);
+  params.Add(pg::Bytes{event.path});
+  params.Add(pg::Bytes{event.query});
+  params.Add(pg::Bytes{EncodeHeaders(event.headers)});
+  params.Add(event.client_ip);
+  params.Add(event.size);
+  params.Add(event.verified);
+  params.Add(pg::Bytes{event.body});
+}
+
+void AddTaskValues(Params& params, const DeliveryTask& task) {
+  batch_sql::WithTaskValues(task, [&](const auto&... values) { (params.Add(values), ...); });
 }
 
 // The batch's additions to the traffic rollups, last in the batch and in key order, so that
@@ -104,21 +123,22 @@ std::vector<pg::Connection::Statement> BatchStatements(
     const WriteBatch& batch, int shard, std::vector<std::optional<pg::Result>>& holders) {
   std::vector<pg::Connection::Statement> statements;
   holders.resize(batch.events.size());
+  std::vector<const Event*> plain_events;
+  std::vector<const DeliveryTask*> plain_tasks;
   for (std::size_t i = 0; i < batch.events.size(); ++i) {
     const NewEvent& item = batch.events[i];
     const Event& event = *item.event;
     RequireIdCarriesTime(event);  // GetEvent finds an event through the time its id carries
     if (!item.dedup) {
-      statements.push_back({&kInsertEvent, EventParams(event)});
-      for (const DeliveryTask& task : item.tasks) {
-        statements.push_back({&batch_sql::kInsertTask, batch_sql::WithTaskValues(task, kAsParams)});
-      }
+      plain_events.push_back(&event);
+      for (const DeliveryTask& task : item.tasks) plain_tasks.push_back(&task);
       continue;
     }
     const std::string& key_hash = item.dedup->key_hash;
     statements.push_back({&kClaimDedupKey, Params(event.source_id, key_hash, event.id,
                                                   event.received_at, item.dedup->window_start)});
-    Params event_params = EventParams(event);
+    Params event_params;
+    AddEventValues(event_params, event);
     event_params.Add(key_hash);
     statements.push_back({&kInsertEventHoldingKey, std::move(event_params)});
     for (const DeliveryTask& task : item.tasks) {
@@ -128,6 +148,8 @@ std::vector<pg::Connection::Statement> BatchStatements(
     }
     statements.push_back({&kDedupKeyHolder, Params(event.source_id, key_hash), &holders[i]});
   }
+  kInsertEvents.Append(plain_events, AddEventValues, statements);
+  kInsertTasks.Append(plain_tasks, AddTaskValues, statements);
   // An attempt, with the standing of its event at the destination.
   auto add_attempt = [&](const DeliveryAttempt& attempt) {
     statements.push_back(
