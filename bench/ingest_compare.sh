@@ -2,7 +2,8 @@
 # Capture throughput of this tree against an earlier commit, on the embedded SQLite store (or,
 # with --postgres, on a local PostgreSQL with fsync on, a fresh database per round), in
 # interleaved rounds (base, current, base, current, ...) so that drift in a shared machine's speed
-# falls on both alike. The earlier commit is built in a git worktree under build/. Prints each
+# falls on both alike; on PostgreSQL each round's database is dropped and the server checkpointed
+# after it. The earlier commit is built in a git worktree under build/. Prints each
 # round, the medians, current/base, and each median against nginx answering `return 200` (one
 # run before the rounds).
 #   bench/ingest_compare.sh [--postgres] BASE_COMMIT [rounds=5] [seconds=15] [connections=64]
@@ -43,19 +44,28 @@ read -r nginx_rps nginx_p99 _ < <(wrk -t2 -c"$connections" -d"${duration}s" --la
 echo "nginx return 200: $nginx_rps requests/s, p99 $nginx_p99 ms (store: $store)"
 [ "$store" = postgres ] && bench_start_postgres
 
-# One round: a fresh store for the binary given, one wrk run; prints "<requests/s> <p99 ms>".
+# One round: a fresh store for the binary given, one wrk run; prints "<requests/s> <p99 ms>"
+# once the round has been cleaned up after.
 round() {
   local store_args=()
   if [ "$store" = postgres ]; then
     store_args=(--database "$(bench_new_database "${2//-/_}")")
   fi
   REHOOK_BINARY="$1" bench_start_rehook "$2" "${store_args[@]}"
-  local source_id
+  local source_id result
   source_id=$(bench_create_source)
-  wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$bench_tmp/post.lua" \
-    "$REHOOK_URL/in/$source_id" | bench_parse_wrk | cut -d' ' -f1,2
+  result=$(wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$bench_tmp/post.lua" \
+    "$REHOOK_URL/in/$source_id" | bench_parse_wrk | cut -d' ' -f1,2)
   bench_stop "$REHOOK_PID"
   rm -rf "$bench_tmp/$2"
+  if [ "$store" = postgres ]; then
+    # Every round starts from the same server state: no earlier round's tables for autovacuum
+    # to work through meanwhile, and the WAL just checkpointed (its segments recycled), rather
+    # than a checkpoint falling due in whichever round crosses max_wal_size.
+    psql -q "$BENCH_PG_URL" -c "DROP DATABASE ${2//-/_}" -c "CHECKPOINT" >/dev/null
+  fi
+  # Printed last: the caller reads it from a process substitution and goes on at once.
+  echo "$result"
 }
 
 base_rates=()
