@@ -121,17 +121,19 @@ bench_start_rehook() {
   REHOOK_KEY=$(cat "$dir/data/admin.key")
 }
 
-# bench_start_postgres: a throw-away PostgreSQL with fsync on, on loopback; sets BENCH_PG_URL
-# (its server processes share the two cores with everything else in the run). It then writes
-# ~1.7 GB of WAL and checkpoints, so that the runs reuse WAL segments as a server that has been
-# running does: a new cluster would instead create and zero-fill a 16 MB segment every ~10 000
-# captures, inside some commit (perf: 10 % of PostgreSQL's CPU in a 15 s capture run, and a
-# stall of the one commit in flight each time).
+# bench_start_postgres: a throw-away PostgreSQL with fsync on (scripts/test-postgres.sh durable),
+# on loopback; sets BENCH_PG_URL (its server processes share the two cores with everything else
+# in the run). It then writes ~1.7 GB of WAL through its shared buffers and checkpoints, so that
+# the runs reuse WAL segments and buffer memory as a server that has been running does: a new
+# cluster would instead create and zero-fill a 16 MB segment every ~10 000 captures, inside some
+# commit (perf: 10 % of PostgreSQL's CPU in a 15 s capture run, and a stall of the one commit in
+# flight each time), and fault in each buffer's memory on its first use.
 bench_start_postgres() {
   "$bench_root/scripts/test-postgres.sh" start "$bench_tmp/pg" durable >/dev/null
   BENCH_PG_URL=$(cat "$bench_tmp/pg/url")
   psql -q "$BENCH_PG_URL" \
-    -c "CREATE TABLE bench_warm_wal AS SELECT repeat('x', 1000) AS pad FROM generate_series(1, 1500000)" \
+    -c "CREATE TABLE bench_warm_wal (pad TEXT)" \
+    -c "INSERT INTO bench_warm_wal SELECT repeat('x', 1000) FROM generate_series(1, 1500000)" \
     -c "DROP TABLE bench_warm_wal" -c "CHECKPOINT" >/dev/null
 }
 

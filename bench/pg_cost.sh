@@ -126,6 +126,9 @@ read -r one_rps one_p99 one_bad < <(bench_parse_wrk <"$bench_tmp/wrk-one.txt")
 read -r one_captured one_batches < <(commits "$REHOOK_URL")
 one_events=$events one_pg_us=$pg_us one_rehook_us=$rehook_us one_wal_b=$wal_b one_db_b=$db_b
 bench_stop "$REHOOK_PID"
+# The two-node run starts from the server state the one-node run did: without the first
+# database's tables for autovacuum to work through meanwhile, with the WAL just checkpointed.
+psql -q "$BENCH_PG_URL" -c "DROP DATABASE pgcost_one" -c "CHECKPOINT" >/dev/null
 
 # 2. Two nodes on a fresh database. bench_start_rehook sets REHOOK_URL/KEY/PID for the node it
 # starts, so the first node's are kept aside. Only the first node of a database writes admin.key
