@@ -1,7 +1,8 @@
 #include "store/retention_sweeper.h"
 
-#include <algorithm>
 #include <chrono>
+#include <string>
+#include <unordered_map>
 
 #include "common/log.h"
 #include "common/thread_name.h"
@@ -81,17 +82,14 @@ std::int64_t RetentionSweeper::SweepOnce() {
   PrepareDays();
   const std::vector<Organization> orgs = AllOrganizations();
   std::int64_t erased = 0;
-  // Whole days first: those every organization's retention has passed (the longest one's
-  // cutoff). What is left past a shorter retention goes by row, up to the start of its day.
-  if (!orgs.empty()) {
-    const auto longest = std::max_element(orgs.begin(), orgs.end(),
-                                          [](const Organization& a, const Organization& b) {
-                                            return a.retention_days < b.retention_days;
-                                          });
-    erased += events_.DropDaysBefore(now - longest->retention_days * kDayMs);
-  }
+  auto cutoff_of = [&](const Organization& org) { return now - org.retention_days * kDayMs; };
+  // Whole days first: those holding only events past their organization's retention. What is
+  // left past a retention goes by row, up to the start of its day.
+  std::unordered_map<std::string, TimeMs> cutoff_by_org;
+  for (const Organization& org : orgs) cutoff_by_org.emplace(org.id, cutoff_of(org));
+  erased += events_.DropExpiredDays(cutoff_by_org);
   for (const Organization& org : orgs) {
-    const TimeMs cutoff = now - org.retention_days * kDayMs;
+    const TimeMs cutoff = cutoff_of(org);
     const TimeMs erase_before = events_.ErasureCutoff(cutoff);
     for (;;) {
       if (stopping()) return erased;

@@ -30,7 +30,8 @@ class MockEventLog : public EventLog {
   MOCK_METHOD(bool, DeleteEvent, (const std::string&, const std::string&), (override));
   MOCK_METHOD(int, DeleteEventsBefore, (const std::string&, TimeMs, int), (override));
   MOCK_METHOD(TimeMs, ErasureCutoff, (TimeMs), (override));
-  MOCK_METHOD(std::int64_t, DropDaysBefore, (TimeMs), (override));
+  using Cutoffs = std::unordered_map<std::string, TimeMs>;
+  MOCK_METHOD(std::int64_t, DropExpiredDays, (const Cutoffs&), (override));
   MOCK_METHOD(void, PrepareDays, (TimeMs), (override));
   MOCK_METHOD(int, DeleteDedupKeysBefore, (TimeMs, int), (override));
   MOCK_METHOD(void, ReclaimSpace, (), (override));

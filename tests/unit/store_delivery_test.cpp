@@ -461,7 +461,7 @@ TEST_P(StoreDeliveryTest,
   store_->events().SyncBatches();
 
   const TimeMs cutoff = base + 3 * kDay;
-  const std::int64_t dropped = store_->events().DropDaysBefore(cutoff);
+  const std::int64_t dropped = store_->events().DropExpiredDays({{org_.id, cutoff}});
   EXPECT_EQ(dropped, GetParam().name == "Postgres" ? 2 : 0);  // the days made, not base's
   const TimeMs erase_before = store_->events().ErasureCutoff(cutoff);
   EXPECT_EQ(erase_before, cutoff);  // a day boundary already
@@ -486,6 +486,50 @@ TEST_P(StoreDeliveryTest,
   // Capture goes on into days made and days not made alike.
   const Event later = CaptureWithTasks(base + 6 * kDay, {});
   EXPECT_TRUE(store_->events().GetEvent(org_.id, later.id, true));
+}
+
+// Organizations keep events for different times: a day goes whole only when every
+// organization with events in it is past its retention; a long retention keeps only the days it
+// has events in, and what a kept day holds of a shorter retention goes by row.
+TEST_P(StoreDeliveryTest, ALongRetentionKeepsOnlyTheDaysItHasEventsIn) {
+  constexpr TimeMs kDay = 24LL * 60 * 60 * 1000;
+  const TimeMs now = SystemClock().Now();
+  const TimeMs base = now - now % kDay + 10 * kDay;  // a day boundary, after any cutover day
+  store_->events().PrepareDays(base);                // base and the next two days
+  Organization brief{"org_brief", "brief", 1, 1};
+  store_->tenancy().InsertOrganization(brief);
+  const Source brief_source = MakeSource(brief.id, 2000);
+  auto capture = [&](const Source& source, TimeMs at, bool with_task) {
+    auto event = std::make_shared<Event>(MakeEvent(source, at));
+    NewEvent item{event, {}, std::nullopt};
+    if (with_task) item.tasks.push_back(MakeTask(*event, connection_, at));
+    WriteBatch batch;
+    batch.events.push_back(item);
+    store_->events().ApplyBatch(batch);
+    return event->id;
+  };
+  const std::string kept_0 = capture(source_, base + 3600000, true);               // day 0
+  const std::string brief_1 = capture(brief_source, base + kDay + 3600000, true);  // day 1
+  const std::string kept_2 = capture(source_, base + 2 * kDay + 3600000, false);   // day 2
+  const std::string brief_2 = capture(brief_source, base + 2 * kDay + 7200000, false);
+  store_->events().SyncBatches();
+
+  // org_ keeps everything; every event of org_brief has expired.
+  const std::unordered_map<std::string, TimeMs> cutoffs{{org_.id, base},
+                                                        {brief.id, base + 3 * kDay}};
+  EXPECT_EQ(store_->events().DropExpiredDays(cutoffs), GetParam().name == "Postgres" ? 1 : 0);
+  EXPECT_TRUE(store_->events().GetEvent(org_.id, kept_0, false));
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries,
+            GetParam().name == "Postgres" ? 1 : 2);  // day 0's task stays; day 1's went with it
+  EXPECT_TRUE(store_->events().GetEvent(brief.id, brief_2, false));  // day 2 is org_'s too
+  store_->events().DeleteEventsBefore(brief.id,
+                                      store_->events().ErasureCutoff(cutoffs.at(brief.id)), 100);
+  for (const std::string& id : {brief_1, brief_2}) {
+    EXPECT_FALSE(store_->events().GetEvent(brief.id, id, false)) << id;
+  }
+  EXPECT_TRUE(store_->events().GetEvent(org_.id, kept_0, false));
+  EXPECT_TRUE(store_->events().GetEvent(org_.id, kept_2, false));
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 1);
 }
 
 TEST_P(StoreDeliveryTest, OldDedupKeysAreDroppedAndErasureFreesAnEventsKey) {

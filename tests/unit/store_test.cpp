@@ -538,12 +538,12 @@ TEST(PgStoreTest, WhatSchema14HeldIsServedAfterTheUpgradeAndDroppedAsOneDay) {
   WriteBatch capture;
   capture.events.push_back({std::make_shared<Event>(later), {}, std::nullopt});
   events.ApplyBatch(capture);
-  EXPECT_EQ(events.DropDaysBefore(later_day), 1);
+  EXPECT_EQ(events.DropExpiredDays({{"org_1", later_day}}), 1);
   EXPECT_FALSE(events.GetEvent("org_1", old_id, false));
   EXPECT_TRUE(events.ListAttemptsOfEvent("org_1", old_id).empty());
   EXPECT_EQ(store.work().CountWork().pending_deliveries, 0);
   EXPECT_TRUE(events.GetEvent("org_1", later.id, true));
-  EXPECT_EQ(events.DropDaysBefore(later_day), 0);  // nothing more before that day
+  EXPECT_EQ(events.DropExpiredDays({{"org_1", later_day}}), 0);  // nothing more before that day
 }
 
 TEST(SqliteStoreTest, CreatesWalDatabaseWith16KbPagesAndIncrementalVacuum) {

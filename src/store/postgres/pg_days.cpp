@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/ids.h"
@@ -79,6 +80,18 @@ std::vector<Day> ListDays(Connection& connection) {
   return days;
 }
 
+// The organizations with events in `day`: one descent of the day's (org_id, received_at, id)
+// index per organization (PostgreSQL 15 has no skip scan; DISTINCT would read every entry).
+std::vector<std::string> OrganizationsOf(Connection& connection, const Day& day) {
+  const std::string table = std::string(kEvents) + "_" + day.suffix;
+  Result result = connection.Exec(
+      "WITH RECURSIVE orgs(org_id) AS ((SELECT org_id FROM " + table +
+      " ORDER BY org_id LIMIT 1) UNION ALL SELECT (SELECT e.org_id FROM " + table +
+      " e WHERE e.org_id > orgs.org_id ORDER BY e.org_id LIMIT 1) FROM orgs "
+      "WHERE orgs.org_id IS NOT NULL) SELECT org_id FROM orgs WHERE org_id IS NOT NULL");
+  return result.ReadAll([](const Row& row) { return row.Text(0); });
+}
+
 // The statements that make one day's partition of each table.
 std::string MakeDaySql(TimeMs day) {
   const std::string suffix = DayName(day);
@@ -122,29 +135,51 @@ void PrepareDays(Connection& connection, TimeMs now, int days_ahead) {
   }
 }
 
-std::int64_t DropDaysBefore(Connection& connection, TimeMs cutoff) {
+std::int64_t DropExpiredDays(Connection& connection,
+                             const std::unordered_map<std::string, TimeMs>& cutoff_by_org) {
+  if (cutoff_by_org.empty()) return 0;
+  TimeMs earliest = std::numeric_limits<TimeMs>::max();
+  TimeMs latest = std::numeric_limits<TimeMs>::min();
+  for (const auto& [org, cutoff] : cutoff_by_org) {
+    earliest = std::min(earliest, cutoff);
+    latest = std::max(latest, cutoff);
+  }
   Transaction transaction(connection);
   connection.ExecScript(kDaysLock);
   connection.ExecScript(kShortLockWait);
+  auto expired = [&](const Day& day) {
+    if (day.to <= earliest) return true;  // every organization's retention has passed it
+    if (day.to > latest) return false;    // none has
+    for (const std::string& org : OrganizationsOf(connection, day)) {
+      auto cutoff = cutoff_by_org.find(org);
+      if (cutoff == cutoff_by_org.end() || cutoff->second < day.to) return false;
+    }
+    return true;
+  };
   std::vector<Day> doomed = ListDays(connection);  // under the lock: another node's drops seen
-  std::erase_if(doomed, [&](const Day& day) { return day.to > cutoff; });
+  std::erase_if(doomed, [&](const Day& day) { return !expired(day); });
   if (doomed.empty()) return 0;
-  TimeMs until = std::numeric_limits<TimeMs>::min();
   std::int64_t events = 0;
+  // What else is kept of those events, in tables that are not partitioned: pending deliveries
+  // and single replays by their event ids (which carry the time), dedup keys by the time their
+  // event was received (seen_at), each within the days dropped (a day kept between two dropped
+  // ones keeps its own). Ids and times are digits and letters: written into the SQL as they are.
+  std::string of_event_ids;
+  std::string seen_within;
   for (const Day& day : doomed) {
-    until = std::max(until, day.to);
     events += connection.Exec(std::string("SELECT count(*) FROM ") + kEvents + "_" + day.suffix)
                   .row(0)
                   .Int64(0);
+    const TimeMs from = std::max<TimeMs>(day.from, 0);  // no event was received before 1970
+    const std::string separator = of_event_ids.empty() ? "" : " OR ";
+    of_event_ids += separator + "(event_id COLLATE \"C\" >= '" + IdTimeBound("evt", from) +
+                    "' AND event_id COLLATE \"C\" < '" + IdTimeBound("evt", day.to) + "')";
+    seen_within += separator + "(seen_at >= " + std::to_string(from) + " AND seen_at < " +
+                   std::to_string(day.to) + ")";
   }
-  // What else is kept of those events, in tables that are not partitioned: pending deliveries
-  // and single replays by their event ids (which carry the time), dedup keys by the time their
-  // event was received (seen_at). Rows of expired events in the default partition go with them;
-  // the sweeper's per-row erasure takes those events next.
-  const std::string bound = IdTimeBound("evt", until);
-  connection.Exec("DELETE FROM delivery_tasks WHERE event_id COLLATE \"C\" < $1", Params(bound));
-  connection.Exec("DELETE FROM single_replays WHERE event_id COLLATE \"C\" < $1", Params(bound));
-  connection.Exec("DELETE FROM dedup_keys WHERE seen_at < $1", Params(until));
+  connection.ExecScript("DELETE FROM delivery_tasks WHERE " + of_event_ids);
+  connection.ExecScript("DELETE FROM single_replays WHERE " + of_event_ids);
+  connection.ExecScript("DELETE FROM dedup_keys WHERE " + seen_within);
   for (const Day& day : doomed) {
     std::string drop = std::string("DROP TABLE ") + kEvents + "_" + day.suffix;
     for (const char* table : kByEventId) drop += std::string(", ") + table + "_" + day.suffix;

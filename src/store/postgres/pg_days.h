@@ -11,6 +11,8 @@
 // and a lock timeout keeps one from queueing capture behind a long read of the table.
 
 #include <cstdint>
+#include <string>
+#include <unordered_map>
 
 #include "common/clock.h"
 #include "store/postgres/pg_connection.h"
@@ -27,9 +29,11 @@ TimeMs DayStart(TimeMs time);
 // the default partition is left there and logged.
 void PrepareDays(Connection& connection, TimeMs now, int days_ahead);
 
-// Drops the days wholly before `cutoff` (the cutover partition too once its days are), with
-// what else is recorded of their events (pending deliveries, single replays, dedup keys), in
-// one transaction; returns the events they held.
-std::int64_t DropDaysBefore(Connection& connection, TimeMs cutoff);
+// Drops the days (the cutover partition too) whose events all belong to organizations whose
+// cutoff in `cutoff_by_org` is at or after the day's end (EventLog::DropExpiredDays), with what
+// else is recorded of their events (pending deliveries, single replays, dedup keys), in one
+// transaction; returns the events they held.
+std::int64_t DropExpiredDays(Connection& connection,
+                             const std::unordered_map<std::string, TimeMs>& cutoff_by_org);
 
 }  // namespace rehook::pg

@@ -268,9 +268,10 @@ int PgEventLog::DeleteEventsBefore(const std::string& org_id, TimeMs cutoff, int
 
 TimeMs PgEventLog::ErasureCutoff(TimeMs cutoff) { return pg::DayStart(cutoff); }
 
-std::int64_t PgEventLog::DropDaysBefore(TimeMs cutoff) {
+std::int64_t PgEventLog::DropExpiredDays(
+    const std::unordered_map<std::string, TimeMs>& cutoff_by_org) {
   auto db = pg_.pool().Acquire();
-  return pg::DropDaysBefore(*db, cutoff);
+  return pg::DropExpiredDays(*db, cutoff_by_org);
 }
 
 void PgEventLog::PrepareDays(TimeMs now) {

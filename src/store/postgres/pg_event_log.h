@@ -20,7 +20,8 @@ class PgEventLog final : public SqlEventLog {
   int DeleteEventsBefore(const std::string& org_id, TimeMs cutoff, int limit) override;
   // A partition per UTC day (store/postgres/pg_days.h).
   TimeMs ErasureCutoff(TimeMs cutoff) override;
-  std::int64_t DropDaysBefore(TimeMs cutoff) override;
+  std::int64_t DropExpiredDays(
+      const std::unordered_map<std::string, TimeMs>& cutoff_by_org) override;
   void PrepareDays(TimeMs now) override;
   // Autovacuum reclaims the space of deleted rows (bodies live in TOAST tables, which it
   // vacuums too): nothing to do.

@@ -74,9 +74,14 @@ class EventLog {
   // falls in, so that row erasure never nibbles at a day that is to go whole. (Events are kept
   // up to a day longer than their retention.)
   virtual TimeMs ErasureCutoff(TimeMs cutoff) = 0;
-  // Drops the days wholly before `cutoff`, with everything recorded about their events, in one
-  // short transaction; returns the events they held.
-  virtual std::int64_t DropDaysBefore(TimeMs cutoff) = 0;
+  // Drops the days that hold only expired events: every organization with events in the day
+  // has its cutoff (`cutoff_by_org`: its events received before it have passed their
+  // retention) at or after the day's end; an organization missing from the map keeps its days.
+  // Everything recorded about their events goes with them, in one short transaction; returns
+  // the events they held. One organization's long retention keeps only the days it has events
+  // in.
+  virtual std::int64_t DropExpiredDays(
+      const std::unordered_map<std::string, TimeMs>& cutoff_by_org) = 0;
   // Makes the day of `now` and the next ones ready ahead of their events. An event of a day not
   // made is stored all the same, only not in a day of its own.
   virtual void PrepareDays(TimeMs now) = 0;

@@ -30,7 +30,9 @@ class SqlEventLog : public EventLog {
   int DeleteDedupKeysBefore(TimeMs cutoff, int limit) override;
   // No days (SQLite): erasure by row at the exact cutoff.
   TimeMs ErasureCutoff(TimeMs cutoff) override { return cutoff; }
-  std::int64_t DropDaysBefore(TimeMs) override { return 0; }
+  std::int64_t DropExpiredDays(const std::unordered_map<std::string, TimeMs>&) override {
+    return 0;
+  }
   void PrepareDays(TimeMs) override {}
 
  protected:
