@@ -7,9 +7,10 @@
 #   2. `events` events are written into tomorrow's day straight through SQL (this measures the
 #      erasure, not capture): 1 KB bodies, one failed attempt and one standing each, as
 #      forwarding leaves them;
-#   3. rows mode adds an organization with a 3 650-day retention, so that no day may go whole
-#      and the sweeper erases the first organization's expired events by row (500 per
-#      transaction, as always); days mode does not, so the day is dropped;
+#   3. rows mode adds an organization with a 3 650-day retention and one event in that day, so
+#      that the day may not go whole and the sweeper erases the first organization's expired
+#      events by row (500 per transaction, as always); days mode does not, so the day is
+#      dropped;
 #   4. rehook starts again with its clock 32 days ahead (--test-clock-offset-ms), sweeping
 #      every 500 ms; timed from its start (which with the first sweep's wait is about 1 s of
 #      each figure) until the organization has no event left, polled every 200 ms, with the WAL
@@ -78,10 +79,18 @@ for mode in rows days; do
   tomorrow=$(((now_ms / day_ms + 1) * day_ms))
   fill "$db" "$org_id" "$source_id" "$tomorrow"
   if [ "$mode" = rows ]; then
+    # An organization that keeps its events ten years, with one event in the same day: the day
+    # may not go whole (its own events keep it), so the first organization's go by row.
+    long_id="evt_$(python3 -c "import sys; t = int(sys.argv[1]); print(''.join(
+      '0123456789ABCDEFGHJKMNPQRSTVWXYZ'[(t >> (5 * i)) & 31] for i in range(9, -1, -1)))" \
+      "$((tomorrow + 1))")FFFFFFFFFFFFFFFF"
     psql -q "$db" -c "INSERT INTO organizations (id, name, retention_days, created_at) \
-      VALUES ('org_longmemory', 'long memory', 3650, $now_ms)"
+      VALUES ('org_longmemory', 'long memory', 3650, $now_ms)" \
+      -c "INSERT INTO events (id, org_id, source_id, received_at, method, path, query, headers, \
+          client_ip, size, verified, body) VALUES ('$long_id', 'org_longmemory', '$source_id', \
+          $((tomorrow + 1)), 'POST', '\\x2f', '', '', '127.0.0.1', 2, true, '{}')"
   fi
-  erased[$mode]=$(psql -tAq "$db" -c "SELECT count(*) FROM events")
+  erased[$mode]=$(psql -tAq "$db" -c "SELECT count(*) FROM events WHERE org_id = '$org_id'")
   offset=$((tomorrow + 32 * day_ms - $(date +%s%3N)))
 
   wal_before=$(psql -tAq "$db" -c "SELECT pg_current_wal_lsn()")
