@@ -2,10 +2,10 @@
 // Retention: every interval, erases each organization's events older than its retention_days,
 // with everything recorded about them, its traffic rollups of that age, and dedup keys older than
 // the longest dedup window. Where the store keeps events by day (PostgreSQL), it first drops the
-// days holding only events past their organization's retention, makes the coming days, and erases the rest by
-// row up to the start of a day only (EventLog::ErasureCutoff). Works in small batches, each its own
-// short transaction, so capture (which shares the store's writer) never waits long behind it; a
-// sweep stops early when asked to stop. Runs on its own thread.
+// days holding only events past their organization's retention, makes the coming days, and erases
+// the rest by row up to the start of a day only (EventLog::ErasureCutoff). Works in small batches,
+// each its own short transaction, so capture (which shares the store's writer) never waits long
+// behind it; a sweep stops early when asked to stop. Runs on its own thread.
 
 #include <condition_variable>
 #include <cstdint>
