@@ -166,16 +166,21 @@ void Connection::ExecScript(const std::string& sql) {
 
 void Connection::ExecPipelined(const std::vector<Statement>& statements) {
   if (statements.empty()) return;
-  for (const Statement& statement : statements) Prepared(*statement.sql, statement.params);
+  // Looked up once each (a multi-row insert's text runs to kilobytes, hashed per lookup).
+  std::vector<const std::string*> names;
+  names.reserve(statements.size());
+  for (const Statement& statement : statements) {
+    names.push_back(&Prepared(*statement.sql, statement.params));
+  }
 
   if (PQenterPipelineMode(conn_) != 1) Fail("enter pipeline mode");
   in_pipeline_ = true;
   // Blocking sends are safe from deadlock even for long pipelines: when libpq cannot write, it
   // reads (and buffers) what the server sends meanwhile.
-  for (const Statement& statement : statements) {
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const Statement& statement = statements[i];
     auto values = statement.params.values();
-    const std::string& name = prepared_.at(*statement.sql);
-    if (PQsendQueryPrepared(conn_, name.c_str(), statement.params.size(), values.data(),
+    if (PQsendQueryPrepared(conn_, names[i]->c_str(), statement.params.size(), values.data(),
                             statement.params.lengths(), statement.params.formats(),
                             kBinaryFormat) != 1) {
       Fail("send");

@@ -80,10 +80,15 @@ std::vector<Day> ListDays(Connection& connection) {
   return days;
 }
 
+// `table`'s partition for `day`: events_20261207, delivery_attempts_before_20261208, ...
+std::string PartitionOf(const char* table, const Day& day) {
+  return std::string(table) + "_" + day.suffix;
+}
+
 // The organizations with events in `day`: one descent of the day's (org_id, received_at, id)
 // index per organization (PostgreSQL 15 has no skip scan; DISTINCT would read every entry).
 std::vector<std::string> OrganizationsOf(Connection& connection, const Day& day) {
-  const std::string table = std::string(kEvents) + "_" + day.suffix;
+  const std::string table = PartitionOf(kEvents, day);
   Result result = connection.Exec(
       "WITH RECURSIVE orgs(org_id) AS ((SELECT org_id FROM " + table +
       " ORDER BY org_id LIMIT 1) UNION ALL SELECT (SELECT e.org_id FROM " + table +
@@ -167,9 +172,7 @@ std::int64_t DropExpiredDays(Connection& connection,
   std::string of_event_ids;
   std::string seen_within;
   for (const Day& day : doomed) {
-    events += connection.Exec(std::string("SELECT count(*) FROM ") + kEvents + "_" + day.suffix)
-                  .row(0)
-                  .Int64(0);
+    events += connection.Exec("SELECT count(*) FROM " + PartitionOf(kEvents, day)).row(0).Int64(0);
     const TimeMs from = std::max<TimeMs>(day.from, 0);  // no event was received before 1970
     const std::string separator = of_event_ids.empty() ? "" : " OR ";
     of_event_ids += separator + "(event_id COLLATE \"C\" >= '" + IdTimeBound("evt", from) +
@@ -181,8 +184,8 @@ std::int64_t DropExpiredDays(Connection& connection,
   connection.ExecScript("DELETE FROM single_replays WHERE " + of_event_ids);
   connection.ExecScript("DELETE FROM dedup_keys WHERE " + seen_within);
   for (const Day& day : doomed) {
-    std::string drop = std::string("DROP TABLE ") + kEvents + "_" + day.suffix;
-    for (const char* table : kByEventId) drop += std::string(", ") + table + "_" + day.suffix;
+    std::string drop = "DROP TABLE " + PartitionOf(kEvents, day);
+    for (const char* table : kByEventId) drop += ", " + PartitionOf(table, day);
     connection.ExecScript(drop);
   }
   transaction.Commit();

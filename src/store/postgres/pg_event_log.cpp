@@ -17,16 +17,12 @@ using pg::Params;
 
 namespace {
 
-constexpr int kEventColumns = 12;
 const std::string kEventColumnList =
     "id, org_id, source_id, received_at, method, path, query, headers, client_ip, size, "
     "verified, body";
 // The events and tasks of captures without a dedup key, many rows per statement.
-const pg::MultiRowInsert kInsertEvents("INSERT INTO events (" + kEventColumnList + ")",
-                                       kEventColumns);
-const pg::MultiRowInsert kInsertTasks(std::string("INSERT INTO delivery_tasks (") +
-                                          rows::kTaskColumns + ")",
-                                      10);
+const pg::MultiRowInsert kInsertEvents("events", kEventColumnList);
+const pg::MultiRowInsert kInsertTasks("delivery_tasks", rows::kTaskColumns);
 // Deduplicated capture, in four statements of the batch's pipeline (no statement can branch on
 // another's result): take the key unless an event holds it within the window, insert the event
 // and its tasks only if the key is now the event's, then read who holds the key. A concurrent

@@ -18,16 +18,17 @@ namespace rehook::pg {
 
 class MultiRowInsert {
  public:
-  // `head` is "INSERT INTO table (columns)"; each row has `columns` values.
-  MultiRowInsert(const std::string& head, int columns) {
+  // `columns`: the table's columns each row gives, "a, b, c".
+  MultiRowInsert(const std::string& table, const std::string& columns) {
+    const std::ptrdiff_t count = std::count(columns.begin(), columns.end(), ',') + 1;
     for (std::size_t shape = 0; shape < sql_.size(); ++shape) {
       const std::size_t rows = std::size_t{1} << shape;
       std::string& sql = sql_[shape];
-      sql = head + " VALUES ";
+      sql = "INSERT INTO " + table + " (" + columns + ") VALUES ";
       int placeholder = 0;
       for (std::size_t row = 0; row < rows; ++row) {
         sql += row == 0 ? "(" : ", (";
-        for (int column = 0; column < columns; ++column) {
+        for (std::ptrdiff_t column = 0; column < count; ++column) {
           if (column > 0) sql += ", ";
           sql += "?" + std::to_string(++placeholder);
         }
