@@ -85,7 +85,7 @@ std::string PartitionOf(const char* table, const Day& day) {
   return std::string(table) + "_" + day.suffix;
 }
 
-// The organizations with events in `day`: one descent of the day's (org_id, received_at, id)
+// The organizations with events in `day`: one descent of the day's (org_id, received_at)
 // index per organization (PostgreSQL 15 has no skip scan; DISTINCT would read every entry).
 std::vector<std::string> OrganizationsOf(Connection& connection, const Day& day) {
   const std::string table = PartitionOf(kEvents, day);

@@ -36,8 +36,8 @@ const std::string kInsertEventHoldingKey =
     ") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 "
     "WHERE EXISTS (SELECT 1 FROM dedup_keys WHERE source_id = ?3 AND key_hash = ?13 "
     "AND event_id = ?1)";
-// Events have no index on id (schema 15): an event is found through (org, received_at, id), with
-// the time its id carries (?11 here).
+// Events have no index on id (schema 15): an event is found through its (org, received_at) index
+// entry, the time its id carries (?11 here), and picked out of that millisecond's rows by id.
 const std::string kInsertTaskOfStoredEvent =
     std::string("INSERT INTO delivery_tasks (") + rows::kTaskColumns +
     ") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS (SELECT 1 FROM events "

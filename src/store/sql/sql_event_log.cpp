@@ -39,7 +39,7 @@ Event ReadEvent(const sql::Statement& row, bool with_body) {
 std::optional<Event> SqlEventLog::GetEvent(const std::string& org_id, const std::string& id,
                                            bool with_body) {
   // Found through (org, received_at), the time the id carries: SQLite has no index on the id
-  // (schema 9), and the same lookup serves PostgreSQL's (org_id, received_at, id) index.
+  // (schema 9), and the same lookup serves PostgreSQL's (org_id, received_at) index (schema 16).
   const std::optional<TimeMs> received_at = IdTime(id, "evt");
   if (!received_at) return std::nullopt;
   return backend_.Read([&](sql::Session& db) {
