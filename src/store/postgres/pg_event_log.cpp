@@ -273,6 +273,13 @@ std::int64_t PgEventLog::DropExpiredDays(
 void PgEventLog::PrepareDays(TimeMs now) {
   auto db = pg_.pool().Acquire();
   pg::PrepareDays(*db, now, kDaysAhead);
+  latest_now_ = now;
+}
+
+std::optional<SqlEventLog::Windowing> PgEventLog::ListingWindows() const {
+  const TimeMs anchor = latest_now_;
+  if (anchor == 0) return std::nullopt;  // before the first PrepareDays: one query per page
+  return Windowing{{pg::kDayMs, 64 * pg::kDayMs}, anchor};
 }
 
 }  // namespace rehook

@@ -4,6 +4,8 @@
 // many events it holds, committed with synchronous_commit on, so SyncBatches has nothing left
 // to do; erasure is one statement of data-modifying CTEs.
 
+#include <atomic>
+
 #include "store/postgres/pg_backend.h"
 #include "store/sql/sql_event_log.h"
 
@@ -27,8 +29,15 @@ class PgEventLog final : public SqlEventLog {
   // vacuums too): nothing to do.
   void ReclaimSpace() override {}
 
+ protected:
+  // Listings read a day first, then two, four, ... 32 days, then the rest: each read is
+  // pruned to its days, and a busy store's page comes from the first (sql/time_windows.h).
+  std::optional<Windowing> ListingWindows() const override;
+
  private:
   pg::PgBackend& pg_;
+  // The time PrepareDays was last given (0 before): the listings' anchor.
+  std::atomic<TimeMs> latest_now_{0};
   // This process's rows of the traffic rollups (one of kTrafficShards, at random): nodes that
   // share the database add to rows of their own, so a busy minute is not one row every node's
   // batch waits to lock. Two nodes that happen to draw the same shard are still counted right.

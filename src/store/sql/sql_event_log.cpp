@@ -6,6 +6,7 @@
 #include "common/ids.h"
 #include "store/row_readers.h"
 #include "store/sql/conditional_sql.h"
+#include "store/sql/time_windows.h"
 
 namespace rehook {
 namespace {
@@ -50,18 +51,35 @@ std::optional<Event> SqlEventLog::GetEvent(const std::string& org_id, const std:
 }
 
 Page<Event> SqlEventLog::ListEvents(const EventQuery& query) {
-  // Only the conditions in use go into the SQL, so that the engine picks the (source|org,
-  // received_at) index and walks it backwards from the cursor: a page costs the same at any
-  // depth. One upper bound on received_at, the tighter of `to` and the cursor's time: given two,
-  // SQLite starts its walk at the first and only filters by the second, so a page deep in a
-  // range with `to` would read every row above it.
+  // One upper bound on received_at, the tighter of `to` and the cursor's time: given two, SQLite
+  // starts its walk at the first and only filters by the second, so a page deep in a range with
+  // `to` would read every row above it.
   std::optional<TimeMs> upper = query.to;
   if (query.page.after)
     upper = std::min(query.page.after->time, upper.value_or(std::numeric_limits<TimeMs>::max()));
+  const int wanted = query.page.limit + 1;  // one more tells whether there is a next page
+  const auto read = [&](std::optional<TimeMs> lower, std::optional<TimeMs> top, int limit) {
+    return ListNewestFirst(query, lower, top, limit);
+  };
+  const std::optional<Windowing> windowing = ListingWindows();
+  std::vector<Event> rows = windowing
+                                ? sql::ReadNewestFirst<Event>(windowing->windows, windowing->anchor,
+                                                              query.from, upper, wanted, read)
+                                : read(query.from, upper, wanted);
+  return rows::TrimToPage<Event>(std::move(rows), query.page.limit,
+                                 [](const Event& event) { return event.received_at; });
+}
+
+std::vector<Event> SqlEventLog::ListNewestFirst(const EventQuery& query,
+                                                std::optional<TimeMs> lower,
+                                                std::optional<TimeMs> upper, int limit) {
+  // Only the conditions in use go into the SQL, so that the engine picks the (source|org,
+  // received_at) index and walks it backwards from the cursor: a page costs the same at any
+  // depth.
   ConditionalSql sql(SelectEvents(query.with_bodies));
   sql.Append("org_id = ?");
   if (query.source_id) sql.Append(" AND source_id = ?");
-  if (query.from) sql.Append(" AND received_at >= ?");
+  if (lower) sql.Append(" AND received_at >= ?");
   if (upper) sql.Append(" AND received_at <= ?");
   if (query.page.after) sql.Append(" AND (received_at, id) < (?, ?)");
   sql.Append(" ORDER BY received_at DESC, id DESC LIMIT ?");
@@ -70,15 +88,12 @@ Page<Event> SqlEventLog::ListEvents(const EventQuery& query) {
     auto select = db.Prepare(sql.sql());
     select->Bind(query.org_id);
     if (query.source_id) select->Bind(*query.source_id);
-    if (query.from) select->Bind(*query.from);
+    if (lower) select->Bind(*lower);
     if (upper) select->Bind(*upper);
     if (query.page.after) select->BindAll(query.page.after->time, query.page.after->id);
-    select->Bind(query.page.limit + 1);
-    return rows::TrimToPage<Event>(select->ReadAll([&](const sql::Statement& row) {
-      return ReadEvent(row, query.with_bodies);
-    }),
-                                   query.page.limit,
-                                   [](const Event& event) { return event.received_at; });
+    select->Bind(limit);
+    return select->ReadAll(
+        [&](const sql::Statement& row) { return ReadEvent(row, query.with_bodies); });
   });
 }
 
@@ -86,7 +101,18 @@ std::vector<Event> SqlEventLog::ListEventsForReplay(const ReplayRange& range) {
   if (range.failed_at) return ListFailedForReplay(range);
   // As above, walking the index forwards from the cursor, with one lower bound: the later of
   // `from` and the cursor's time (with both, each page of a long range read every row before it).
-  const TimeMs lower = range.after ? std::max(range.from, range.after->time) : range.from;
+  const TimeMs from = range.after ? std::max(range.from, range.after->time) : range.from;
+  const auto read = [&](TimeMs lower, TimeMs upper, int limit) {
+    return ListOldestFirst(range, lower, upper, limit);
+  };
+  const std::optional<Windowing> windowing = ListingWindows();
+  return windowing
+             ? sql::ReadOldestFirst<Event>(windowing->windows, from, range.to, range.limit, read)
+             : read(from, range.to, range.limit);
+}
+
+std::vector<Event> SqlEventLog::ListOldestFirst(const ReplayRange& range, TimeMs lower,
+                                                TimeMs upper, int limit) {
   ConditionalSql sql(SelectEvents(range.with_bodies));
   sql.Append("org_id = ? AND received_at >= ? AND received_at <= ?");
   if (range.source_id) sql.Append(" AND source_id = ?");
@@ -95,10 +121,10 @@ std::vector<Event> SqlEventLog::ListEventsForReplay(const ReplayRange& range) {
 
   return backend_.Read([&](sql::Session& db) {
     auto select = db.Prepare(sql.sql());
-    select->BindAll(range.org_id, lower, range.to);
+    select->BindAll(range.org_id, lower, upper);
     if (range.source_id) select->Bind(*range.source_id);
     if (range.after) select->BindAll(range.after->time, range.after->id);
-    select->Bind(range.limit);
+    select->Bind(limit);
     return select->ReadAll(
         [&](const sql::Statement& row) { return ReadEvent(row, range.with_bodies); });
   });

@@ -7,6 +7,7 @@
 
 #include "store/roles/event_log.h"
 #include "store/sql/sql_backend.h"
+#include "store/sql/time_windows.h"
 
 namespace rehook {
 
@@ -36,9 +37,23 @@ class SqlEventLog : public EventLog {
   void PrepareDays(TimeMs) override {}
 
  protected:
+  // How listings over time are read (sql/time_windows.h): in windows from `anchor`, a recent
+  // time, or (nullopt) in one query per page, as SQLite does (one table, whose index serves any
+  // range alike).
+  struct Windowing {
+    sql::TimeWindows windows;
+    TimeMs anchor = 0;
+  };
+  virtual std::optional<Windowing> ListingWindows() const { return std::nullopt; }
+
   sql::Backend& backend_;
 
  private:
+  // One window of a listing: up to `limit` events of [lower, upper] (open where absent).
+  std::vector<Event> ListNewestFirst(const EventQuery& query, std::optional<TimeMs> lower,
+                                     std::optional<TimeMs> upper, int limit);
+  std::vector<Event> ListOldestFirst(const ReplayRange& range, TimeMs lower, TimeMs upper,
+                                     int limit);
   std::vector<Event> ListFailedForReplay(const ReplayRange& range);
 };
 
