@@ -10,8 +10,8 @@
 # Then rehook starts on each with its clock at the last filled day (so that both have the same
 # "now") and each read is timed through the HTTP API (bench/read_timer.py, one keep-alive
 # connection, p50 / p99 / max in ms):
-#   1. newest page, GET /v1/events?limit=50, 100 calls: no time bounds, so every day's index is
-#      opened (PostgreSQL merges the days' index scans in time order);
+#   1. newest page, GET /v1/events?limit=50, 100 calls: no time bounds (one query over every
+#      day would open each day's index; the listing reads windows of days, store/sql/time_windows.h);
 #   2. a random one-second window of the fills, 100 calls: pruned to the day it falls in;
 #   3. cursor paging, 100 pages of 50 from the newest;
 #   4. dry run over the whole range (max_events 10 000), 10 calls;
@@ -51,11 +51,14 @@ start() {
 # [FIRST_DAY, LAST_DAY]; appends each fill's "<from ms> <to ms>" (the store's clock) to
 # $bench_tmp/NAME.ranges.
 fill() {
-  local name="$1" db="$2" first="$3" last="$4" run="$5" day source from
+  local name="$1" db="$2" first="$3" last="$4" run="$5" day source from org
   for day in $(seq "$first" "$last"); do
     start "$name" "$db" "$day"
     if [ ! -s "$bench_tmp/$name.source" ]; then
       api POST /v1/sources '{"name":"main"}' | json_id >"$bench_tmp/$name.source"
+      # Ten years of retention: the first days must still be there when the clock is at the last.
+      org=$(api GET /v1/orgs | python3 -c 'import json, sys; print(json.load(sys.stdin)["data"][0]["id"])')
+      api PATCH "/v1/orgs/$org" '{"retention_days":3650}' >/dev/null
     fi
     source=$(cat "$bench_tmp/$name.source")
     from=$(($(now_ms) + day * day_ms))
@@ -75,15 +78,17 @@ measure() {
     "{\"name\":\"sink\",\"url\":\"http://127.0.0.1:$sink_port/hook\"}" | json_id)
   whole="\"destination_id\":\"$destination\",\"from\":\"$(iso_ms "$from")\",\"to\":\"$(iso_ms "$to")\",\"max_events\":10000"
   read_timer() { python3 "$bench_root/bench/read_timer.py" "$REHOOK_URL" "$REHOOK_KEY" "$@"; }
+  # Each read's figures kept first, so that a read that fails stops the script (set -e).
+  local newest window paging dry create
+  newest=$(read_timer repeat '/v1/events?limit=50' 100)
   # shellcheck disable=SC2046  # one argument per range bound
-  {
-    echo "newest_page $(read_timer repeat '/v1/events?limit=50' 100)"
-    echo "one_second_window $(read_timer windows 100 $(cat "$bench_tmp/$name.ranges"))"
-    echo "cursor_paging $(read_timer pages '/v1/events?limit=50' 100)"
-    echo "dry_run_whole_range $(read_timer dry_run "{$whole}" 10)"
-    echo "job_creation_whole_range $(read_timer create "{$whole,\"rate_limit\":1}" 5)"
-  } | awk '{ print $1, $2, $3 }'
+  window=$(read_timer windows 100 $(cat "$bench_tmp/$name.ranges"))
+  paging=$(read_timer pages '/v1/events?limit=50' 100)
+  dry=$(read_timer dry_run "{$whole}" 10)
+  create=$(read_timer create "{$whole,\"rate_limit\":1}" 5)
   bench_stop "$REHOOK_PID"
+  printf '%s\n' "newest_page $newest" "one_second_window $window" "cursor_paging $paging" \
+    "dry_run_whole_range $dry" "job_creation_whole_range $create" | awk '{ print $1, $2, $3 }'
 }
 
 one_db=$(bench_new_database one_day)

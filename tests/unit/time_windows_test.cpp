@@ -27,8 +27,8 @@ std::vector<TimeMs> Select(const std::vector<TimeMs>& times, std::optional<TimeM
 }
 
 // Read in windows, each listing is what one query over the whole range gives: checked over
-// many stores (times on or next to the windows' edges, up to 400 days back), ranges and page
-// sizes.
+// many stores (times on or next to the windows' edges, up to 400 days back), ranges (`to` up
+// to 100 days after the anchor) and page sizes.
 TEST(TimeWindowsTest, ReadsWhatOneQueryReadsInBothDirections) {
   std::mt19937_64 random(7);
   const TimeMs anchor = 1'800'000'000'000;
@@ -45,7 +45,7 @@ TEST(TimeWindowsTest, ReadsWhatOneQueryReadsInBothDirections) {
     std::optional<TimeMs> from;
     std::optional<TimeMs> to;
     if (random() % 2) from = anchor - static_cast<TimeMs>(random() % 500) * kDay;
-    if (random() % 2) to = anchor - static_cast<TimeMs>(random() % 300) * kDay;
+    if (random() % 2) to = anchor + (static_cast<TimeMs>(random() % 400) - 300) * kDay;
     int reads = 0;
     const auto newest = [&](std::optional<TimeMs> lower, std::optional<TimeMs> upper, int n) {
       ++reads;
@@ -91,6 +91,13 @@ TEST(TimeWindowsTest, WidensUntilThePageIsFull) {
   EXPECT_EQ(ReadNewestFirst<TimeMs>(kWindows, anchor, std::nullopt, std::nullopt, 10, busy).size(),
             10u);
   EXPECT_EQ(windows.size(), 1u);
+
+  // A `to` a year ahead: the first window still reaches down from the anchor, up to `to`.
+  windows.clear();
+  const std::optional<TimeMs> year_ahead = anchor + 365 * kDay;
+  ReadNewestFirst<TimeMs>(kWindows, anchor, std::nullopt, year_ahead, 10, busy);
+  ASSERT_EQ(windows.size(), 1u);
+  EXPECT_EQ(windows[0], std::make_pair(std::optional(anchor - kDay + 1), year_ahead));
 }
 
 }  // namespace

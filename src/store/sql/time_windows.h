@@ -7,6 +7,9 @@
 // its page from the first window (a day or two of partitions); a quiet one reads a few more,
 // each pruned to its own days.
 
+#include <algorithm>
+#include <cassert>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -17,21 +20,23 @@
 namespace rehook::sql {
 
 struct TimeWindows {
-  TimeMs first = 0;   // the first window's length
-  TimeMs widest = 0;  // past a window this long, the rest of the range goes in one read
+  TimeMs first = 0;   // the first window's length (> 0)
+  TimeMs widest = 0;  // when the next window would be this long, the rest goes in one read
 };
 
 // Rows of [from, to] (inclusive; either open) newest first. A window reads its rows with
-// read(lower, upper, limit) -> std::vector<Row>, in the listing's order. With `to` open, the
-// first window has no upper bound and reaches down `windows.first` from `anchor` (a recent time:
-// the events after it are in that window too, however many).
+// read(lower, upper, limit) -> std::vector<Row>, in the listing's order. The first window reaches
+// down `windows.first` from `anchor` (a recent time) or from `to` if that is earlier, and up to
+// `to` (open if absent): the events after the anchor are in it, however many, and a `to` far in
+// the future does not cost a series of empty windows.
 template <class Row, class Read>
 std::vector<Row> ReadNewestFirst(const TimeWindows& windows, TimeMs anchor,
                                  std::optional<TimeMs> from, std::optional<TimeMs> to, int limit,
                                  Read read) {
+  assert(windows.first > 0);
   std::vector<Row> rows;
   std::optional<TimeMs> upper = to;
-  TimeMs top = to.value_or(anchor);
+  TimeMs top = to ? std::min(*to, anchor) : anchor;
   for (TimeMs span = windows.first;; span *= 2) {
     const bool last = span >= windows.widest || top < std::numeric_limits<TimeMs>::min() + span ||
                       (from && top - span < *from);
@@ -49,6 +54,7 @@ std::vector<Row> ReadNewestFirst(const TimeWindows& windows, TimeMs anchor,
 template <class Row, class Read>
 std::vector<Row> ReadOldestFirst(const TimeWindows& windows, TimeMs from, TimeMs to, int limit,
                                  Read read) {
+  assert(windows.first > 0);
   std::vector<Row> rows;
   TimeMs lower = from;
   for (TimeMs span = windows.first;; span *= 2) {
