@@ -71,6 +71,24 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
     store_->events().SyncBatches();
   }
 
+  // Every event `query` lists, following its cursor page after page, in listing order.
+  std::vector<Event> ListAll(EventQuery query) {
+    std::vector<Event> seen;
+    for (int pages = 0; pages < 1000; ++pages) {
+      auto page = store_->events().ListEvents(query);
+      seen.insert(seen.end(), page.items.begin(), page.items.end());
+      if (!page.next) break;
+      query.page.after = page.next;
+    }
+    return seen;
+  }
+
+  static std::vector<std::string> IdsOf(const std::vector<Event>& events) {
+    std::vector<std::string> ids;
+    for (const Event& event : events) ids.push_back(event.id);
+    return ids;
+  }
+
   StoreScratch scratch_;
   std::unique_ptr<Store> store_;
   Organization org_;

@@ -190,13 +190,7 @@ TEST_P(StoreTest, ListsEventsNewestFirstWithCursorAndTimeBounds) {
   EventQuery query;
   query.org_id = org_.id;
   query.page.limit = 7;
-  std::vector<Event> seen;
-  for (int pages = 0; pages < 10; ++pages) {
-    auto page = store_->events().ListEvents(query);
-    seen.insert(seen.end(), page.items.begin(), page.items.end());
-    if (!page.next) break;
-    query.page.after = page.next;
-  }
+  const std::vector<Event> seen = ListAll(query);
   ASSERT_EQ(seen.size(), events.size());
   for (size_t i = 1; i < seen.size(); ++i) {
     bool ordered = seen[i - 1].received_at > seen[i].received_at ||
@@ -256,18 +250,10 @@ TEST_P(StoreTest, FindsPagesAndErasesEachOfManyEventsOfOneMillisecond) {
   EventQuery query;
   query.org_id = org_.id;
   query.page.limit = 7;
-  std::vector<std::string> seen;
-  for (int pages = 0; pages < 10; ++pages) {
-    auto page = store_->events().ListEvents(query);
-    for (const Event& event : page.items) seen.push_back(event.id);
-    if (!page.next) break;
-    query.page.after = page.next;
-  }
-  std::vector<std::string> expected;
-  for (const Event& event : events) expected.push_back(event.id);
+  std::vector<std::string> expected = IdsOf(events);
   // Newest first, ties by id descending; ids sort by their time, so that is id order overall.
   std::sort(expected.rbegin(), expected.rend());
-  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(IdsOf(ListAll(query)), expected);
 
   EXPECT_FALSE(store_->events().DeleteEvent("org_other", events[17].id));
   EXPECT_TRUE(store_->events().DeleteEvent(org_.id, events[17].id));
@@ -289,8 +275,7 @@ TEST_P(StoreTest, ListsEventsSpreadOverManyDaysInOrder) {
   for (int days_ago : {0, 0, 1, 3, 9, 40, 100, 400})
     events.push_back(MakeEvent(source, now - days_ago * kDay - 1000));
   Append(events);
-  std::vector<std::string> ids;
-  for (const Event& event : events) ids.push_back(event.id);
+  std::vector<std::string> ids = IdsOf(events);
   std::sort(ids.begin(), ids.end());  // ids sort by their time
 
   const auto list = [&](std::optional<TimeMs> from) {
@@ -298,14 +283,7 @@ TEST_P(StoreTest, ListsEventsSpreadOverManyDaysInOrder) {
     query.org_id = org_.id;
     query.from = from;
     query.page.limit = 3;
-    std::vector<std::string> seen;
-    for (int pages = 0; pages < 10; ++pages) {
-      auto page = store_->events().ListEvents(query);
-      for (const Event& event : page.items) seen.push_back(event.id);
-      if (!page.next) break;
-      query.page.after = page.next;
-    }
-    return seen;
+    return IdsOf(ListAll(query));
   };
   EXPECT_EQ(list(std::nullopt), std::vector<std::string>(ids.rbegin(), ids.rend()));
   EXPECT_EQ(list(now - 50 * kDay), std::vector<std::string>(ids.rbegin(), ids.rbegin() + 6));
