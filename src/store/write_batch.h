@@ -33,6 +33,7 @@ struct NewEvent {
 // What became of a delivery task after a turn of the forwarder.
 struct TaskUpdate {
   std::string task_id;
+  std::string connection_id;               // the task's (tasks are keyed by both)
   std::optional<DeliveryAttempt> attempt;  // the attempt just made; none when only postponed
   // Try again at this time (the lease is released); nullopt: the task is finished (delivered
   // or given up) and is removed.

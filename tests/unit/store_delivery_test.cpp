@@ -236,7 +236,7 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   failed.status_code = 503;
   failed.response_time_ms = 12;
   failed.next_retry_at = 33100;
-  Apply(TaskUpdate{task.id, failed, 33100});
+  Apply(TaskUpdate{task.id, task.connection_id, failed, 33100});
   WorkCounts waiting = store_->work().CountWork();
   EXPECT_EQ(waiting.pending_deliveries, 1);
   EXPECT_EQ(waiting.pending_retries, 1);
@@ -253,7 +253,7 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   delivered.success = true;
   delivered.next_retry_at.reset();
   delivered.created_at = 40100;
-  Apply(TaskUpdate{task.id, delivered, std::nullopt});
+  Apply(TaskUpdate{task.id, task.connection_id, delivered, std::nullopt});
   EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
 
   auto attempts = store_->events().ListAttemptsOfEvent(org_.id, event.id);
@@ -271,7 +271,7 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
 TEST_P(StoreDeliveryTest, APostponedTaskKeepsItsAttemptCount) {
   CaptureWithTasks(3000, {3000});
   auto task = store_->work().ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
-  Apply(TaskUpdate{task.id, std::nullopt, 20000});  // circuit open: no attempt
+  Apply(TaskUpdate{task.id, task.connection_id, std::nullopt, 20000});  // circuit open: no attempt
   auto again = store_->work().ClaimDueTasks(20000, "node-a", 60000, 10);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].attempts, 0);
@@ -309,7 +309,7 @@ TEST_P(StoreDeliveryTest, AnUpdateForAVanishedTaskOnlyLogsTheAttempt) {
   attempt.event_id = event.id;
   attempt.destination_id = destination_.id;
   attempt.created_at = 3100;
-  Apply(TaskUpdate{task.id, attempt, 9000});
+  Apply(TaskUpdate{task.id, task.connection_id, attempt, 9000});
   EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
   EXPECT_EQ(store_->events().ListAttemptsOfEvent(org_.id, event.id).size(), 1u);
 }
@@ -564,9 +564,9 @@ TEST_P(StoreDeliveryTest, StandingsFollowTheLatestAttemptAndRememberAnySuccess) 
     made.trigger = AttemptTrigger::manual;
     return made;
   };
-  Apply(TaskUpdate{"tsk_gone", Attempt(failed_then_resent, 4000, false), {}});
-  Apply(TaskUpdate{"tsk_gone", Attempt(delivered_then_failed, 4001, true), {}});
-  Apply(TaskUpdate{"tsk_gone", Attempt(failed_twice, 4002, false), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(failed_then_resent, 4000, false), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(delivered_then_failed, 4001, true), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(failed_twice, 4002, false), {}});
   WriteBatch later;
   later.attempts.push_back(manual(failed_then_resent, 5000, true));
   ReplayProgress replayed;
@@ -622,30 +622,30 @@ TEST_P(StoreDeliveryTest, FailedOnlyPagesHoldTheRangesFailuresAtTheDestinationIn
     return *event;
   };
   Event before_range = capture(source_, 2999);
-  Apply(TaskUpdate{"tsk_gone", Attempt(before_range, 4000, false), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(before_range, 4000, false), {}});
   for (TimeMs at : {3000, 3000, 3000, 3001, 3002, 3002}) {
     Event event = capture(source_, at);
-    Apply(TaskUpdate{"tsk_gone", Attempt(event, 4000, false), {}});
+    Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(event, 4000, false), {}});
     failed.push_back(event);
   }
   Event delivered = capture(source_, 3001);
-  Apply(TaskUpdate{"tsk_gone", Attempt(delivered, 4000, true), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(delivered, 4000, true), {}});
   Event recovered = capture(source_, 3001);
-  Apply(TaskUpdate{"tsk_gone", Attempt(recovered, 4000, false), {}});
-  Apply(TaskUpdate{"tsk_gone", Attempt(recovered, 4100, true), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(recovered, 4000, false), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(recovered, 4100, true), {}});
   Event relapsed = capture(source_, 3003);
-  Apply(TaskUpdate{"tsk_gone", Attempt(relapsed, 4000, true), {}});
-  Apply(TaskUpdate{"tsk_gone", Attempt(relapsed, 4100, false), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(relapsed, 4000, true), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(relapsed, 4100, false), {}});
   failed.push_back(relapsed);
   Event never_sent = capture(source_, 3003);
   Event elsewhere = capture(source_, 3003);
   DeliveryAttempt to_other = Attempt(elsewhere, 4000, false);
   to_other.destination_id = "dst_other";
-  Apply(TaskUpdate{"tsk_gone", to_other, {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, to_other, {}});
   Event of_other_source = capture(other_source, 3003);
-  Apply(TaskUpdate{"tsk_gone", Attempt(of_other_source, 4000, false), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(of_other_source, 4000, false), {}});
   Event after_range = capture(source_, 3005);
-  Apply(TaskUpdate{"tsk_gone", Attempt(after_range, 4000, false), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(after_range, 4000, false), {}});
   store_->events().SyncBatches();
   std::sort(failed.begin(), failed.end(), [](const Event& a, const Event& b) {
     return std::tie(a.received_at, a.id) < std::tie(b.received_at, b.id);
@@ -709,8 +709,9 @@ TEST_P(StoreDeliveryTest, ReplaysAreComparedWithTheLastEarlierSendOfTheirEvent) 
   // Forwarding failed then succeeded; an earlier job failed to deliver the other event.
   DeliveryAttempt refused = attempt(forwarded, false, std::nullopt, std::nullopt);
   refused.response_body = std::string("busy\0\xff", 6);  // bytes, kept exactly
-  Apply(TaskUpdate{"tsk_gone", refused, 9000});
-  Apply(TaskUpdate{"tsk_gone", attempt(forwarded, true, std::nullopt, std::nullopt), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, refused, 9000});
+  Apply(TaskUpdate{
+      "tsk_gone", connection_.id, attempt(forwarded, true, std::nullopt, std::nullopt), {}});
   ReplayProgress earlier;
   earlier.job_id = "job_earlier";
   earlier.attempt = attempt(replayed, false, "job_earlier", ReplayOutcome::first);
@@ -792,7 +793,7 @@ TEST_P(StoreDeliveryTest, ASingleReplayIsComparedWithSendsToTheSameUrl) {
   EXPECT_FALSE(store_->replays().LastResultAtUrl(org_.id, event.id, destination_.url).has_value());
 
   // Delivered to the destination (whose URL it is) ...
-  Apply(TaskUpdate{"tsk_gone", Attempt(event, 3100, true), {}});
+  Apply(TaskUpdate{"tsk_gone", connection_.id, Attempt(event, 3100, true), {}});
   EXPECT_EQ(store_->replays().LastResultAtUrl(org_.id, event.id, destination_.url), true);
   EXPECT_FALSE(store_->replays().LastResultAtUrl(org_.id, event.id, other_url).has_value());
   EXPECT_FALSE(

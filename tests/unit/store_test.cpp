@@ -491,6 +491,46 @@ TEST(SqliteStoreTest, StandingsOfSchema13AreWalkedInEventOrderAfterTheUpgrade) {
   EXPECT_EQ(walked, failed);
 }
 
+// Schema 15 rebuilds the delivery tasks keyed (connection_id, id): a task pending before the
+// upgrade is still due, claimed, finished by its outcome, and one of a destination is found
+// through its connection when the destination goes.
+TEST(SqliteStoreTest, TasksOfSchema14AreClaimedFinishedAndDroppedAfterTheUpgrade) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/old.db";
+  {
+    sqlite::Database old(path);
+    sqlite::MigrateTo(old, 14);
+    old.Exec(R"sql(
+      INSERT INTO organizations (id, name, retention_days, created_at) VALUES ('org_1', 'o', 30, 1);
+      INSERT INTO sources (id, org_id, name, config, created_at, updated_at)
+        VALUES ('src_1', 'org_1', 's', '{}', 1, 1);
+      INSERT INTO destinations (id, org_id, name, url, timeout_ms, headers, secret, created_at,
+                                updated_at)
+        VALUES ('dst_1', 'org_1', 'd', 'https://example.com/', 1000, x'', 's', 1, 1);
+      INSERT INTO connections (id, org_id, source_id, destination_id, filter, enabled,
+                               created_at, updated_at)
+        VALUES ('con_1', 'org_1', 'src_1', 'dst_1', '{}', 1, 1, 1);
+      INSERT INTO delivery_tasks (id, org_id, event_id, destination_id, connection_id, attempts,
+                                  next_attempt_at, lease_owner, lease_until, created_at)
+        VALUES ('tsk_1', 'org_1', 'evt_1', 'dst_1', 'con_1', 2, 5000, '', 0, 1000),
+               ('tsk_2', 'org_1', 'evt_2', 'dst_1', 'con_1', 0, 9000, '', 0, 1000);
+    )sql");
+  }
+
+  SqliteStore store(path);
+  const auto due = store.work().ClaimDueTasks(6000, "node-a", 60000, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, "tsk_1");
+  EXPECT_EQ(due[0].connection_id, "con_1");
+  EXPECT_EQ(due[0].attempts, 2);
+  WriteBatch outcome;
+  outcome.task_updates.push_back(TaskUpdate{"tsk_1", "con_1", std::nullopt, std::nullopt});
+  store.events().ApplyBatch(outcome);
+  EXPECT_EQ(store.work().CountWork().pending_deliveries, 1);
+  EXPECT_TRUE(store.configuration().DeleteDestination("org_1", "dst_1"));
+  EXPECT_EQ(store.work().CountWork().pending_deliveries, 0);
+}
+
 // A PostgreSQL database an older rehook filled (schema 14: tables not partitioned) keeps
 // everything through migration 15, which makes each table the first partition of its new
 // self; that partition goes whole once retention has passed every day it holds.

@@ -157,10 +157,10 @@ std::vector<pg::Connection::Statement> BatchStatements(
   for (const TaskUpdate& update : batch.task_updates) {
     if (update.attempt) add_attempt(*update.attempt);
     if (update.retry_at) {
-      statements.push_back(
-          {&kRescheduleTask, Params(update.task_id, update.attempt ? 1 : 0, *update.retry_at)});
+      statements.push_back({&kRescheduleTask, Params(update.task_id, update.connection_id,
+                                                     update.attempt ? 1 : 0, *update.retry_at)});
     } else {
-      statements.push_back({&kFinishTask, Params(update.task_id)});
+      statements.push_back({&kFinishTask, Params(update.task_id, update.connection_id)});
     }
   }
   for (const ReplayProgress& delivery : batch.replay_progress) {

@@ -461,6 +461,17 @@ const std::vector<std::string>& Migrations() {
         CREATE INDEX events_by_org_time ON events(org_id, received_at);
         CREATE INDEX events_by_source_time ON events(source_id, received_at);
       )sql",
+      // 17: delivery tasks keyed (connection_id, id), as SQLite's migration 15: the key serves
+      // both a task's lookup and its connection's deletion, so the id and per-connection
+      // indexes go, and the per-destination one (a destination's tasks are its connections').
+      // Every forwarded event inserts and deletes a task: two index entries each instead of
+      // four. The task table holds only pending deliveries; the upgrade rebuilds its key.
+      R"sql(
+        ALTER TABLE delivery_tasks DROP CONSTRAINT delivery_tasks_pkey;
+        ALTER TABLE delivery_tasks ADD PRIMARY KEY (connection_id, id);
+        DROP INDEX delivery_tasks_by_connection;
+        DROP INDEX delivery_tasks_by_destination;
+      )sql",
   };
   return migrations;
 }

@@ -69,12 +69,14 @@ auto WithStandingValues(const DeliveryAttempt& attempt, Bind&& bind) {
               attempt.created_at, IdTime(attempt.event_id, "evt").value_or(0));
 }
 
-// ?1 task, ?2 attempts made (0 or 1), ?3 when to try again.
+// Tasks are keyed (connection_id, id) (SQLite schema 15, PostgreSQL 17).
+// ?1 task, ?2 its connection, ?3 attempts made (0 or 1), ?4 when to try again.
 inline constexpr const char* kRescheduleTask =
-    "UPDATE delivery_tasks SET attempts = attempts + ?2, next_attempt_at = ?3, "
-    "lease_owner = '', lease_until = 0 WHERE id = ?1";
-// ?1 task.
-inline constexpr const char* kFinishTask = "DELETE FROM delivery_tasks WHERE id = ?1";
+    "UPDATE delivery_tasks SET attempts = attempts + ?3, next_attempt_at = ?4, "
+    "lease_owner = '', lease_until = 0 WHERE connection_id = ?2 AND id = ?1";
+// ?1 task, ?2 its connection.
+inline constexpr const char* kFinishTask =
+    "DELETE FROM delivery_tasks WHERE connection_id = ?2 AND id = ?1";
 
 // Counters and cursor always; a status change only while the job is live (a cancellation made
 // through the API meanwhile stands).

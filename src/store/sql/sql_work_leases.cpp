@@ -9,11 +9,13 @@ namespace rehook {
 
 SqlWorkLeases::SqlWorkLeases(sql::Backend& backend)
     : backend_(backend),
-      claim_tasks_(std::string("UPDATE delivery_tasks SET lease_owner = ?1, lease_until = ?2 "
-                               "WHERE id IN (SELECT id FROM delivery_tasks WHERE "
-                               "next_attempt_at <= ?3 AND (lease_owner = '' OR lease_until <= ?3) "
-                               "ORDER BY next_attempt_at LIMIT ?4") +
-                   backend.dialect().skip_locked + ") RETURNING " + rows::kTaskColumns),
+      claim_tasks_(
+          std::string(
+              "UPDATE delivery_tasks SET lease_owner = ?1, lease_until = ?2 "
+              "WHERE (connection_id, id) IN (SELECT connection_id, id FROM delivery_tasks WHERE "
+              "next_attempt_at <= ?3 AND (lease_owner = '' OR lease_until <= ?3) "
+              "ORDER BY next_attempt_at LIMIT ?4") +
+          backend.dialect().skip_locked + ") RETURNING " + rows::kTaskColumns),
       claim_jobs_(std::string("UPDATE replay_jobs SET lease_owner = ?1, lease_until = ?2 "
                               "WHERE id IN (SELECT id FROM replay_jobs WHERE "
                               "status IN ('running', 'paused') AND "

@@ -61,11 +61,12 @@ void ApplyTaskUpdate(Database& db, const TaskUpdate& update) {
   if (update.attempt) InsertAttempt(db, *update.attempt);
   if (update.retry_at) {
     auto reschedule = db.Prepare(batch_sql::kRescheduleTask);
-    reschedule->BindAll(update.task_id, update.attempt ? 1 : 0, *update.retry_at);
+    reschedule->BindAll(update.task_id, update.connection_id, update.attempt ? 1 : 0,
+                        *update.retry_at);
     reschedule->Run();
   } else {
     auto finish = db.Prepare(batch_sql::kFinishTask);
-    finish->BindAll(update.task_id);
+    finish->BindAll(update.task_id, update.connection_id);
     finish->Run();
   }
 }
