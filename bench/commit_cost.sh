@@ -26,12 +26,15 @@ cmake --build "$bench_root/build/release" -j"$(nproc)" --target rehook_commit_co
 # <bytes written captured + forwarded>": CPU as the lowest of the repetitions (the least disturbed
 # by other work on the machine), bytes (WAL frames and checkpoints) as their median.
 run() {
-  "$1" --benchmark_format=json 2>/dev/null | python3 -c '
+  "$1" --benchmark_format=json | python3 -c '
 import json, statistics, sys
 runs = [r for r in json.load(sys.stdin)["benchmarks"] if r.get("run_type") == "iteration"]
 def of(name):
     rows = [r for r in runs if r["run_name"].startswith(name)]
-    cpu = min(r["cpu_time"] for r in rows) / 1000 / 16  # ns per batch of 16 -> µs per event
+    if not rows or any(r.get("error_occurred") or r["time_unit"] != "ns" for r in rows):
+        sys.exit("commit_cost: %s did not run: %s" % (name, rows[0].get("error_message", "") if rows else "no results"))
+    # ns per batch -> µs per event
+    cpu = min(r["cpu_time"] / r["events_per_batch"] for r in rows) / 1000
     return cpu, statistics.median(r["bytes_written_per_event"] for r in rows)
 (c1, b1), (c2, b2) = of("BM_CaptureOnly"), of("BM_CaptureAndForward")
 print("%.1f %.1f %.0f %.0f" % (c1, c2, b1, b2))'
@@ -41,7 +44,7 @@ binaries=("$bench_root/build/release/bench/rehook_commit_cost_bench")
 [ -n "$against" ] && binaries+=("$against/bench/rehook_commit_cost_bench")
 printf '%-8s %-6s %28s %28s %28s\n' build round "captured only" "captured + forwarded" \
   "forwarding adds"
-printf '%-8s %-6s %28s %28s %28s\n' "" "" "µs CPU / bytes written" "µs CPU / bytes written" \
+printf '%-8s %-6s %29s %29s %29s\n' "" "" "µs CPU / bytes written" "µs CPU / bytes written" \
   "µs CPU / bytes written"
 for round in 1 2 3; do
   for binary in "${binaries[@]}"; do

@@ -299,6 +299,25 @@ TEST_P(StoreDeliveryTest, DeletingAConnectionDestinationOrSourceDropsPendingTask
   EXPECT_TRUE(store_->configuration().ListConnectionsOfSource(source_.id).empty());
 }
 
+// Tasks are keyed by connection, but keep the destination they were routed to: once their
+// connection points elsewhere, they still belong to (and go with) the old destination.
+TEST_P(StoreDeliveryTest,
+       PendingTasksGoWithTheDestinationTheyWereRoutedToAfterTheirConnectionMoved) {
+  CaptureWithTasks(3000, {3000});
+  Destination other = MakeDestination(org_.id, 2100);
+  store_->configuration().InsertDestination(other);
+  Connection moved = connection_;
+  moved.destination_id = other.id;
+  ASSERT_TRUE(store_->configuration().UpdateConnection(moved));
+
+  EXPECT_TRUE(store_->configuration().DeleteDestination(org_.id, other.id));
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 1);
+  Destination disabled = destination_;
+  disabled.enabled = false;
+  ASSERT_TRUE(store_->configuration().UpdateDestination(disabled));
+  EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
+}
+
 TEST_P(StoreDeliveryTest, AnUpdateForAVanishedTaskOnlyLogsTheAttempt) {
   Event event = CaptureWithTasks(3000, {3000});
   auto task = store_->work().ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
