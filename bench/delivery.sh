@@ -12,8 +12,9 @@
 # Finally every captured event of (b) must have arrived at the sink exactly once: the ids
 # logged by the sink are compared with the ids in the store.
 #
-#   bench/delivery.sh [--quick] [seconds=15] [connections=64] [-- rehook serve flags...]
+#   bench/delivery.sh [--quick] [--postgres] [seconds=15] [connections=64] [-- rehook serve flags...]
 #     --quick                 5 s runs, for development
+#     --postgres              store in a throw-away PostgreSQL (fsync on) instead of SQLite
 #     -- FLAGS                passed to `rehook serve`, e.g. -- --destination-concurrency 64
 #   DRAIN_STALL_S (default 45): give up waiting for the backlog after this long without progress
 #   (the first retry of a failed delivery comes after ~30 s).
@@ -22,7 +23,12 @@ source "$(dirname "$0")/lib.sh"
 
 duration=15
 connections=64
-bench_parse_args 5 19 "$@"
+postgres=no
+args=()
+for arg in "$@"; do
+  if [ "$arg" = --postgres ] && [ "$postgres" = no ]; then postgres=yes; else args+=("$arg"); fi
+done
+bench_parse_args 5 20 "${args[@]}"
 threads=2
 drain_stall_s="${DRAIN_STALL_S:-45}"
 drain_max_s=900
@@ -48,7 +54,13 @@ sink_log=$SINK_LOG
 deliveries() { awk '$6 == "/hook"' "$sink_log"; }
 delivery_count() { grep -c ' /hook$' "$sink_log" || true; }
 
-bench_start_rehook delivery --allow-private-targets "${extra_flags[@]}"
+store_flags=()
+if [ "$postgres" = yes ]; then
+  bench_start_postgres
+  pg_url=$(bench_new_database delivery)
+  store_flags=(--database "$pg_url")
+fi
+bench_start_rehook delivery --allow-private-targets "${store_flags[@]}" "${extra_flags[@]}"
 rehook_pid="${bench_pids[-1]}"
 db="$bench_tmp/delivery/data/rehook.db"
 
@@ -67,7 +79,11 @@ connection_id=$(api POST /v1/connections \
 [ -n "$destination_id" ] && [ -n "$connection_id" ] || { echo "setup failed" >&2; exit 1; }
 
 # Read-only look into the store (WAL: does not block rehook).
-store() { sqlite3 -readonly -cmd '.timeout 10000' "$db" "$1"; }
+if [ "$postgres" = yes ]; then
+  store() { psql -qAt "$pg_url" -c "$1"; }
+else
+  store() { sqlite3 -readonly -cmd '.timeout 10000' "$db" "$1"; }
+fi
 captured_count() { store "SELECT count(*) FROM events WHERE source_id = '$1'"; }
 
 # run_wrk URL OUT: runs the load, writes wrk's output to OUT.
@@ -167,7 +183,7 @@ missing=$(comm -23 "$bench_tmp/captured.ids" <(sort -u "$bench_tmp/delivered.ids
 unknown=$(comm -13 "$bench_tmp/captured.ids" <(sort -u "$bench_tmp/delivered.ids") | wc -l)
 non200=$(deliveries | awk '$4 != 200' | wc -l)
 bad_length=$(deliveries | awk -v n="${#BENCH_BODY}" '$5 != n' | wc -l)
-failed_attempts=$(store "SELECT count(*) FROM delivery_attempts WHERE success = 0")
+failed_attempts=$(store "SELECT count(*) FROM delivery_attempts WHERE NOT success")
 pending_tasks=$(store "SELECT count(*) FROM delivery_tasks")
 rehook_errors=$(grep -c '"level":"error"' "$bench_tmp/delivery/stderr" || true)
 

@@ -571,6 +571,16 @@ TEST(PgStoreTest, WhatSchema14HeldIsServedAfterTheUpgradeAndDroppedAsOneDay) {
   PgStore store(database.url());
   EventLog& events = store.events();
   EXPECT_EQ(events.GetEvent("org_1", old_id, true)->body, "{}");
+  // The pending task is claimed and rescheduled under its new key (schema 17): a reschedule that
+  // missed it would leave node-a's lease on it, and node-b could not claim it.
+  ASSERT_EQ(store.work().ClaimDueTasks(old_time + 60000, "node-a", old_time + 120000, 10).size(),
+            1u);
+  WriteBatch postponed;
+  postponed.task_updates.push_back(TaskUpdate{"tsk_1", "con_1", std::nullopt, old_time + 90000});
+  events.ApplyBatch(postponed);
+  const auto again = store.work().ClaimDueTasks(old_time + 95000, "node-b", old_time + 150000, 10);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].id, "tsk_1");
   ReplayRange failed{"org_1",      std::nullopt, old_time, old_time + 1,
                      std::nullopt, 10,           false,    "dst_1"};
   ASSERT_EQ(events.ListEventsForReplay(failed).size(), 1u);
