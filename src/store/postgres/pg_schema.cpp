@@ -463,9 +463,9 @@ const std::vector<std::string>& Migrations() {
       )sql",
       // 17: delivery tasks keyed (connection_id, id), as SQLite's migration 15: the key serves
       // both a task's lookup and its connection's deletion, so the id and per-connection
-      // indexes go, and the per-destination one (a destination's tasks are its connections').
-      // Every forwarded event inserts and deletes a task: two index entries each instead of
-      // four. The task table holds only pending deliveries; the upgrade rebuilds its key.
+      // indexes go, and the per-destination one (a destination's tasks are read from the whole
+      // table, which holds pending deliveries only). Every forwarded event inserts and deletes a
+      // task: two index entries each instead of four. The upgrade rebuilds the key.
       R"sql(
         ALTER TABLE delivery_tasks DROP CONSTRAINT delivery_tasks_pkey;
         ALTER TABLE delivery_tasks ADD PRIMARY KEY (connection_id, id);

@@ -372,7 +372,9 @@ const std::vector<std::string>& Migrations() {
       // time). A forwarded event inserts its task in one group commit and deletes it in another,
       // and each b-tree the task is in costs every such commit a 16 KiB WAL frame: the rowid
       // table, its id index and three more indexes were 5 of a forwarding commit's ~20 frames,
-      // now 2. A connection's tasks are a range of the key; a destination's are its connections'.
+      // now 2. A connection's tasks are a range of the key; a destination's are read from the
+      // whole table (pending deliveries only): a task keeps its destination when its connection
+      // is pointed elsewhere.
       R"sql(
         CREATE TABLE delivery_tasks_v15 (
           id TEXT NOT NULL,
