@@ -95,11 +95,7 @@ class Fixture {
     attempt.response_time_ms = 1;
     attempt.success = true;
     attempt.created_at = now_;
-    TaskUpdate update;  // finished: delivered at the first attempt
-    update.task_id = task.id;
-    update.connection_id = task.connection_id;
-    update.attempt = std::move(attempt);
-    return update;
+    return TaskUpdate::Of(task, std::move(attempt), std::nullopt);  // delivered at the first try
   }
 
   std::filesystem::path dir_;

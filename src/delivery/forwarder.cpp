@@ -127,7 +127,7 @@ TaskUpdate Forwarder::Outcome(const DeliveryTask& task, const Event& event,
                               const Destination& destination, const OutboundResult& result) {
   const TimeMs now = clock_.Now();
   DeliveryAttempt attempt = ForwardingAttempt(task, event.source_id, result, now);
-  TaskUpdate update{task.id, task.connection_id, std::nullopt, std::nullopt};
+  TaskUpdate update = TaskUpdate::Of(task, std::nullopt, std::nullopt);
   if (!attempt.success) {
     double jitter = std::uniform_real_distribution<double>(0, 1)(random_);
     const RetrySchedule schedule =
@@ -177,14 +177,13 @@ asio::awaitable<void> Forwarder::DeliverUnlessRefused(const Work& work, Lane& la
   std::optional<Destination> destination = co_await LoadDestination(task);
   if (!destination || !destination->enabled) {
     // Deleted, or disabled (a task routed just before): dropped; the event stays replayable.
-    Submit(TaskUpdate{task.id, task.connection_id, std::nullopt, std::nullopt});
+    Submit(TaskUpdate::Of(task, std::nullopt, std::nullopt));
     co_return;
   }
   std::optional<CircuitPass> pass = breakers_.Enter(destination->id);
   if (!pass) {
     // Postponed without an attempt until the circuit half-opens.
-    Submit(
-        TaskUpdate{task.id, task.connection_id, std::nullopt, breakers_.RetryAt(destination->id)});
+    Submit(TaskUpdate::Of(task, std::nullopt, breakers_.RetryAt(destination->id)));
     co_return;
   }
   co_await DeliverThrough(work, lane, *destination, *pass);
@@ -195,8 +194,7 @@ asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
   const DeliveryTask& task = work.task;
   std::shared_ptr<const Event> event = co_await LoadEvent(work);
   if (!event) {
-    Submit(TaskUpdate{task.id, task.connection_id, std::nullopt,
-                      std::nullopt});  // event erased: nothing to send
+    Submit(TaskUpdate::Of(task, std::nullopt, std::nullopt));  // event erased: nothing to send
     co_return;
   }
   std::optional<Reshaped> reshaped = co_await Reshape(task, *event);
@@ -206,7 +204,7 @@ asio::awaitable<void> Forwarder::DeliverThrough(const Work& work, Lane& lane,
     DeliveryAttempt attempt =
         ForwardingAttempt(task, event->source_id, OutboundResult{}, clock_.Now());
     NoteTransformation(attempt, *reshaped, nullptr);
-    Submit(TaskUpdate{task.id, task.connection_id, std::move(attempt), std::nullopt});
+    Submit(TaskUpdate::Of(task, std::move(attempt), std::nullopt));
     co_return;
   }
   OutboundResult result;

@@ -38,6 +38,12 @@ struct TaskUpdate {
   // Try again at this time (the lease is released); nullopt: the task is finished (delivered
   // or given up) and is removed.
   std::optional<TimeMs> retry_at;
+
+  // The update of `task`, found by its key (id and connection).
+  static TaskUpdate Of(const DeliveryTask& task, std::optional<DeliveryAttempt> attempt,
+                       std::optional<TimeMs> retry_at) {
+    return TaskUpdate{task.id, task.connection_id, std::move(attempt), retry_at};
+  }
 };
 
 // A replay job's progress after one delivery (or a change of status), stored with the

@@ -236,7 +236,7 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   failed.status_code = 503;
   failed.response_time_ms = 12;
   failed.next_retry_at = 33100;
-  Apply(TaskUpdate{task.id, task.connection_id, failed, 33100});
+  Apply(TaskUpdate::Of(task, failed, 33100));
   WorkCounts waiting = store_->work().CountWork();
   EXPECT_EQ(waiting.pending_deliveries, 1);
   EXPECT_EQ(waiting.pending_retries, 1);
@@ -253,7 +253,7 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
   delivered.success = true;
   delivered.next_retry_at.reset();
   delivered.created_at = 40100;
-  Apply(TaskUpdate{task.id, task.connection_id, delivered, std::nullopt});
+  Apply(TaskUpdate::Of(task, delivered, std::nullopt));
   EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
 
   auto attempts = store_->events().ListAttemptsOfEvent(org_.id, event.id);
@@ -271,7 +271,7 @@ TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {
 TEST_P(StoreDeliveryTest, APostponedTaskKeepsItsAttemptCount) {
   CaptureWithTasks(3000, {3000});
   auto task = store_->work().ClaimDueTasks(3000, "node-a", 60000, 10).at(0);
-  Apply(TaskUpdate{task.id, task.connection_id, std::nullopt, 20000});  // circuit open: no attempt
+  Apply(TaskUpdate::Of(task, std::nullopt, 20000));  // circuit open: no attempt
   auto again = store_->work().ClaimDueTasks(20000, "node-a", 60000, 10);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].attempts, 0);
@@ -328,7 +328,7 @@ TEST_P(StoreDeliveryTest, AnUpdateForAVanishedTaskOnlyLogsTheAttempt) {
   attempt.event_id = event.id;
   attempt.destination_id = destination_.id;
   attempt.created_at = 3100;
-  Apply(TaskUpdate{task.id, task.connection_id, attempt, 9000});
+  Apply(TaskUpdate::Of(task, attempt, 9000));
   EXPECT_EQ(store_->work().CountWork().pending_deliveries, 0);
   EXPECT_EQ(store_->events().ListAttemptsOfEvent(org_.id, event.id).size(), 1u);
 }
