@@ -123,6 +123,12 @@ cpu_a1=$(cpu_seconds "$rehook_pid")
 captured_a=$(captured_count "$baseline_source")
 rehook_alive || { echo "rehook died during (a): $(tail -5 "$bench_tmp/delivery/stderr")" >&2; exit 1; }
 [ "$(delivery_count)" -eq 0 ] || echo "warning: the sink got $(delivery_count) deliveries during (a)" >&2
+# What (a) left dirty in the page cache is written out now, not in the middle of (b): the kernel
+# writes dirty pages back 30 s after they were dirtied (vm.dirty_expire_centisecs), and on
+# PostgreSQL that was ~550 MB of (a)'s relation pages landing ~13 s into (b), stalling the WAL
+# fsyncs every capture waits on (p99 130-250 ms). Each phase is then measured alike, without
+# the writeback of its own writes, which comes after its 15 s.
+sync
 sleep 2
 
 # (b) capture while forwarding.
