@@ -5,6 +5,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "support/api_helpers.h"
@@ -58,7 +59,16 @@ Stored AllEvents(HttpClient& admin) {
   std::set<std::string> queries;
   std::string target = "/v1/events?limit=250";
   for (;;) {
-    auto page = admin.Get(target).Json();
+    auto response = admin.Get(target);
+    if (response.status == 429) {  // 100+ pages a round can reach the admin key's rate limit
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      continue;
+    }
+    if (response.status != 200) {
+      throw std::runtime_error("GET " + target + " answered " + std::to_string(response.status) +
+                               ": " + response.body);
+    }
+    auto page = response.Json();
     for (const auto& event : page.at("data").as_array()) {
       stored.ids.insert(JsonString(event, "id"));
       stored.duplicates += !queries.insert(JsonString(event, "query")).second;
