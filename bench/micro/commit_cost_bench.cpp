@@ -70,6 +70,9 @@ class Fixture {
         task.destination_id = destination_id_;
         task.connection_id = connection_id_;
         task.next_attempt_at = now_;
+        // Leased to the capturing node, as PlanDeliveries does for every live delivery.
+        task.lease_owner = "bench-node";
+        task.lease_until = now_ + 30'000;
         task.created_at = now_;
         item.tasks.push_back(task);
         tasks.push_back(std::move(task));

@@ -4,6 +4,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include "common/log.h"
 #include "common/pacer.h"
 #include "delivery/attempt_record.h"
@@ -267,10 +269,22 @@ asio::awaitable<void> Forwarder::Poll() {
     std::size_t claimed = 0;
     if (limit > 0) {
       TimeMs now = clock_.Now();
+      const bool lapsed_too = now >= next_lapsed_claim_;
+      if (lapsed_too) {
+        next_lapsed_claim_ = now + std::max(options_.owner.lease_ms / 2, options_.poll_interval_ms);
+      }
       try {
         auto tasks = co_await store_.work.Run([&](WorkLeases& store) {
-          return store.ClaimDueTasks(now, options_.owner.node_id, now + options_.owner.lease_ms,
-                                     limit);
+          const std::string& owner = options_.owner.node_id;
+          const TimeMs until = now + options_.owner.lease_ms;
+          auto due = store.ClaimDueTasks(now, owner, until, limit);
+          const int room_left = limit - static_cast<int>(due.size());
+          if (lapsed_too && room_left > 0) {
+            for (auto& task : store.ClaimLapsedTasks(now, owner, until, room_left)) {
+              due.push_back(std::move(task));
+            }
+          }
+          return due;
         });
         claimed = tasks.size();
         // A task committed by a capture whose fsync is still running is visible already: send

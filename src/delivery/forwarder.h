@@ -151,6 +151,9 @@ class Forwarder {
   int in_flight_ = 0;
   bool stopping_ = false;
   Timer poll_timer_;
+  // When the poller next also looks for tasks whose lease lapsed (a read of the whole task
+  // table, so every half lease rather than every poll; at once on the first).
+  TimeMs next_lapsed_claim_ = 0;
   std::mt19937_64 random_;
 };
 

@@ -220,11 +220,43 @@ TEST_P(StoreDeliveryTest, DueTasksAreClaimedOnceUntilTheLeaseLapses) {
   EXPECT_EQ(first[0].lease_owner, "node-a");
   EXPECT_TRUE(store_->work().ClaimDueTasks(5000, "node-b", 65000, 10).empty());  // leased
 
-  // After the lease lapses another node may take them.
+  // Once due, the third is claimed; the two whose lease lapsed are found only by the claim of
+  // lapsed leases, which another node may then take.
+  EXPECT_TRUE(store_->work().ClaimLapsedTasks(64999, "node-b", 125000, 10).empty());  // held
   auto later = store_->work().ClaimDueTasks(70000, "node-b", 130000, 10);
-  EXPECT_EQ(later.size(), 3u);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].next_attempt_at, 9000);
+  auto lapsed = store_->work().ClaimLapsedTasks(70000, "node-b", 130000, 10);
+  ASSERT_EQ(lapsed.size(), 2u);
+  EXPECT_EQ(lapsed[0].next_attempt_at, 3000);
+  EXPECT_EQ(lapsed[0].lease_owner, "node-b");
+  EXPECT_TRUE(store_->work().ClaimLapsedTasks(70000, "node-c", 130000, 10).empty());
   store_->work().ReleaseLeases("node-b");
   EXPECT_EQ(store_->work().ClaimDueTasks(70000, "node-c", 130000, 1).size(), 1u);  // limit
+  EXPECT_EQ(store_->work().ClaimDueTasks(70000, "node-c", 130000, 10).size(), 2u);
+}
+
+// A live delivery is leased from its capture on: the poller's claim of due tasks never sees it,
+// however long it runs, until its lease lapses.
+TEST_P(StoreDeliveryTest, LiveDeliveriesLeasedAtCaptureAreClaimedOnlyOnceTheirLeaseLapses) {
+  auto event = std::make_shared<Event>(MakeEvent(source_, 3000));
+  DeliveryTask task = MakeTask(*event, connection_, 3000);
+  task.lease_owner = "node-a";  // as PlanDeliveries leases it to the capturing node
+  task.lease_until = 33000;
+  WriteBatch batch;
+  batch.events.push_back(NewEvent{event, {task}, std::nullopt});
+  store_->events().ApplyBatch(batch);
+  store_->events().SyncBatches();
+
+  EXPECT_TRUE(store_->work().ClaimDueTasks(40000, "node-b", 100000, 10).empty());
+  EXPECT_TRUE(store_->work().ClaimLapsedTasks(32999, "node-b", 100000, 10).empty());
+  auto lapsed = store_->work().ClaimLapsedTasks(33000, "node-b", 100000, 10);
+  ASSERT_EQ(lapsed.size(), 1u);
+  EXPECT_EQ(lapsed[0].id, task.id);
+  // Rescheduled by its new holder, it waits in the index like any retry.
+  Apply(TaskUpdate::Of(lapsed[0], std::nullopt, 50000));
+  EXPECT_TRUE(store_->work().ClaimLapsedTasks(60000, "node-c", 120000, 10).empty());
+  EXPECT_EQ(store_->work().ClaimDueTasks(60000, "node-c", 120000, 10).size(), 1u);
 }
 
 TEST_P(StoreDeliveryTest, OutcomesRescheduleOrFinishTasksAndAreLogged) {

@@ -472,6 +472,16 @@ const std::vector<std::string>& Migrations() {
         DROP INDEX delivery_tasks_by_connection;
         DROP INDEX delivery_tasks_by_destination;
       )sql",
+      // 18: only tasks no node holds are indexed by due time, as SQLite's migration 16: a live
+      // delivery (leased from its capture until its outcome deletes it) adds no index entry,
+      // and the poller's claim no longer wades through the entries of deliveries deleted since
+      // the last vacuum (60-130 ms claims seen while forwarding ~9 000 events/s). Tasks whose
+      // lease lapsed are found by reading the table, every half lease.
+      R"sql(
+        DROP INDEX delivery_tasks_due;
+        CREATE INDEX delivery_tasks_waiting ON delivery_tasks(next_attempt_at)
+          WHERE lease_owner = '';
+      )sql",
   };
   return migrations;
 }

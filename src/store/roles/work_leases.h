@@ -16,10 +16,17 @@ class WorkLeases {
  public:
   virtual ~WorkLeases() = default;
 
-  // Leases up to `limit` tasks that are due (next_attempt_at <= now) and not leased (or whose
-  // lease has expired) to `owner` until `lease_until`, oldest due first, and returns them.
+  // Leases up to `limit` tasks that are due (next_attempt_at <= now) and held by no node to
+  // `owner` until `lease_until`, oldest due first, and returns them: retries whose time came,
+  // and tasks released or never leased. Found through an index of unleased tasks only.
   virtual std::vector<DeliveryTask> ClaimDueTasks(TimeMs now, const std::string& owner,
                                                   TimeMs lease_until, int limit) = 0;
+  // The same for due tasks whose lease lapsed (the node holding them died, or failed to record
+  // their outcome). Reads the whole task table: live deliveries are leased from their capture
+  // on, and keeping them out of the index spares every forwarded event two index writes, so
+  // call this rarely (the forwarder does every half lease).
+  virtual std::vector<DeliveryTask> ClaimLapsedTasks(TimeMs now, const std::string& owner,
+                                                     TimeMs lease_until, int limit) = 0;
   // Leases up to `limit` running or paused jobs that nobody holds (or whose lease lapsed).
   virtual std::vector<ReplayJob> ClaimReplayJobs(TimeMs now, const std::string& owner,
                                                  TimeMs lease_until, int limit) = 0;

@@ -1,19 +1,43 @@
 #include "store/sql/sql_work_leases.h"
 
+#include <algorithm>
+
 #include "store/row_readers.h"
 
 namespace rehook {
+
+namespace {
+
+// RETURNING gives the claimed rows in whatever order the UPDATE met them (PostgreSQL's join
+// order); claims hand them on oldest due first.
+std::vector<DeliveryTask> OldestDueFirst(std::vector<DeliveryTask> tasks) {
+  std::sort(tasks.begin(), tasks.end(), [](const DeliveryTask& a, const DeliveryTask& b) {
+    return a.next_attempt_at != b.next_attempt_at ? a.next_attempt_at < b.next_attempt_at
+                                                  : a.id < b.id;
+  });
+  return tasks;
+}
+
+}  // namespace
 
 // Leases need not survive a crash (a lost lease only frees the work early), so claims, renewals
 // and releases do not wait for an fsync.
 
 SqlWorkLeases::SqlWorkLeases(sql::Backend& backend)
     : backend_(backend),
+      // `lease_owner = ''` as written is what lets both engines use the partial index
+      // delivery_tasks_waiting (SQLite schema 16, PostgreSQL 18).
       claim_tasks_(
           std::string(
               "UPDATE delivery_tasks SET lease_owner = ?1, lease_until = ?2 "
               "WHERE (connection_id, id) IN (SELECT connection_id, id FROM delivery_tasks WHERE "
-              "next_attempt_at <= ?3 AND (lease_owner = '' OR lease_until <= ?3) "
+              "lease_owner = '' AND next_attempt_at <= ?3 ORDER BY next_attempt_at LIMIT ?4") +
+          backend.dialect().skip_locked + ") RETURNING " + rows::kTaskColumns),
+      claim_lapsed_tasks_(
+          std::string(
+              "UPDATE delivery_tasks SET lease_owner = ?1, lease_until = ?2 "
+              "WHERE (connection_id, id) IN (SELECT connection_id, id FROM delivery_tasks WHERE "
+              "lease_owner <> '' AND lease_until <= ?3 AND next_attempt_at <= ?3 "
               "ORDER BY next_attempt_at LIMIT ?4") +
           backend.dialect().skip_locked + ") RETURNING " + rows::kTaskColumns),
       claim_jobs_(std::string("UPDATE replay_jobs SET lease_owner = ?1, lease_until = ?2 "
@@ -25,11 +49,20 @@ SqlWorkLeases::SqlWorkLeases(sql::Backend& backend)
 
 std::vector<DeliveryTask> SqlWorkLeases::ClaimDueTasks(TimeMs now, const std::string& owner,
                                                        TimeMs lease_until, int limit) {
-  return backend_.WriteUnsynced([&](sql::Session& db) {
+  return OldestDueFirst(backend_.WriteUnsynced([&](sql::Session& db) {
     return db.Prepare(claim_tasks_)
         ->BindAll(owner, lease_until, now, limit)
         .ReadAll(rows::ReadTask<sql::Statement>);
-  });
+  }));
+}
+
+std::vector<DeliveryTask> SqlWorkLeases::ClaimLapsedTasks(TimeMs now, const std::string& owner,
+                                                          TimeMs lease_until, int limit) {
+  return OldestDueFirst(backend_.WriteUnsynced([&](sql::Session& db) {
+    return db.Prepare(claim_lapsed_tasks_)
+        ->BindAll(owner, lease_until, now, limit)
+        .ReadAll(rows::ReadTask<sql::Statement>);
+  }));
 }
 
 std::vector<ReplayJob> SqlWorkLeases::ClaimReplayJobs(TimeMs now, const std::string& owner,

@@ -13,6 +13,8 @@ class SqlWorkLeases final : public WorkLeases {
 
   std::vector<DeliveryTask> ClaimDueTasks(TimeMs now, const std::string& owner, TimeMs lease_until,
                                           int limit) override;
+  std::vector<DeliveryTask> ClaimLapsedTasks(TimeMs now, const std::string& owner,
+                                             TimeMs lease_until, int limit) override;
   std::vector<ReplayJob> ClaimReplayJobs(TimeMs now, const std::string& owner, TimeMs lease_until,
                                          int limit) override;
   std::optional<ReplayJob> RenewReplayLease(const std::string& id, const std::string& owner,
@@ -23,6 +25,7 @@ class SqlWorkLeases final : public WorkLeases {
  private:
   sql::Backend& backend_;
   const std::string claim_tasks_;
+  const std::string claim_lapsed_tasks_;
   const std::string claim_jobs_;
 };
 

@@ -398,6 +398,16 @@ const std::vector<std::string>& Migrations() {
         ALTER TABLE delivery_tasks_v15 RENAME TO delivery_tasks;
         CREATE INDEX delivery_tasks_due ON delivery_tasks(next_attempt_at);
       )sql",
+      // 16: only tasks no node holds are indexed by due time. A live delivery is leased to its
+      // node from its capture until its outcome deletes it, so it no longer costs the two
+      // commits it lives in an index page each; the poller finds retries through this index
+      // and tasks whose lease lapsed by reading the table, every half lease
+      // (WorkLeases::ClaimLapsedTasks).
+      R"sql(
+        DROP INDEX delivery_tasks_due;
+        CREATE INDEX delivery_tasks_waiting ON delivery_tasks(next_attempt_at)
+          WHERE lease_owner = '';
+      )sql",
   };
   return migrations;
 }
