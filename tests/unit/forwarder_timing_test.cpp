@@ -78,6 +78,25 @@ TEST_F(ForwarderTimingTest, RetriesOnlyOnceTheScheduledDelayHasPassed) {
   EXPECT_FALSE(attempts[1].next_retry_at);
 }
 
+// A node that dies holding a task leaves it leased. Live deliveries are leased too and kept out
+// of the index the poller reads every poll, so lapsed leases are looked for every half lease
+// (here 30 s of the 60 s lease), from the first poll on.
+TEST_F(ForwarderTimingTest, ATaskWhoseLeaseLapsedOnAnotherNodeIsTakenOverWithinHalfALease) {
+  const Captured captured = Capture(kStart, true);
+  ASSERT_EQ(store_.work().ClaimDueTasks(kStart, "node-gone", kStart + 5'000, 10).size(), 1u);
+  Start();
+
+  AdvanceTo(kStart + 30'000 - 1);  // lapsed since kStart + 5 s, not looked for again yet
+  EXPECT_TRUE(Arrivals().empty());
+  Advance(*timers_.NextDeadline() - clock_.Now());
+  ASSERT_TRUE(testing::Eventually([&] { return Arrivals().size() == 1; }));
+  EXPECT_GE(Arrivals()[0], kStart + 30'000);
+  EXPECT_LT(Arrivals()[0], kStart + 30'000 + kPollMs);
+  std::vector<DeliveryAttempt> attempts = WaitForAttempts(captured.event.id, 1);
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_TRUE(attempts[0].success);
+}
+
 TEST_F(ForwarderTimingTest, AnOpenCircuitHoldsDeliveriesUntilTheCooldownThenSendsOneProbe) {
   AnswerWith({503, 503, 200});  // two failures open the circuit (threshold 2)
   const Captured captured = Capture(kStart, true);
