@@ -268,24 +268,8 @@ asio::awaitable<void> Forwarder::Poll() {
     int limit = static_cast<int>(std::min<std::size_t>(room, options_.poll_batch));
     std::size_t claimed = 0;
     if (limit > 0) {
-      TimeMs now = clock_.Now();
-      const bool lapsed_too = now >= next_lapsed_claim_;
-      if (lapsed_too) {
-        next_lapsed_claim_ = now + std::max(options_.owner.lease_ms / 2, options_.poll_interval_ms);
-      }
       try {
-        auto tasks = co_await store_.work.Run([&](WorkLeases& store) {
-          const std::string& owner = options_.owner.node_id;
-          const TimeMs until = now + options_.owner.lease_ms;
-          auto due = store.ClaimDueTasks(now, owner, until, limit);
-          const int room_left = limit - static_cast<int>(due.size());
-          if (lapsed_too && room_left > 0) {
-            for (auto& task : store.ClaimLapsedTasks(now, owner, until, room_left)) {
-              due.push_back(std::move(task));
-            }
-          }
-          return due;
-        });
+        std::vector<DeliveryTask> tasks = co_await Claim(limit);
         claimed = tasks.size();
         // A task committed by a capture whose fsync is still running is visible already: send
         // nothing a power cut could still take back (the sender would deliver it twice).
@@ -299,6 +283,35 @@ asio::awaitable<void> Forwarder::Poll() {
     if (claimed == static_cast<std::size_t>(limit) && limit > 0) continue;  // more are due
     co_await poll_timer_.WaitFor(std::chrono::milliseconds(options_.poll_interval_ms));
   }
+}
+
+asio::awaitable<std::vector<DeliveryTask>> Forwarder::Claim(int limit) {
+  const TimeMs now = clock_.Now();
+  const std::string& owner = options_.owner.node_id;
+  const TimeMs until = now + options_.owner.lease_ms;
+  std::vector<DeliveryTask> tasks;
+  if (now >= next_lapsed_claim_) {
+    try {
+      tasks = co_await store_.work.Run(
+          [&](WorkLeases& store) { return store.ClaimLapsedTasks(now, owner, until, limit); });
+      // A full claim may have left more behind: look again at the next poll.
+      if (tasks.size() < static_cast<std::size_t>(limit)) {
+        next_lapsed_claim_ = now + std::max(options_.owner.lease_ms / 2, options_.poll_interval_ms);
+      }
+    } catch (const std::exception& e) {
+      log::Error("delivery.poll_failed", {{"error", e.what()}});
+    }
+  }
+  const int room_left = limit - static_cast<int>(tasks.size());
+  if (room_left <= 0) co_return tasks;
+  try {
+    auto due = co_await store_.work.Run(
+        [&](WorkLeases& store) { return store.ClaimDueTasks(now, owner, until, room_left); });
+    for (auto& task : due) tasks.push_back(std::move(task));
+  } catch (const std::exception& e) {
+    log::Error("delivery.poll_failed", {{"error", e.what()}});
+  }
+  co_return tasks;
 }
 
 }  // namespace rehook

@@ -120,6 +120,9 @@ class Forwarder {
   // The delivery is over (whatever happened): frees its slots and starts the next ones.
   void Finished(const DeliveryTask& task, Lane& lane);
   boost::asio::awaitable<void> Poll();
+  // Claims up to `limit` tasks for the poller: when it is time, those whose lease lapsed first,
+  // then due ones no node holds. A claim that fails is logged; what the other took is kept.
+  boost::asio::awaitable<std::vector<DeliveryTask>> Claim(int limit);
   boost::asio::awaitable<std::optional<Destination>> LoadDestination(const DeliveryTask& task);
   // Waits, if the destination has a rate limit, until this delivery may start.
   boost::asio::awaitable<void> Pace(Lane& lane, const Destination& destination);
@@ -151,8 +154,9 @@ class Forwarder {
   int in_flight_ = 0;
   bool stopping_ = false;
   Timer poll_timer_;
-  // When the poller next also looks for tasks whose lease lapsed (a read of the whole task
-  // table, so every half lease rather than every poll; at once on the first).
+  // When the poller next looks for tasks whose lease lapsed: a read of the whole task table, so
+  // every half lease rather than every poll, but at once on the first poll and again on the
+  // next one while lapsed tasks fill its claims (a dead node's backlog).
   TimeMs next_lapsed_claim_ = 0;
   std::mt19937_64 random_;
 };
