@@ -18,6 +18,14 @@ std::vector<DeliveryTask> OldestDueFirst(std::vector<DeliveryTask> tasks) {
   return tasks;
 }
 
+// Leases the due tasks that `which` selects (a condition on the task's lease), oldest due first.
+std::string TaskClaim(const std::string& which, const sql::Dialect& dialect) {
+  return "UPDATE delivery_tasks SET lease_owner = ?1, lease_until = ?2 "
+         "WHERE (connection_id, id) IN (SELECT connection_id, id FROM delivery_tasks WHERE " +
+         which + " AND next_attempt_at <= ?3 ORDER BY next_attempt_at LIMIT ?4" +
+         dialect.skip_locked + ") RETURNING " + rows::kTaskColumns;
+}
+
 }  // namespace
 
 // Leases need not survive a crash (a lost lease only frees the work early), so claims, renewals
@@ -27,19 +35,8 @@ SqlWorkLeases::SqlWorkLeases(sql::Backend& backend)
     : backend_(backend),
       // `lease_owner = ''` as written is what lets both engines use the partial index
       // delivery_tasks_waiting (SQLite schema 16, PostgreSQL 18).
-      claim_tasks_(
-          std::string(
-              "UPDATE delivery_tasks SET lease_owner = ?1, lease_until = ?2 "
-              "WHERE (connection_id, id) IN (SELECT connection_id, id FROM delivery_tasks WHERE "
-              "lease_owner = '' AND next_attempt_at <= ?3 ORDER BY next_attempt_at LIMIT ?4") +
-          backend.dialect().skip_locked + ") RETURNING " + rows::kTaskColumns),
-      claim_lapsed_tasks_(
-          std::string(
-              "UPDATE delivery_tasks SET lease_owner = ?1, lease_until = ?2 "
-              "WHERE (connection_id, id) IN (SELECT connection_id, id FROM delivery_tasks WHERE "
-              "lease_owner <> '' AND lease_until <= ?3 AND next_attempt_at <= ?3 "
-              "ORDER BY next_attempt_at LIMIT ?4") +
-          backend.dialect().skip_locked + ") RETURNING " + rows::kTaskColumns),
+      claim_tasks_(TaskClaim("lease_owner = ''", backend.dialect())),
+      claim_lapsed_tasks_(TaskClaim("lease_owner <> '' AND lease_until <= ?3", backend.dialect())),
       claim_jobs_(std::string("UPDATE replay_jobs SET lease_owner = ?1, lease_until = ?2 "
                               "WHERE id IN (SELECT id FROM replay_jobs WHERE "
                               "status IN ('running', 'paused') AND "
@@ -49,17 +46,19 @@ SqlWorkLeases::SqlWorkLeases(sql::Backend& backend)
 
 std::vector<DeliveryTask> SqlWorkLeases::ClaimDueTasks(TimeMs now, const std::string& owner,
                                                        TimeMs lease_until, int limit) {
-  return OldestDueFirst(backend_.WriteUnsynced([&](sql::Session& db) {
-    return db.Prepare(claim_tasks_)
-        ->BindAll(owner, lease_until, now, limit)
-        .ReadAll(rows::ReadTask<sql::Statement>);
-  }));
+  return ClaimTasks(claim_tasks_, now, owner, lease_until, limit);
 }
 
 std::vector<DeliveryTask> SqlWorkLeases::ClaimLapsedTasks(TimeMs now, const std::string& owner,
                                                           TimeMs lease_until, int limit) {
+  return ClaimTasks(claim_lapsed_tasks_, now, owner, lease_until, limit);
+}
+
+std::vector<DeliveryTask> SqlWorkLeases::ClaimTasks(const std::string& claim, TimeMs now,
+                                                    const std::string& owner, TimeMs lease_until,
+                                                    int limit) {
   return OldestDueFirst(backend_.WriteUnsynced([&](sql::Session& db) {
-    return db.Prepare(claim_lapsed_tasks_)
+    return db.Prepare(claim)
         ->BindAll(owner, lease_until, now, limit)
         .ReadAll(rows::ReadTask<sql::Statement>);
   }));

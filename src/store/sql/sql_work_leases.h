@@ -23,6 +23,10 @@ class SqlWorkLeases final : public WorkLeases {
   WorkCounts CountWork() override;
 
  private:
+  // Runs claim_tasks_ or claim_lapsed_tasks_.
+  std::vector<DeliveryTask> ClaimTasks(const std::string& claim, TimeMs now,
+                                       const std::string& owner, TimeMs lease_until, int limit);
+
   sql::Backend& backend_;
   const std::string claim_tasks_;
   const std::string claim_lapsed_tasks_;
